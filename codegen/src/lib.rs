@@ -1,0 +1,204 @@
+//! The generator behind `wechat-invoice`: YAML spec in, formatted Rust out.
+//!
+//! The pipeline reads as its modules: [`spec`] (the language as written) → [`load`] (files to
+//! spec values, with positions) → [`validate`] (every rule a named [`diagnostic::Check`]) →
+//! [`model`] (resolved, Rust-named) → [`emit`] (syn + quote, printed by prettyplease).
+//!
+//! [`generate`] is pure: source texts in, files out. [`generate_dir`] adds the file reading,
+//! and [`write_if_changed`] the writing, for `build.rs` and the command-line tool.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod spec;
+pub mod validate;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Check, Diagnostic, Diagnostics, Position};
+pub use emit::GeneratedFile;
+pub use load::SourceFile;
+pub use model::Api;
+
+/// Why generation failed: problems in the spec, or (a bug) tokens syn would not parse.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// The spec breaks rules; every problem found, with the sources to show them in context.
+    Spec {
+        /// The problems, sorted by file and position.
+        diagnostics: Diagnostics,
+        /// The files read, to render source lines.
+        sources: Vec<SourceFile>,
+    },
+    /// The emitter produced invalid Rust.
+    Emit(emit::EmitError),
+}
+
+impl Failure {
+    /// The problems, each with its source line and a caret under the column.
+    pub fn render(&self) -> String {
+        match self {
+            Failure::Spec {
+                diagnostics,
+                sources,
+            } => {
+                let mut out = String::new();
+                for diagnostic in diagnostics.iter() {
+                    let source = sources
+                        .iter()
+                        .find(|source| source.path == diagnostic.file)
+                        .map(|source| source.text.as_str());
+                    out.push_str(&diagnostic.render(source));
+                    out.push_str("\n\n");
+                }
+                let count = diagnostics.len();
+                let plural = if count == 1 { "" } else { "s" };
+                out.push_str(&format!("{count} problem{plural} in the spec"));
+                out
+            }
+            Failure::Emit(err) => err.to_string(),
+        }
+    }
+
+    /// The spec problems, empty for an emitter failure.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Failure::Spec { diagnostics, .. } => &diagnostics.0,
+            Failure::Emit(_) => &[],
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Spec { diagnostics, .. } => write!(f, "{diagnostics}"),
+            Failure::Emit(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The result of a whole run over a spec directory.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The resolved model.
+    pub api: Api,
+    /// The emitted files.
+    pub files: Vec<GeneratedFile>,
+    /// Every file and folder read; `build.rs` prints a `rerun-if-changed` for each.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Loads, validates and resolves source texts into the model. Pure: no file system access.
+pub fn resolve(sources: &[SourceFile]) -> Result<Api, Failure> {
+    let spec_failure = |problems: Vec<Diagnostic>| Failure::Spec {
+        diagnostics: Diagnostics::from(problems),
+        sources: sources.to_vec(),
+    };
+    let loaded = load::parse(sources).map_err(spec_failure)?;
+    let problems = validate::validate(&loaded);
+    if !problems.is_empty() {
+        return Err(spec_failure(problems));
+    }
+    Ok(model::resolve(&loaded))
+}
+
+/// Runs the whole pipeline over source texts. Pure: no file system access.
+pub fn generate(sources: &[SourceFile]) -> Result<(Api, Vec<GeneratedFile>), Failure> {
+    let api = resolve(sources)?;
+    let files = emit::emit(&api).map_err(Failure::Emit)?;
+    Ok((api, files))
+}
+
+/// Reads a spec directory (`endpoints/`, `types/`, `errors/`) and runs the pipeline.
+///
+/// On failure the error still lists what was read, so `build.rs` can ask to be rerun when
+/// the user fixes the spec.
+pub fn generate_dir(spec_dir: &Path) -> Result<Output, (Failure, Vec<PathBuf>)> {
+    let inputs = match load::discover(spec_dir) {
+        Ok((files, folders)) => files.into_iter().chain(folders).collect(),
+        Err(_) => vec![spec_dir.to_path_buf()],
+    };
+    let sources = load::read_dir(spec_dir).map_err(|problems| {
+        let failure = Failure::Spec {
+            diagnostics: Diagnostics::from(problems),
+            sources: Vec::new(),
+        };
+        (failure, inputs.clone())
+    })?;
+    match generate(&sources) {
+        Ok((api, files)) => Ok(Output { api, files, inputs }),
+        Err(failure) => Err((failure, inputs)),
+    }
+}
+
+/// Reads and resolves a spec directory without emitting code (for the mock server and tools).
+pub fn load_api(spec_dir: &Path) -> Result<Api, Failure> {
+    let sources = load::read_dir(spec_dir).map_err(|problems| Failure::Spec {
+        diagnostics: Diagnostics::from(problems),
+        sources: Vec::new(),
+    })?;
+    resolve(&sources)
+}
+
+/// Writes each file under `dir`, leaving files whose contents are already right untouched so
+/// their modification times stay stable. Returns the names of the files it wrote.
+pub fn write_if_changed(dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<String>> {
+    let mut written = Vec::new();
+    for file in files {
+        let path = dir.join(&file.name);
+        if fs::read_to_string(&path).is_ok_and(|current| current == file.contents) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, &file.contents)?;
+        written.push(file.name.clone());
+    }
+    Ok(written)
+}
+
+/// The files of `dir` that differ from `files`, or are missing, or are not generated at all.
+pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
+    let mut stale: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            fs::read_to_string(dir.join(&file.name)).map_or(true, |current| current != file.contents)
+        })
+        .map(|file| file.name.clone())
+        .collect();
+    let expected: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+    for extra in list_rs_files(dir, dir) {
+        if !expected.contains(&extra.as_str()) {
+            stale.push(extra);
+        }
+    }
+    stale.sort();
+    stale
+}
+
+fn list_rs_files(root: &Path, dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            names.extend(list_rs_files(root, &path));
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            if let Ok(relative) = path.strip_prefix(root) {
+                names.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    names
+}

@@ -1,0 +1,455 @@
+//! The resolved model: Rust names chosen, inline types hoisted and named, error tables merged.
+//!
+//! [`resolve`] expects a spec that passed [`crate::validate`]; it never panics on one that did
+//! not, but may then leave out what it cannot resolve.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::load::LoadedSpec;
+use crate::naming::pascal_case;
+use crate::spec::{self, AccountType, BodyKind, Group, Method, OrderedMap, TokenKind};
+
+/// Everything the emitter needs, in deterministic order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Endpoints sorted by name.
+    pub endpoints: Vec<Endpoint>,
+    /// Named types (shared and hoisted inline ones), by Rust name.
+    pub types: BTreeMap<String, NamedType>,
+    /// Every error code of every table, by code.
+    pub errors: BTreeMap<i64, ErrorCode>,
+    /// Codes of the inherited (general) tables, sorted.
+    pub general_errors: Vec<i64>,
+}
+
+/// One endpoint, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// snake_case spec name, also the client method name.
+    pub name: String,
+    /// PascalCase prefix of the endpoint's types (`GetAuthData`).
+    pub type_prefix: String,
+    /// WeChat's interface name.
+    pub wechat_name: String,
+    /// One-line title.
+    pub title: String,
+    /// What it does and where it sits in its flow.
+    pub description: String,
+    /// WeChat's doc page.
+    pub doc_url: String,
+    /// README group.
+    pub group: Group,
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the base URL.
+    pub path: String,
+    /// Fixed query parameters, in spec order.
+    pub query: Vec<(String, String)>,
+    /// How the request travels.
+    pub body: BodyKind,
+    /// Query credential.
+    pub token: TokenKind,
+    /// Third-party permission sets; empty when unsupported.
+    pub permission_sets: Vec<u32>,
+    /// Account types that may call it.
+    pub account_types: Vec<AccountType>,
+    /// Whether repeating the call is harmless.
+    pub idempotent: bool,
+    /// Request fields (constants included, flagged).
+    pub request: Object,
+    /// Response fields.
+    pub response: Object,
+    /// This endpoint's own documented codes, sorted; the general codes come on top.
+    pub errors: Vec<i64>,
+    /// Doc examples as JSON.
+    pub examples: Vec<Example>,
+    /// Caveats from the docs.
+    pub notes: Vec<String>,
+    /// The spec file it came from.
+    pub source: PathBuf,
+}
+
+impl Endpoint {
+    /// `GetAuthDataRequest`.
+    pub fn request_type(&self) -> String {
+        format!("{}Request", self.type_prefix)
+    }
+
+    /// `GetAuthDataResponse`.
+    pub fn response_type(&self) -> String {
+        format!("{}Response", self.type_prefix)
+    }
+
+    /// `GetAuthDataError`.
+    pub fn error_type(&self) -> String {
+        format!("{}Error", self.type_prefix)
+    }
+
+    /// The last path segment, the short name WeChat's docs and logs use (`getauthdata`).
+    pub fn short_path(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// A request or response example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// What it shows.
+    pub name: String,
+    /// Request body, when the endpoint has one.
+    pub request: Option<serde_json::Value>,
+    /// Response body.
+    pub response: serde_json::Value,
+}
+
+/// A struct: a request, a response or a named object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// Rust type name.
+    pub name: String,
+    /// Rustdoc.
+    pub description: String,
+    /// Fields in wire order.
+    pub fields: Vec<Field>,
+}
+
+impl Object {
+    /// Fields callers set or read (constants left out).
+    pub fn visible_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|field| field.constant.is_none())
+    }
+}
+
+/// A field of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// JSON name.
+    pub wire_name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Type.
+    pub ty: TypeRef,
+    /// Required (request) or always present on success (response).
+    pub required: bool,
+    /// Rustdoc.
+    pub description: String,
+    /// Caveat.
+    pub note: Option<String>,
+    /// Value WeChat assumes when absent.
+    pub default: Option<serde_json::Value>,
+    /// Other accepted JSON names.
+    pub aliases: Vec<String>,
+    /// A value always sent in place of a caller-set one.
+    pub constant: Option<serde_json::Value>,
+}
+
+/// A field's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// UTF-8 text.
+    String,
+    /// Signed integer of 32 or 64 bits.
+    Integer(u8),
+    /// Floating point number.
+    Number,
+    /// true/false.
+    Boolean,
+    /// Yuan amount that is a JSON number or string and never loses a cent.
+    Decimal,
+    /// A multipart file part.
+    File,
+    /// A named object or enum.
+    Named(String),
+    /// A list.
+    Array(Box<TypeRef>),
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NamedType {
+    /// A struct.
+    Object(Object),
+    /// A string enum that keeps unknown values.
+    Enum(Enumeration),
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enumeration {
+    /// Rust type name.
+    pub name: String,
+    /// Rustdoc.
+    pub description: String,
+    /// Known values.
+    pub values: Vec<EnumValue>,
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The string on the wire.
+    pub value: String,
+    /// Rust variant.
+    pub variant: String,
+    /// Rustdoc.
+    pub description: String,
+}
+
+/// One error code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCode {
+    /// `errcode`.
+    pub code: i64,
+    /// Variant name.
+    pub variant: String,
+    /// `errmsg` WeChat sends.
+    pub errmsg: String,
+    /// Meaning.
+    pub description: String,
+    /// What to do.
+    pub solution: String,
+    /// Whether a plain retry is right.
+    pub retryable: bool,
+    /// Whether the operation may have succeeded anyway.
+    pub may_have_succeeded: bool,
+    /// Whether the access token must be refreshed.
+    pub invalidates_token: bool,
+    /// The table it belongs to.
+    pub table: String,
+}
+
+/// Built-in type names of the spec language.
+pub const BUILTIN_TYPES: [&str; 9] = [
+    "string", "integer", "number", "boolean", "decimal", "file", "object", "array", "enum",
+];
+
+/// Name of a type hoisted out of field `field` of `owner`: `GetAuthDataResponse` +
+/// `user_auth_info` → `GetAuthDataResponseUserAuthInfo`.
+pub fn inline_type_name(owner: &str, field: &str) -> String {
+    format!("{owner}{}", pascal_case(field))
+}
+
+/// The Rust name of a field: its `rust_name`, or the wire name.
+pub fn rust_field_name(wire: &str, field: &spec::Field) -> String {
+    field
+        .rust_name
+        .as_ref()
+        .map(|name| name.value.clone())
+        .unwrap_or_else(|| wire.to_string())
+}
+
+/// Builds the model from a validated spec.
+pub fn resolve(loaded: &LoadedSpec) -> Api {
+    let mut types = BTreeMap::new();
+    for (_, file) in &loaded.types {
+        for (name, def) in file.types.iter() {
+            resolve_type_def(&name.value, def, &mut types);
+        }
+    }
+
+    let mut errors = BTreeMap::new();
+    let mut general_errors = Vec::new();
+    for (_, table) in &loaded.errors {
+        for def in &table.errors {
+            let code = def.code.value;
+            errors.entry(code).or_insert_with(|| ErrorCode {
+                code,
+                variant: def.variant.value.clone(),
+                errmsg: def.errmsg.clone(),
+                description: def.description.clone(),
+                solution: def.solution.clone(),
+                retryable: def.retryable,
+                may_have_succeeded: def.may_have_succeeded,
+                invalidates_token: def.invalidates_token,
+                table: table.table.clone(),
+            });
+            if table.inherited {
+                general_errors.push(code);
+            }
+        }
+    }
+    general_errors.sort_unstable();
+    general_errors.dedup();
+
+    let mut endpoints: Vec<Endpoint> = loaded
+        .endpoints
+        .iter()
+        .map(|(path, file)| resolve_endpoint(path, file, &mut types))
+        .collect();
+    endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+
+    Api {
+        endpoints,
+        types,
+        errors,
+        general_errors,
+    }
+}
+
+fn resolve_endpoint(
+    path: &std::path::Path,
+    file: &spec::EndpointFile,
+    types: &mut BTreeMap<String, NamedType>,
+) -> Endpoint {
+    let name = file.endpoint.value.clone();
+    let type_prefix = pascal_case(&name);
+    let request = resolve_object(
+        &format!("{type_prefix}Request"),
+        &format!("Request body of `{}`: {}", file.http.path.value, file.title),
+        &file.request,
+        types,
+    );
+    let response = resolve_object(
+        &format!("{type_prefix}Response"),
+        &format!("Success response of `{}`: {}", file.http.path.value, file.title),
+        &file.response,
+        types,
+    );
+    let mut errors: Vec<i64> = file.errors.iter().map(|code| code.value).collect();
+    errors.sort_unstable();
+    errors.dedup();
+    Endpoint {
+        name,
+        type_prefix,
+        wechat_name: file.wechat_name.clone(),
+        title: file.title.clone(),
+        description: file.description.trim().to_string(),
+        doc_url: file.doc_url.clone(),
+        group: file.group,
+        method: file.http.method,
+        path: file.http.path.value.clone(),
+        query: file
+            .http
+            .query
+            .iter()
+            .map(|(key, value)| (key.value.clone(), value.clone()))
+            .collect(),
+        body: file.http.body,
+        token: file.auth.token,
+        permission_sets: file.auth.third_party_permission_sets.clone(),
+        account_types: file.account_types.clone(),
+        idempotent: file.idempotent,
+        request,
+        response,
+        errors,
+        examples: file
+            .examples
+            .iter()
+            .map(|example| Example {
+                name: example.name.clone(),
+                request: example.request.as_ref().map(|r| r.value.clone()),
+                response: example.response.value.clone(),
+            })
+            .collect(),
+        notes: file.notes.clone(),
+        source: path.to_path_buf(),
+    }
+}
+
+fn resolve_type_def(name: &str, def: &spec::TypeDef, types: &mut BTreeMap<String, NamedType>) {
+    let mut description = def.description.trim().to_string();
+    if let Some(note) = &def.note {
+        description.push_str(&format!("\n\nNote: {}", note.trim()));
+    }
+    let named = match (&def.fields, &def.values) {
+        (_, Some(values)) => NamedType::Enum(resolve_enum(name, &description, values)),
+        (Some(fields), None) => {
+            NamedType::Object(resolve_object(name, &description, fields, types))
+        }
+        (None, None) => NamedType::Object(Object {
+            name: name.to_string(),
+            description,
+            fields: Vec::new(),
+        }),
+    };
+    types.insert(name.to_string(), named);
+}
+
+fn resolve_enum(name: &str, description: &str, values: &[spec::EnumValue]) -> Enumeration {
+    Enumeration {
+        name: name.to_string(),
+        description: description.to_string(),
+        values: values
+            .iter()
+            .map(|value| EnumValue {
+                value: value.value.clone(),
+                variant: value.variant.value.clone(),
+                description: value.description.trim().to_string(),
+            })
+            .collect(),
+    }
+}
+
+fn resolve_object(
+    name: &str,
+    description: &str,
+    fields: &OrderedMap<spec::Field>,
+    types: &mut BTreeMap<String, NamedType>,
+) -> Object {
+    let fields = fields
+        .iter()
+        .map(|(wire, field)| resolve_field(name, &wire.value, field, types))
+        .collect();
+    Object {
+        name: name.to_string(),
+        description: description.trim().to_string(),
+        fields,
+    }
+}
+
+fn resolve_field(
+    owner: &str,
+    wire: &str,
+    field: &spec::Field,
+    types: &mut BTreeMap<String, NamedType>,
+) -> Field {
+    let hoisted_name = inline_type_name(owner, wire);
+    Field {
+        wire_name: wire.to_string(),
+        rust_name: rust_field_name(wire, field),
+        ty: resolve_type(&hoisted_name, field, types),
+        required: field.required,
+        description: field.description.trim().to_string(),
+        note: field.note.as_ref().map(|note| note.trim().to_string()),
+        default: field.default.clone(),
+        aliases: field.aliases.clone(),
+        constant: field.constant.clone(),
+    }
+}
+
+/// Resolves a field's type; inline objects and enums become named types called `hoisted_name`.
+fn resolve_type(
+    hoisted_name: &str,
+    field: &spec::Field,
+    types: &mut BTreeMap<String, NamedType>,
+) -> TypeRef {
+    match field.ty.value.as_str() {
+        "string" => TypeRef::String,
+        "integer" => TypeRef::Integer(field.width.as_ref().map_or(64, |w| w.value)),
+        "number" => TypeRef::Number,
+        "boolean" => TypeRef::Boolean,
+        "decimal" => TypeRef::Decimal,
+        "file" => TypeRef::File,
+        "array" => {
+            let item_name = format!("{hoisted_name}Item");
+            match &field.items {
+                Some(items) => TypeRef::Array(Box::new(resolve_type(&item_name, items, types))),
+                None => TypeRef::Array(Box::new(TypeRef::String)),
+            }
+        }
+        "object" => {
+            let fields = field.fields.clone().unwrap_or_default();
+            let object = resolve_object(hoisted_name, &field.description, &fields, types);
+            types.insert(hoisted_name.to_string(), NamedType::Object(object));
+            TypeRef::Named(hoisted_name.to_string())
+        }
+        "enum" => {
+            let values = field.values.clone().unwrap_or_default();
+            let enumeration = resolve_enum(hoisted_name, &field.description, &values);
+            types.insert(hoisted_name.to_string(), NamedType::Enum(enumeration));
+            TypeRef::Named(hoisted_name.to_string())
+        }
+        named => TypeRef::Named(named.to_string()),
+    }
+}

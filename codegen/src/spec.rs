@@ -1,0 +1,400 @@
+//! The spec language as written in YAML: one struct per construct, with source positions.
+//!
+//! These types mirror `spec/README.md` one to one. They are parsed by [`crate::load`],
+//! checked by [`crate::validate`] and resolved into [`crate::model`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// A YAML mapping that keeps its keys in written order, each with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    /// Entries in written order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+
+    /// Whether the map has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = OrderedMap<V>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let value = map.next_value::<V>()?;
+                    entries.push((key, value));
+                }
+                Ok(OrderedMap(entries))
+            }
+        }
+
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+#[cfg(feature = "json-schema")]
+impl<V: schemars::JsonSchema> schemars::JsonSchema for OrderedMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let value = generator.subschema_for::<V>();
+        schemars::json_schema!({ "type": "object", "additionalProperties": value })
+    }
+}
+
+/// A file under `spec/endpoints/`: one WeChat endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EndpointFile {
+    /// Editor hint (`$schema`), ignored by the generator.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// snake_case name; becomes the client method (`get_auth_data`) and the type prefix
+    /// (`GetAuthData…`).
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub endpoint: Spanned<String>,
+    /// WeChat's interface name, as printed on the doc page (`invoiceBizGetAuthData`).
+    pub wechat_name: String,
+    /// One-line title, the first line of the method's rustdoc.
+    pub title: String,
+    /// What the endpoint does and where it sits in its flow (who calls it, before and after what).
+    pub description: String,
+    /// Address of WeChat's documentation page.
+    pub doc_url: String,
+    /// The group of the README's endpoint table (`merchant`, `platform`, `fiscal`, …).
+    pub group: Group,
+    /// How the endpoint is reached over HTTP.
+    pub http: Http,
+    /// Which credentials the endpoint takes.
+    #[serde(default)]
+    pub auth: Auth,
+    /// Account types that may call the endpoint.
+    #[serde(default)]
+    pub account_types: Vec<AccountType>,
+    /// Whether repeating the call is harmless. A non-idempotent call is never retried once it
+    /// may have reached WeChat.
+    pub idempotent: bool,
+    /// The request body (or multipart form) fields, in wire order.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, Field>"))]
+    pub request: OrderedMap<Field>,
+    /// The success response fields, besides `errcode`/`errmsg`.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, Field>"))]
+    pub response: OrderedMap<Field>,
+    /// Error codes this endpoint documents, as codes defined in `spec/errors/`.
+    /// The general (inherited) table is added to every endpoint.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Vec<i64>"))]
+    pub errors: Vec<Spanned<i64>>,
+    /// Request/response pairs from the docs; each is checked against the fields above and
+    /// becomes a test.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    /// Caveats found in the docs: contradictions, typos, unconfirmed facts.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Groups of the invoice family, in the order the README lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// Merchant side: authorization pages and merchant settings.
+    Merchant,
+    /// Invoicing platform: card templates, PDF upload, inserting invoices.
+    Platform,
+    /// Self-built invoicing platform (统一开票接口).
+    SelfBuilt,
+    /// Reimbursing party: reading and locking invoices.
+    Reimburser,
+    /// Quick invoice titles (极速开发票).
+    Title,
+    /// Fiscal electronic notes (财政电子票据).
+    Fiscal,
+}
+
+/// The HTTP side of an endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    /// `GET` or `POST`.
+    pub method: Method,
+    /// Path below the base URL, starting with `/`.
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub path: Spanned<String>,
+    /// Fixed query parameters sent with every call (`action: set_auth_field`).
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, String>"))]
+    pub query: OrderedMap<String>,
+    /// How the request fields travel.
+    pub body: BodyKind,
+}
+
+/// HTTP methods WeChat's invoice API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub enum Method {
+    /// HTTP GET.
+    #[serde(rename = "GET")]
+    Get,
+    /// HTTP POST.
+    #[serde(rename = "POST")]
+    Post,
+}
+
+/// How request fields are carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// A JSON object (UTF-8, Chinese as raw characters).
+    Json,
+    /// `multipart/form-data`; fields of type `file` are file parts.
+    Multipart,
+    /// No body at all (GET).
+    None,
+}
+
+/// Credentials an endpoint takes.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// The query credential.
+    #[serde(default = "TokenKind::access_token")]
+    pub token: TokenKind,
+    /// Third-party platform permission sets under which an `authorizer_access_token` may be
+    /// used; empty when third-party calls are not supported.
+    #[serde(default)]
+    pub third_party_permission_sets: Vec<u32>,
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Self {
+            token: TokenKind::AccessToken,
+            third_party_permission_sets: Vec::new(),
+        }
+    }
+}
+
+/// The query credential of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// `?access_token=…` (or a third party's `authorizer_access_token` in its place).
+    AccessToken,
+    /// No credential.
+    None,
+}
+
+impl TokenKind {
+    fn access_token() -> Self {
+        TokenKind::AccessToken
+    }
+}
+
+/// Account types named in the docs' "scope of application" section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountType {
+    /// 公众号 (subscription account).
+    OfficialAccount,
+    /// 服务号 (service account).
+    ServiceAccount,
+    /// 小程序 (mini program).
+    MiniProgram,
+    /// 移动应用 (mobile app).
+    MobileApp,
+    /// 网站应用 (website app).
+    WebsiteApp,
+}
+
+/// One request or response field, or an array's items.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// `string`, `integer`, `number`, `boolean`, `decimal`, `file`, `object`, `array`, `enum`,
+    /// or the name of a type defined under `spec/types/`.
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub ty: Spanned<String>,
+    /// What the field means; becomes its rustdoc.
+    pub description: String,
+    /// Whether the field must be present (request) or is always present on success (response).
+    #[serde(default)]
+    pub required: bool,
+    /// Bits of an `integer`: 32 or 64 (default 64).
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<u8>"))]
+    pub width: Option<Spanned<u8>>,
+    /// Item type of an `array`.
+    #[serde(default)]
+    pub items: Option<Box<Field>>,
+    /// Fields of an inline `object`.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<std::collections::BTreeMap<String, Field>>"))]
+    pub fields: Option<OrderedMap<Field>>,
+    /// Values of an inline `enum`.
+    #[serde(default)]
+    pub values: Option<Vec<EnumValue>>,
+    /// Value WeChat assumes when the field is absent.
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+    /// Rust name when the JSON name cannot be one (`type` → `invoice_type`).
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<String>"))]
+    pub rust_name: Option<Spanned<String>>,
+    /// Other JSON names accepted when decoding (documented typos that are real on the wire).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A value always sent; the field is not exposed to callers (`action: get_url`).
+    #[serde(default)]
+    pub constant: Option<serde_json::Value>,
+    /// Caveat about this field: unconfirmed unit, requiredness, doc contradiction.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The string on the wire.
+    pub value: String,
+    /// PascalCase Rust variant name.
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub variant: Spanned<String>,
+    /// What the value means.
+    pub description: String,
+}
+
+/// A doc example: a request and the response it got.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// What the example shows.
+    pub name: String,
+    /// The request body (JSON endpoints) or form fields; absent for GET.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<serde_json::Value>"))]
+    pub request: Option<Spanned<serde_json::Value>>,
+    /// The response body, `errcode` and `errmsg` included.
+    #[cfg_attr(feature = "json-schema", schemars(with = "serde_json::Value"))]
+    pub response: Spanned<serde_json::Value>,
+}
+
+/// A file under `spec/types/`: named types shared by endpoints.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TypesFile {
+    /// Editor hint (`$schema`), ignored by the generator.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Types by PascalCase name.
+    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, TypeDef>"))]
+    pub types: OrderedMap<TypeDef>,
+}
+
+/// A named shared type: an object (`fields`) or a string enum (`values`).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// What the type is; becomes its rustdoc.
+    pub description: String,
+    /// Fields of an object type.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<std::collections::BTreeMap<String, Field>>"))]
+    pub fields: Option<OrderedMap<Field>>,
+    /// Values of a string enum type; unknown values are kept, never rejected.
+    #[serde(default)]
+    pub values: Option<Vec<EnumValue>>,
+    /// Caveat about the type.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A file under `spec/errors/`: a table of error codes.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ErrorTableFile {
+    /// Editor hint (`$schema`), ignored by the generator.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Name of the table (`general`, `invoice`).
+    pub table: String,
+    /// What the table covers.
+    pub description: String,
+    /// Whether every endpoint's error enum includes the whole table (WeChat's general codes).
+    #[serde(default)]
+    pub inherited: bool,
+    /// The codes.
+    pub errors: Vec<ErrorDef>,
+}
+
+/// One error code.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    /// WeChat's `errcode`.
+    #[cfg_attr(feature = "json-schema", schemars(with = "i64"))]
+    pub code: Spanned<i64>,
+    /// Stable PascalCase variant name in every error enum that includes the code.
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub variant: Spanned<String>,
+    /// The `errmsg` WeChat sends with it.
+    pub errmsg: String,
+    /// What the code means.
+    pub description: String,
+    /// What the caller should do; `solution()` returns it.
+    pub solution: String,
+    /// Whether the same request may simply be sent again later.
+    #[serde(default)]
+    pub retryable: bool,
+    /// Whether the operation may have succeeded despite the error: query before retrying.
+    #[serde(default)]
+    pub may_have_succeeded: bool,
+    /// Whether the access token is invalid or expired: refresh it, then retry once.
+    #[serde(default)]
+    pub invalidates_token: bool,
+}

@@ -1,0 +1,66 @@
+//! What the generated code tells the runtime about each endpoint.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::types::FormValue;
+
+/// HTTP methods the invoice API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// HTTP GET.
+    Get,
+    /// HTTP POST.
+    Post,
+}
+
+/// How an endpoint's request travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    /// A JSON object, UTF-8, Chinese as raw characters.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// No body.
+    None,
+}
+
+/// One endpoint as the spec describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// Spec name, also the client method name (`get_auth_data`).
+    pub name: &'static str,
+    /// WeChat's interface name (`invoiceBizGetAuthData`).
+    pub wechat_name: &'static str,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path below the base URL.
+    pub path: &'static str,
+    /// Fixed query parameters sent besides the access token.
+    pub query: &'static [(&'static str, &'static str)],
+    /// How the request travels.
+    pub body: BodyKind,
+    /// Fields always added to the JSON body (`"action": "get_url"`).
+    pub body_constants: &'static [(&'static str, &'static str)],
+    /// Whether repeating the call is harmless.
+    pub idempotent: bool,
+    /// Whether the call carries `access_token`.
+    pub needs_token: bool,
+}
+
+/// A request type and everything the client needs to send it: implemented by the generated
+/// `…Request` structs, so `client.send(&request)` works for every endpoint.
+pub trait Operation: Serialize + Send + Sync {
+    /// The typed success response.
+    type Response: DeserializeOwned;
+    /// The endpoint's error enum.
+    type Error: ApiError;
+    /// The endpoint description from the spec.
+    const ENDPOINT: Endpoint;
+
+    /// The multipart parts of a `multipart` endpoint, in spec order; empty otherwise.
+    fn form(&self) -> Vec<(&'static str, FormValue<'_>)> {
+        Vec::new()
+    }
+}
