@@ -20,7 +20,10 @@ fn main() -> ExitCode {
             rerun_if_changed(&output.inputs);
             let target = out_dir.join("generated");
             if let Err(err) = wechat_invoice_codegen::write_if_changed(&target, &output.files) {
-                println!("cargo::error=cannot write generated code to {}: {err}", target.display());
+                println!(
+                    "cargo::error=cannot write generated code to {}: {err}",
+                    target.display()
+                );
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS

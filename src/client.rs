@@ -225,10 +225,15 @@ impl Client {
     async fn attempt<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::Error>> {
         let endpoint = O::ENDPOINT;
         let token = if endpoint.needs_token {
-            let token = self.inner.tokens.token().await.map_err(|source| Error::Token {
-                endpoint: endpoint.name,
-                source,
-            })?;
+            let token = self
+                .inner
+                .tokens
+                .token()
+                .await
+                .map_err(|source| Error::Token {
+                    endpoint: endpoint.name,
+                    source,
+                })?;
             Some(token)
         } else {
             None
@@ -242,24 +247,33 @@ impl Client {
         let builder = match endpoint.body {
             BodyKind::None => builder,
             BodyKind::Json => builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json; charset=utf-8")
-                .body(json_body(request).map_err(|err| Error::Encode {
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/json; charset=utf-8",
+                )
+                .body(request.to_json_body().map_err(|err| Error::Encode {
                     endpoint: endpoint.name,
                     detail: err.to_string(),
                 })?),
-            BodyKind::Multipart => builder.multipart(multipart_body(request).map_err(|detail| {
-                Error::Encode {
+            BodyKind::Multipart => {
+                builder.multipart(multipart_body(request).map_err(|detail| Error::Encode {
                     endpoint: endpoint.name,
                     detail,
-                }
-            })?),
+                })?)
+            }
         };
         let response = builder
             .send()
             .await
             .map_err(|err| transport_error(endpoint.name, err, secret))?;
         let status = response.status().as_u16();
-        let body = read_body(endpoint.name, response, self.inner.max_response_bytes, secret).await?;
+        let body = read_body(
+            endpoint.name,
+            response,
+            self.inner.max_response_bytes,
+            secret,
+        )
+        .await?;
         crate::wire::decode(endpoint.name, status, &body)
     }
 
@@ -283,20 +297,6 @@ impl Client {
     }
 }
 
-fn json_body<O: Operation>(request: &O) -> Result<Vec<u8>, serde_json::Error> {
-    let constants = O::ENDPOINT.body_constants;
-    if constants.is_empty() {
-        return serde_json::to_vec(request);
-    }
-    let mut value = serde_json::to_value(request)?;
-    if let serde_json::Value::Object(map) = &mut value {
-        for (key, constant) in constants {
-            map.insert((*key).to_string(), serde_json::Value::String((*constant).to_string()));
-        }
-    }
-    serde_json::to_vec(&value)
-}
-
 fn multipart_body<O: Operation>(request: &O) -> Result<reqwest::multipart::Form, String> {
     let mut form = reqwest::multipart::Form::new();
     for (name, value) in request.form() {
@@ -305,7 +305,9 @@ fn multipart_body<O: Operation>(request: &O) -> Result<reqwest::multipart::Form,
             FormValue::File(file) => reqwest::multipart::Part::bytes(file.bytes.clone())
                 .file_name(file.file_name.clone())
                 .mime_str(&file.content_type)
-                .map_err(|_| format!("part `{name}`: `{}` is not a media type", file.content_type))?,
+                .map_err(|_| {
+                    format!("part `{name}`: `{}` is not a media type", file.content_type)
+                })?,
         };
         form = form.part(name, part);
     }
@@ -319,7 +321,10 @@ async fn read_body<E>(
     secret: &str,
 ) -> Result<Vec<u8>, Error<E>> {
     let too_large = || Error::BodyTooLarge { endpoint, limit };
-    if response.content_length().is_some_and(|length| length > limit as u64) {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
         return Err(too_large());
     }
     let mut body = Vec::new();

@@ -53,9 +53,9 @@ pub struct Endpoint {
 /// `…Request` structs, so `client.send(&request)` works for every endpoint.
 pub trait Operation: Serialize + Send + Sync {
     /// The typed success response.
-    type Response: DeserializeOwned;
+    type Response: DeserializeOwned + Serialize + std::fmt::Debug + Send;
     /// The endpoint's error enum.
-    type Error: ApiError;
+    type Error: ApiError + std::fmt::Debug;
     /// The endpoint description from the spec.
     const ENDPOINT: Endpoint;
 
@@ -63,4 +63,30 @@ pub trait Operation: Serialize + Send + Sync {
     fn form(&self) -> Vec<(&'static str, FormValue<'_>)> {
         Vec::new()
     }
+
+    /// The JSON body exactly as the client sends it: the fields, plus the endpoint's constant
+    /// fields, Chinese text as raw UTF-8.
+    fn to_json_body(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let constants = Self::ENDPOINT.body_constants;
+        if constants.is_empty() {
+            return serde_json::to_vec(self);
+        }
+        let mut value = serde_json::to_value(self)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            for (key, constant) in constants {
+                let constant = serde_json::Value::String((*constant).to_string());
+                map.insert((*key).to_string(), constant);
+            }
+        }
+        serde_json::to_vec(&value)
+    }
+}
+
+/// Decodes an HTTP answer of operation `O`: the typed response, `Error::Api` for a non-zero
+/// `errcode`, or a typed decode error. Never panics, whatever the bytes.
+pub fn decode_response<O: Operation>(
+    status: u16,
+    body: &[u8],
+) -> Result<O::Response, crate::Error<O::Error>> {
+    crate::wire::decode(O::ENDPOINT.name, status, body)
 }

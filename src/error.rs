@@ -201,15 +201,24 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 endpoint,
                 status,
                 body,
-            } => write!(f, "{endpoint}: HTTP status {status} without a WeChat answer; body starts: {body}"),
+            } => write!(
+                f,
+                "{endpoint}: HTTP status {status} without a WeChat answer; body starts: {body}"
+            ),
             Error::Decode {
                 endpoint,
                 kind,
                 detail,
                 body,
-            } => write!(f, "{endpoint}: cannot decode the response ({kind}): {detail}; body starts: {body}"),
+            } => write!(
+                f,
+                "{endpoint}: cannot decode the response ({kind}): {detail}; body starts: {body}"
+            ),
             Error::BodyTooLarge { endpoint, limit } => {
-                write!(f, "{endpoint}: response body exceeds the limit of {limit} bytes")
+                write!(
+                    f,
+                    "{endpoint}: response body exceeds the limit of {limit} bytes"
+                )
             }
             Error::Encode { endpoint, detail } => {
                 write!(f, "{endpoint}: cannot encode the request: {detail}")
@@ -244,7 +253,9 @@ pub enum BuildError {
         reason: String,
     },
     /// Plain http to a host that is not loopback.
-    #[error("base URL `{url}` uses http to a non-loopback host; use https, or call `allow_insecure_http(true)` for a trusted network")]
+    #[error(
+        "base URL `{url}` uses http to a non-loopback host; use https, or call `allow_insecure_http(true)` for a trusted network"
+    )]
     InsecureBaseUrl {
         /// The URL given.
         url: String,

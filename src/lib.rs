@@ -37,7 +37,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
 };
-pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation};
+pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use token::{AccessToken, FixedToken, TokenError, TokenFuture, TokenProvider};
 pub use types::{Decimal, DecimalError, FilePart, FormValue};

@@ -1,7 +1,12 @@
 //! Keeps secrets out of messages: the one place that scrubs `access_token=…` and friends.
 
 /// Query and JSON keys whose values are secrets.
-const SECRET_KEYS: [&str; 4] = ["access_token", "authorizer_access_token", "secret", "appsecret"];
+const SECRET_KEYS: [&str; 4] = [
+    "access_token",
+    "authorizer_access_token",
+    "secret",
+    "appsecret",
+];
 
 /// Replaces the value of every secret key (`access_token=…`, `"secret":"…"`) with `***`.
 pub(crate) fn scrub(text: &str) -> String {
@@ -26,7 +31,7 @@ fn scrub_key(text: &str, key: &str) -> String {
         out.push_str(&after_key[..separator_len]);
         let value = &after_key[separator_len..];
         let end = value
-            .find(|c: char| matches!(c, '&' | '"' | '\'' | ' ' | ',' | '}' | ')' | '\n'))
+            .find(['&', '"', '\'', ' ', ',', '}', ')', '\n'])
             .unwrap_or(value.len());
         if end > 0 {
             out.push_str("***");
@@ -90,7 +95,10 @@ mod tests {
         assert_eq!(scrub(url), "http://h/card?access_token=***&x=1");
         let json = r#"{"access_token":"SECRET123","expires_in":7200}"#;
         assert_eq!(scrub(json), r#"{"access_token":"***","expires_in":7200}"#);
-        assert_eq!(scrub("appid=a&secret=S3&grant=x"), "appid=a&secret=***&grant=x");
+        assert_eq!(
+            scrub("appid=a&secret=S3&grant=x"),
+            "appid=a&secret=***&grant=x"
+        );
     }
 
     #[test]
@@ -100,7 +108,10 @@ mod tests {
 
     #[test]
     fn scrubs_a_known_value_anywhere() {
-        assert_eq!(scrub_value("token TOKEN-VALUE leaked", "TOKEN-VALUE"), "token *** leaked");
+        assert_eq!(
+            scrub_value("token TOKEN-VALUE leaked", "TOKEN-VALUE"),
+            "token *** leaked"
+        );
     }
 
     #[test]

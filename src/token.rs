@@ -51,7 +51,8 @@ impl TokenError {
 }
 
 /// The future a [`TokenProvider`] returns.
-pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
+pub type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
 
 /// Where the client gets its access token from.
 pub trait TokenProvider: fmt::Debug + Send + Sync + 'static {

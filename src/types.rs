@@ -144,7 +144,10 @@ mod tests {
         let from_string: Decimal = serde_json::from_str("\"1234567.89\"").unwrap();
         let from_number: Decimal = serde_json::from_str("1234567.89").unwrap();
         assert_eq!(from_string, from_number);
-        assert_eq!(serde_json::to_string(&from_number).unwrap(), "\"1234567.89\"");
+        assert_eq!(
+            serde_json::to_string(&from_number).unwrap(),
+            "\"1234567.89\""
+        );
         let tax: Decimal = serde_json::from_str("0.17").unwrap();
         assert_eq!(tax.as_str(), "0.17");
     }

@@ -1,7 +1,7 @@
 //! Turns an HTTP answer into the typed response or a typed error; never panics on any bytes.
 
-use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
 
 use crate::error::{ApiError, DecodeKind, Error};
 use crate::redact::snippet;

@@ -53,18 +53,76 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, EmitError> {
         let name = format!("endpoints/{}.rs", endpoint.name);
         files.push(render(&name, emit_endpoint(api, endpoint))?);
     }
-    let includes = files.iter().map(|file| {
-        let name = &file.name;
-        quote! { include!(#name); }
-    });
+    let includes = files
+        .iter()
+        .filter(|file| file.name != EXAMPLE_TESTS)
+        .map(|file| {
+            let name = &file.name;
+            quote! { include!(#name); }
+        });
     let module = quote! {
         use schemars::JsonSchema;
         use serde::{Deserialize, Serialize};
         #(#includes)*
     };
     files.push(render("mod.rs", module)?);
+    files.push(render(EXAMPLE_TESTS, emit_example_tests(api))?);
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
+}
+
+/// The generated test file (not part of the library): every spec example and error code as a
+/// test, for `tests/examples.rs` to include.
+pub const EXAMPLE_TESTS: &str = "example_tests.rs";
+
+/// One test per endpoint that runs its examples, and one that decodes each of its error codes.
+/// The helpers they call (`check_request`, `check_success`, `check_error`, `check_codes`) are
+/// hand-written in `tests/examples.rs`.
+fn emit_example_tests(api: &Api) -> TokenStream {
+    let tests = api.endpoints.iter().map(|endpoint| {
+        let request = ident(&endpoint.request_type());
+        let examples_test = format_ident!("{}_examples", endpoint.name);
+        let codes_test = format_ident!("{}_error_codes", endpoint.name);
+        let checks = endpoint.examples.iter().flat_map(|example| {
+            let mut checks = Vec::new();
+            if let (Some(body), BodyKind::Json) = (&example.request, endpoint.body) {
+                let json = body.to_string();
+                checks.push(quote! { check_request::<wechat_invoice::#request>(#json); });
+            }
+            let json = example.response.to_string();
+            let code = example
+                .response
+                .get("errcode")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            if code == 0 {
+                checks.push(quote! { check_success::<wechat_invoice::#request>(#json); });
+            } else {
+                let code = proc_macro2::Literal::i64_unsuffixed(code);
+                checks.push(quote! { check_error::<wechat_invoice::#request>(#json, #code); });
+            }
+            checks
+        });
+        let codes = endpoint_codes(api, endpoint).into_iter().map(|code| {
+            let (number, variant) = (
+                proc_macro2::Literal::i64_unsuffixed(code.code),
+                &code.variant,
+            );
+            quote! { (#number, #variant) }
+        });
+        quote! {
+            #[test]
+            fn #examples_test() {
+                #(#checks)*
+            }
+
+            #[test]
+            fn #codes_test() {
+                check_codes::<wechat_invoice::#request>(&[#(#codes),*]);
+            }
+        }
+    });
+    quote! { #(#tests)* }
 }
 
 fn render(name: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
@@ -96,9 +154,11 @@ fn space_items(source: &str) -> String {
             || closing == "};"
             || closing.ends_with(" {}")
             || (indent == 0 && closing.ends_with(';'));
-        let item_starts = ["#", "///", "pub ", "fn ", "impl", "const ", "static ", "mod ", "include!"]
-            .iter()
-            .any(|start| next_body.starts_with(start));
+        let item_starts = [
+            "#", "///", "pub ", "fn ", "impl", "const ", "static ", "mod ", "include!",
+        ]
+        .iter()
+        .any(|start| next_body.starts_with(start));
         let include_run = closing.starts_with("include!") && next_body.starts_with("include!");
         if item_ends && same_level && item_starts && !include_run {
             out.push('\n');
@@ -346,12 +406,18 @@ fn error_static(code: &ErrorCode) -> Ident {
 fn emit_error_table(api: &Api) -> TokenStream {
     let statics = api.errors.values().map(|code| {
         let name = error_static(code);
-        let docs = doc(&format!("`{}` {}: {}", code.code, code.errmsg, code.description));
+        let docs = doc(&format!(
+            "`{}` {}: {}",
+            code.code, code.errmsg, code.description
+        ));
         let number = proc_macro2::Literal::i64_unsuffixed(code.code);
         let (variant, errmsg) = (&code.variant, &code.errmsg);
         let (description, solution, table) = (&code.description, &code.solution, &code.table);
-        let (retryable, may_have_succeeded, invalidates_token) =
-            (code.retryable, code.may_have_succeeded, code.invalidates_token);
+        let (retryable, may_have_succeeded, invalidates_token) = (
+            code.retryable,
+            code.may_have_succeeded,
+            code.invalidates_token,
+        );
         quote! {
             #docs
             pub static #name: crate::ErrorInfo = crate::ErrorInfo {
@@ -397,7 +463,10 @@ fn endpoint_codes<'a>(api: &'a Api, endpoint: &Endpoint) -> Vec<&'a ErrorCode> {
     codes.extend(api.general_errors.iter().copied());
     codes.sort_unstable();
     codes.dedup();
-    codes.iter().filter_map(|code| api.errors.get(code)).collect()
+    codes
+        .iter()
+        .filter_map(|code| api.errors.get(code))
+        .collect()
 }
 
 fn emit_error_enum(api: &Api, endpoint: &Endpoint) -> TokenStream {
@@ -633,7 +702,11 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> String {
         Method::Get => "GET",
         Method::Post => "POST",
     };
-    let mut query: Vec<String> = endpoint.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut query: Vec<String> = endpoint
+        .query
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     if endpoint.token == TokenKind::AccessToken {
         query.insert(0, "access_token=…".to_string());
     }
@@ -659,7 +732,11 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> String {
     if endpoint.permission_sets.is_empty() {
         text.push_str(" Third-party platforms cannot call it on a merchant's behalf.");
     } else {
-        let sets: Vec<String> = endpoint.permission_sets.iter().map(u32::to_string).collect();
+        let sets: Vec<String> = endpoint
+            .permission_sets
+            .iter()
+            .map(u32::to_string)
+            .collect();
         text.push_str(&format!(
             " Third-party platforms may call it with an `authorizer_access_token` (permission set {}).",
             sets.join(", ")

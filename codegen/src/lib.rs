@@ -171,7 +171,8 @@ pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
     let mut stale: Vec<String> = files
         .iter()
         .filter(|file| {
-            fs::read_to_string(dir.join(&file.name)).map_or(true, |current| current != file.contents)
+            fs::read_to_string(dir.join(&file.name))
+                .map_or(true, |current| current != file.contents)
         })
         .map(|file| file.name.clone())
         .collect();
@@ -194,10 +195,10 @@ fn list_rs_files(root: &Path, dir: &Path) -> Vec<String> {
         let path = entry.path();
         if path.is_dir() {
             names.extend(list_rs_files(root, &path));
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            if let Ok(relative) = path.strip_prefix(root) {
-                names.push(relative.to_string_lossy().replace('\\', "/"));
-            }
+        } else if path.extension().is_some_and(|ext| ext == "rs")
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            names.push(relative.to_string_lossy().replace('\\', "/"));
         }
     }
     names

@@ -302,7 +302,10 @@ fn resolve_endpoint(
     );
     let response = resolve_object(
         &format!("{type_prefix}Response"),
-        &format!("Success response of `{}`: {}", file.http.path.value, file.title),
+        &format!(
+            "Success response of `{}`: {}",
+            file.http.path.value, file.title
+        ),
         &file.response,
         types,
     );

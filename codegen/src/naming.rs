@@ -38,7 +38,7 @@ pub fn is_pascal_case(name: &str) -> bool {
 /// `get_auth_data` → `GetAuthData`; also accepts names with digits (`e01_x` → `E01X`).
 pub fn pascal_case(snake: &str) -> String {
     snake
-        .split(|c: char| c == '_' || c == '-' || c == ' ')
+        .split(['_', '-', ' '])
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();

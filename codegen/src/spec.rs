@@ -104,11 +104,17 @@ pub struct EndpointFile {
     pub idempotent: bool,
     /// The request body (or multipart form) fields, in wire order.
     #[serde(default)]
-    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, Field>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, Field>")
+    )]
     pub request: OrderedMap<Field>,
     /// The success response fields, besides `errcode`/`errmsg`.
     #[serde(default)]
-    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, Field>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, Field>")
+    )]
     pub response: OrderedMap<Field>,
     /// Error codes this endpoint documents, as codes defined in `spec/errors/`.
     /// The general (inherited) table is added to every endpoint.
@@ -155,7 +161,10 @@ pub struct Http {
     pub path: Spanned<String>,
     /// Fixed query parameters sent with every call (`action: set_auth_field`).
     #[serde(default)]
-    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, String>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
     pub query: OrderedMap<String>,
     /// How the request fields travel.
     pub body: BodyKind,
@@ -267,7 +276,10 @@ pub struct Field {
     pub items: Option<Box<Field>>,
     /// Fields of an inline `object`.
     #[serde(default)]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<std::collections::BTreeMap<String, Field>>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "Option<std::collections::BTreeMap<String, Field>>")
+    )]
     pub fields: Option<OrderedMap<Field>>,
     /// Values of an inline `enum`.
     #[serde(default)]
@@ -329,7 +341,10 @@ pub struct TypesFile {
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
     /// Types by PascalCase name.
-    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, TypeDef>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, TypeDef>")
+    )]
     pub types: OrderedMap<TypeDef>,
 }
 
@@ -342,7 +357,10 @@ pub struct TypeDef {
     pub description: String,
     /// Fields of an object type.
     #[serde(default)]
-    #[cfg_attr(feature = "json-schema", schemars(with = "Option<std::collections::BTreeMap<String, Field>>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "Option<std::collections::BTreeMap<String, Field>>")
+    )]
     pub fields: Option<OrderedMap<Field>>,
     /// Values of a string enum type; unknown values are kept, never rejected.
     #[serde(default)]

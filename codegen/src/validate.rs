@@ -28,6 +28,9 @@ fn pos<T>(spanned: &Spanned<T>) -> Position {
     Position::from_location(spanned.referenced)
 }
 
+/// An endpoint's method, path and fixed query: what must be unique across endpoints.
+type Route = (String, String, Vec<(String, String)>);
+
 /// Which shared type a name refers to, and where it was defined.
 struct TypeEntry<'a> {
     def: &'a TypeDef,
@@ -49,7 +52,9 @@ impl<'a> Context<'a> {
         let mut types = BTreeMap::new();
         for (_, file) in &spec.types {
             for (name, def) in file.types.iter() {
-                types.entry(name.value.as_str()).or_insert(TypeEntry { def });
+                types
+                    .entry(name.value.as_str())
+                    .or_insert(TypeEntry { def });
             }
         }
         Self {
@@ -113,7 +118,9 @@ impl<'a> Context<'a> {
                             position,
                             format!("type `{}` has both `fields` and `values`", name.value),
                         )
-                        .with_help("an object type has `fields`, an enum type has `values`; keep one"),
+                        .with_help(
+                            "an object type has `fields`, an enum type has `values`; keep one",
+                        ),
                     ),
                     (None, None) => self.report(
                         Diagnostic::new(
@@ -210,7 +217,13 @@ impl<'a> Context<'a> {
     }
 
     /// Checks the fields of one struct called `owner`; `request` allows constants and files.
-    fn check_fields(&mut self, file: &Path, owner: &str, fields: &OrderedMap<Field>, request: bool) {
+    fn check_fields(
+        &mut self,
+        file: &Path,
+        owner: &str,
+        fields: &OrderedMap<Field>,
+        request: bool,
+    ) {
         let mut rust_names: BTreeMap<String, Position> = BTreeMap::new();
         for (wire, field) in fields.iter() {
             let at = pos(wire);
@@ -222,9 +235,14 @@ impl<'a> Context<'a> {
                             Check::InvalidIdentifier,
                             file,
                             pos(rust),
-                            format!("rust_name `{}` is not a snake_case Rust identifier", rust.value),
+                            format!(
+                                "rust_name `{}` is not a snake_case Rust identifier",
+                                rust.value
+                            ),
                         )
-                        .with_help("use lower-case letters, digits and single underscores, not a keyword"),
+                        .with_help(
+                            "use lower-case letters, digits and single underscores, not a keyword",
+                        ),
                     );
                 }
             } else if !is_snake_case(&wire.value) {
@@ -242,7 +260,9 @@ impl<'a> Context<'a> {
                     )
                     .with_help(format!(
                         "add `rust_name:` with the name to use in Rust, e.g. `rust_name: {}_value`",
-                        wire.value.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                        wire.value
+                            .to_lowercase()
+                            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
                     )),
                 );
             }
@@ -260,7 +280,12 @@ impl<'a> Context<'a> {
                     .with_help("set a different `rust_name` on one of them"),
                 );
             }
-            self.check_doc(file, at, &field.description, &format!("field `{}`", wire.value));
+            self.check_doc(
+                file,
+                at,
+                &field.description,
+                &format!("field `{}`", wire.value),
+            );
             let hoisted = inline_type_name(owner, &wire.value);
             self.check_field_type(file, &hoisted, field, request);
             if let Some(constant) = &field.constant {
@@ -295,7 +320,10 @@ impl<'a> Context<'a> {
                             Check::InvalidValue,
                             file,
                             at,
-                            format!("default of field `{}` does not fit its type: {problem}", wire.value),
+                            format!(
+                                "default of field `{}` does not fit its type: {problem}",
+                                wire.value
+                            ),
                         )
                         .with_help("give a default of the field's own type"),
                     );
@@ -315,8 +343,14 @@ impl<'a> Context<'a> {
                 .chain(self.types.keys().copied())
                 .collect();
             let help = match closest(ty, candidates) {
-                Some(name) => format!("did you mean `{name}`? Built-in types: {}; named types are defined under spec/types/", BUILTIN_TYPES.join(", ")),
-                None => format!("use a built-in type ({}) or define `{ty}` under spec/types/", BUILTIN_TYPES.join(", ")),
+                Some(name) => format!(
+                    "did you mean `{name}`? Built-in types: {}; named types are defined under spec/types/",
+                    BUILTIN_TYPES.join(", ")
+                ),
+                None => format!(
+                    "use a built-in type ({}) or define `{ty}` under spec/types/",
+                    BUILTIN_TYPES.join(", ")
+                ),
             };
             self.report(
                 Diagnostic::new(Check::UnknownType, file, at, format!("unknown type `{ty}`"))
@@ -358,36 +392,42 @@ impl<'a> Context<'a> {
                 );
             }
         }
-        if let Some(width) = &field.width {
-            if width.value != 32 && width.value != 64 {
-                self.report(
-                    Diagnostic::new(
-                        Check::InvalidValue,
-                        file,
-                        pos(width),
-                        format!("integer width {} is not supported", width.value),
-                    )
-                    .with_help("use `width: 32` or `width: 64`"),
-                );
-            }
+        if let Some(width) = &field.width
+            && width.value != 32
+            && width.value != 64
+        {
+            self.report(
+                Diagnostic::new(
+                    Check::InvalidValue,
+                    file,
+                    pos(width),
+                    format!("integer width {} is not supported", width.value),
+                )
+                .with_help("use `width: 32` or `width: 64`"),
+            );
         }
         if ty == "file" && !request {
             self.report(
-                Diagnostic::new(Check::InvalidValue, file, at, "type `file` only fits request fields")
-                    .with_help("responses are JSON; use `string` for media ids or URLs"),
+                Diagnostic::new(
+                    Check::InvalidValue,
+                    file,
+                    at,
+                    "type `file` only fits request fields",
+                )
+                .with_help("responses are JSON; use `string` for media ids or URLs"),
             );
         }
-        if ty == "object" {
-            if let Some(fields) = &field.fields {
-                self.claim_type_name(hoisted, file, at, "inline object type");
-                self.check_fields(file, hoisted, fields, request);
-            }
+        if ty == "object"
+            && let Some(fields) = &field.fields
+        {
+            self.claim_type_name(hoisted, file, at, "inline object type");
+            self.check_fields(file, hoisted, fields, request);
         }
-        if ty == "enum" {
-            if let Some(values) = &field.values {
-                self.claim_type_name(hoisted, file, at, "inline enum type");
-                self.check_enum_values(file, at, hoisted, values);
-            }
+        if ty == "enum"
+            && let Some(values) = &field.values
+        {
+            self.claim_type_name(hoisted, file, at, "inline enum type");
+            self.check_enum_values(file, at, hoisted, values);
         }
         if let Some(items) = &field.items {
             self.check_field_type(file, &format!("{hoisted}Item"), items, request);
@@ -414,7 +454,8 @@ impl<'a> Context<'a> {
                 }
                 match self.codes.get(&code) {
                     Some((first_path, first)) if !same_error(first, def) => {
-                        let first_at = format!("{}:{}", first_path.display(), first.code.referenced.line());
+                        let first_at =
+                            format!("{}:{}", first_path.display(), first.code.referenced.line());
                         self.report(
                             Diagnostic::new(
                                 Check::ConflictingErrorCode,
@@ -456,7 +497,7 @@ impl<'a> Context<'a> {
     fn check_endpoints(&mut self) {
         let spec = self.spec;
         let mut names: BTreeMap<&str, &Path> = BTreeMap::new();
-        let mut routes: BTreeMap<(String, String, Vec<(String, String)>), &Path> = BTreeMap::new();
+        let mut routes: BTreeMap<Route, &Path> = BTreeMap::new();
         for (path, endpoint) in &spec.endpoints {
             let at = pos(&endpoint.endpoint);
             let name = endpoint.endpoint.value.as_str();
@@ -468,10 +509,15 @@ impl<'a> Context<'a> {
                         at,
                         format!("endpoint name `{name}` is not a snake_case Rust identifier"),
                     )
-                    .with_help("use lower-case words joined by single underscores, e.g. `get_auth_data`"),
+                    .with_help(
+                        "use lower-case words joined by single underscores, e.g. `get_auth_data`",
+                    ),
                 );
             }
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             if stem != name {
                 self.report(
                     Diagnostic::new(
@@ -480,7 +526,9 @@ impl<'a> Context<'a> {
                         at,
                         format!("endpoint `{name}` is in a file named `{stem}.yaml`"),
                     )
-                    .with_help(format!("rename the file to `{name}.yaml`, or the endpoint to `{stem}`")),
+                    .with_help(format!(
+                        "rename the file to `{name}.yaml`, or the endpoint to `{stem}`"
+                    )),
                 );
             }
             if let Some(first) = names.insert(name, path.as_path()) {
@@ -546,8 +594,13 @@ impl<'a> Context<'a> {
         }
         if endpoint.http.method == Method::Get && endpoint.http.body != BodyKind::None {
             self.report(
-                Diagnostic::new(Check::InvalidValue, path, pos(route), "a GET endpoint cannot have a body")
-                    .with_help("set `body: none`"),
+                Diagnostic::new(
+                    Check::InvalidValue,
+                    path,
+                    pos(route),
+                    "a GET endpoint cannot have a body",
+                )
+                .with_help("set `body: none`"),
             );
         }
         if endpoint.http.body == BodyKind::None && !endpoint.request.is_empty() {
@@ -574,7 +627,12 @@ impl<'a> Context<'a> {
             );
         }
         self.check_fields(path, &format!("{prefix}Request"), &endpoint.request, true);
-        self.check_fields(path, &format!("{prefix}Response"), &endpoint.response, false);
+        self.check_fields(
+            path,
+            &format!("{prefix}Response"),
+            &endpoint.response,
+            false,
+        );
 
         let mut seen = BTreeSet::new();
         for code in &endpoint.errors {
@@ -622,7 +680,12 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn check_example(&mut self, path: &Path, endpoint: &EndpointFile, example: &crate::spec::Example) {
+    fn check_example(
+        &mut self,
+        path: &Path,
+        endpoint: &EndpointFile,
+        example: &crate::spec::Example,
+    ) {
         let mut found = Vec::new();
         match (&example.request, endpoint.http.body) {
             (Some(request), BodyKind::None) => self.report(
@@ -630,12 +693,21 @@ impl<'a> Context<'a> {
                     Check::ExampleMismatch,
                     path,
                     pos(request),
-                    format!("example `{}` has a request body, but the endpoint takes none", example.name),
+                    format!(
+                        "example `{}` has a request body, but the endpoint takes none",
+                        example.name
+                    ),
                 )
                 .with_help("remove `request:` from the example"),
             ),
             (Some(request), _) => {
-                self.object_matches(&endpoint.request, &request.value, "request", true, &mut found);
+                self.object_matches(
+                    &endpoint.request,
+                    &request.value,
+                    "request",
+                    true,
+                    &mut found,
+                );
                 for problem in found.drain(..) {
                     self.report(example_problem(path, pos(request), &example.name, problem));
                 }
@@ -653,12 +725,18 @@ impl<'a> Context<'a> {
         }
         let response = &example.response;
         let Some(object) = response.value.as_object() else {
-            self.report(example_problem(path, pos(response), &example.name, "response: expected a JSON object".into()));
+            self.report(example_problem(
+                path,
+                pos(response),
+                &example.name,
+                "response: expected a JSON object".into(),
+            ));
             return;
         };
         let errcode = object.get("errcode").and_then(Value::as_i64).unwrap_or(0);
         if errcode != 0 {
-            let documented = endpoint.errors.iter().any(|c| c.value == errcode) || self.inherited.contains(&errcode);
+            let documented = endpoint.errors.iter().any(|c| c.value == errcode)
+                || self.inherited.contains(&errcode);
             if !documented {
                 self.report(example_problem(
                     path,
@@ -672,7 +750,13 @@ impl<'a> Context<'a> {
         let mut body = object.clone();
         body.remove("errcode");
         body.remove("errmsg");
-        self.object_matches(&endpoint.response, &Value::Object(body), "response", false, &mut found);
+        self.object_matches(
+            &endpoint.response,
+            &Value::Object(body),
+            "response",
+            false,
+            &mut found,
+        );
         for problem in found {
             self.report(example_problem(path, pos(response), &example.name, problem));
         }
