@@ -1,0 +1,387 @@
+//! The generated client against the spec-driven mock on loopback: success, every documented
+//! error, and every way an answer can go wrong, each a typed error without the token in it.
+
+use std::time::Duration;
+
+use wechat_invoice::{Client, DecodeKind, Error, GetAuthDataError, GetAuthDataRequest};
+use wechat_invoice_mock::{Behavior, MockServer, Reply};
+
+const TOKEN: &str = "TOKEN-SECRET-7f3a9c";
+
+fn request() -> GetAuthDataRequest {
+    GetAuthDataRequest {
+        s_pappid: "wx123456".into(),
+        order_id: "123456".into(),
+    }
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("client builds")
+}
+
+/// Neither Display nor Debug of the error shows the token.
+fn assert_no_token<E: std::fmt::Debug + std::fmt::Display>(err: &E) {
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(TOKEN), "token leaked: {shown}");
+}
+
+async fn call_with(reply: impl Into<Behavior>) -> Error<GetAuthDataError> {
+    let server = MockServer::start().await.expect("mock starts");
+    server.respond("get_auth_data", reply);
+    let err = client(&server)
+        .get_auth_data(&request())
+        .await
+        .expect_err("the call fails");
+    assert_no_token(&err);
+    err
+}
+
+#[tokio::test]
+async fn success_decodes_the_documented_example() {
+    let server = MockServer::start().await.expect("mock starts");
+    let response = client(&server)
+        .get_auth_data(&request())
+        .await
+        .expect("success");
+    assert_eq!(response.invoice_status.as_deref(), Some("auth success"));
+    assert_eq!(response.auth_time, Some(1480342498));
+
+    let deliveries = server.deliveries();
+    assert_eq!(deliveries.len(), 1);
+    let sent = &deliveries[0].request;
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.path, "/card/invoice/getauthdata");
+    assert_eq!(sent.query_param("access_token"), Some(TOKEN));
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).expect("JSON body");
+    assert_eq!(
+        body,
+        serde_json::json!({"s_pappid": "wx123456", "order_id": "123456"})
+    );
+}
+
+#[tokio::test]
+async fn errcode_72038_is_the_contract_variant() {
+    let err = call_with(Reply::Error(72038)).await;
+    match &err {
+        Error::Api(GetAuthDataError::InvoiceOrderNeverAuth { errmsg }) => {
+            assert!(errmsg.starts_with("invoice order never auth"));
+        }
+        other => panic!("expected InvoiceOrderNeverAuth, got {other:?}"),
+    }
+    let api = err.api().expect("an API error");
+    assert_eq!(api.code(), 72038);
+    assert!(!api.is_retryable());
+    assert!(api.solution().is_some_and(|s| s.contains("not authorized")));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("get_auth_data") && shown.contains("72038") && shown.contains("Solution"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_code_arrives_as_its_variant() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = client(&server);
+    let api = server.api();
+    let endpoint = api
+        .endpoints
+        .iter()
+        .find(|e| e.name == "get_auth_data")
+        .expect("in spec");
+    let codes: Vec<i64> = endpoint
+        .errors
+        .iter()
+        .chain(&api.general_errors)
+        .copied()
+        .collect();
+    assert!(codes.len() > 20, "general and endpoint codes: {codes:?}");
+    for code in codes {
+        server.respond_once("get_auth_data", Reply::Error(code));
+        let err = client.get_auth_data(&request()).await.expect_err("error");
+        assert_no_token(&err);
+        let api_err = err.api().unwrap_or_else(|| panic!("code {code}: {err:?}"));
+        assert_eq!(api_err.code(), code);
+        let variant = &api.errors[&code].variant;
+        assert!(
+            format!("{api_err:?}").starts_with(variant.as_str()),
+            "{code}: {api_err:?}"
+        );
+        assert_eq!(api_err.is_retryable(), api.errors[&code].retryable);
+    }
+}
+
+#[tokio::test]
+async fn an_undocumented_code_is_kept_with_its_message() {
+    let reply =
+        Reply::Json(serde_json::json!({"errcode": 40150, "errmsg": "invalid card parameters"}));
+    match call_with(reply).await {
+        Error::Api(GetAuthDataError::Unknown { code, errmsg }) => {
+            assert_eq!(code, 40150);
+            assert_eq!(errmsg, "invalid card parameters");
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn errcode_sent_as_a_string_still_counts() {
+    let reply =
+        Reply::Json(serde_json::json!({"errcode": "72038", "errmsg": "invoice order never auth"}));
+    assert!(matches!(
+        call_with(reply).await,
+        Error::Api(GetAuthDataError::InvoiceOrderNeverAuth { .. })
+    ));
+}
+
+#[tokio::test]
+async fn html_502_from_a_gateway_is_an_http_status_error() {
+    let reply = Reply::Raw {
+        status: 502,
+        content_type: "text/html".into(),
+        body: b"<html><head><title>502 Bad Gateway</title></head></html>".to_vec(),
+    };
+    match call_with(reply).await {
+        Error::HttpStatus {
+            endpoint,
+            status,
+            body,
+        } => {
+            assert_eq!(endpoint, "get_auth_data");
+            assert_eq!(status, 502);
+            assert!(body.contains("Bad Gateway"));
+        }
+        other => panic!("expected HttpStatus, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn html_with_status_200_is_a_decode_error() {
+    let reply = Reply::Raw {
+        status: 200,
+        content_type: "text/html".into(),
+        body: b"<!DOCTYPE html><html>login required</html>".to_vec(),
+    };
+    assert!(matches!(
+        call_with(reply).await,
+        Error::Decode {
+            kind: DecodeKind::Html,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error() {
+    assert!(matches!(
+        call_with(Reply::TruncatedJson).await,
+        Error::Decode {
+            kind: DecodeKind::Truncated,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn plain_text_is_a_decode_error() {
+    let reply = Reply::Raw {
+        status: 200,
+        content_type: "text/plain".into(),
+        body: b"system maintenance".to_vec(),
+    };
+    assert!(matches!(
+        call_with(reply).await,
+        Error::Decode {
+            kind: DecodeKind::NotJson,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn an_empty_body_is_a_decode_error() {
+    let reply = Reply::Raw {
+        status: 200,
+        content_type: "application/json".into(),
+        body: Vec::new(),
+    };
+    assert!(matches!(
+        call_with(reply).await,
+        Error::Decode {
+            kind: DecodeKind::Empty,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_is_a_decode_error() {
+    let reply =
+        Reply::Json(serde_json::json!({"errcode": 0, "errmsg": "ok", "auth_time": "yesterday"}));
+    match call_with(reply).await {
+        Error::Decode { kind, detail, .. } => {
+            assert_eq!(kind, DecodeKind::UnexpectedShape);
+            assert!(detail.contains("invalid type"), "{detail}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout() {
+    let slow = Behavior::reply(Reply::Example).after(Duration::from_secs(3));
+    assert!(matches!(
+        call_with(slow).await,
+        Error::Timeout {
+            endpoint: "get_auth_data"
+        }
+    ));
+}
+
+#[tokio::test]
+async fn a_connection_cut_mid_body_is_a_transport_error() {
+    assert!(matches!(
+        call_with(Reply::CutConnection).await,
+        Error::Transport { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_connection_closed_without_answer_is_a_transport_error() {
+    assert!(matches!(
+        call_with(Reply::Reset).await,
+        Error::Transport { .. }
+    ));
+}
+
+#[tokio::test]
+async fn an_oversized_body_stops_at_the_limit() {
+    let server = MockServer::start().await.expect("mock starts");
+    let huge = format!(
+        r#"{{"errcode":0,"errmsg":"ok","invoice_status":"{}"}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    server.respond(
+        "get_auth_data",
+        Reply::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: huge.into_bytes(),
+        },
+    );
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .max_response_bytes(64 * 1024)
+        .build()
+        .expect("client builds");
+    let err = client
+        .get_auth_data(&request())
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 65536, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn no_server_listening_is_a_transport_error_without_the_token() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    let client = Client::builder()
+        .base_url(format!("http://{address}"))
+        .access_token(TOKEN)
+        .build()
+        .expect("client builds");
+    let err = client.get_auth_data(&request()).await.expect_err("refused");
+    assert_no_token(&err);
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_a_token_invalid_api_error() {
+    let server = MockServer::start().await.expect("mock starts");
+    server.accept_tokens(["ANOTHER-TOKEN"]);
+    let err = client(&server)
+        .get_auth_data(&request())
+        .await
+        .expect_err("rejected");
+    assert_no_token(&err);
+    match err {
+        Error::Api(api) => {
+            assert!(matches!(api, GetAuthDataError::InvalidCredential { .. }));
+            assert!(api.is_token_invalid());
+        }
+        other => panic!("expected InvalidCredential, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn chinese_text_is_sent_as_raw_utf8() {
+    let server = MockServer::start().await.expect("mock starts");
+    let request = GetAuthDataRequest {
+        s_pappid: "wx123456".into(),
+        order_id: "订单-42".into(),
+    };
+    client(&server)
+        .get_auth_data(&request)
+        .await
+        .expect("success");
+    let body = String::from_utf8(server.deliveries()[0].request.body.clone()).expect("UTF-8");
+    assert!(body.contains("订单-42"), "{body}");
+    assert!(!body.contains("\\u"), "{body}");
+}
+
+#[test]
+fn debug_of_the_client_hides_the_token() {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .access_token(TOKEN)
+        .build()
+        .expect("client builds");
+    let shown = format!("{client:?}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(shown.contains("127.0.0.1:9"));
+}
+
+#[test]
+fn plain_http_is_refused_for_remote_hosts_unless_allowed() {
+    let remote = Client::builder()
+        .base_url("http://api.example.com")
+        .access_token(TOKEN)
+        .build();
+    assert!(matches!(
+        remote,
+        Err(wechat_invoice::BuildError::InsecureBaseUrl { .. })
+    ));
+    let allowed = Client::builder()
+        .base_url("http://api.example.com")
+        .allow_insecure_http(true)
+        .access_token(TOKEN)
+        .build();
+    assert!(allowed.is_ok());
+    assert!(
+        Client::builder().access_token(TOKEN).build().is_ok(),
+        "https default"
+    );
+    let missing = Client::builder().build();
+    assert!(matches!(
+        missing,
+        Err(wechat_invoice::BuildError::MissingCredentials)
+    ));
+    let garbage = Client::builder()
+        .base_url("not a url")
+        .access_token(TOKEN)
+        .build();
+    assert!(matches!(
+        garbage,
+        Err(wechat_invoice::BuildError::InvalidBaseUrl { .. })
+    ));
+}
