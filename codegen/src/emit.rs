@@ -153,7 +153,8 @@ fn space_items(source: &str) -> String {
         let item_ends = closing == "}"
             || closing == "};"
             || closing.ends_with(" {}")
-            || (indent == 0 && closing.ends_with(';'));
+            || (indent == 0 && closing.ends_with(';'))
+            || (closing.ends_with(';') && next_body.starts_with("///"));
         let item_starts = [
             "#", "///", "pub ", "fn ", "impl", "const ", "static ", "mod ", "include!",
         ]
@@ -653,30 +654,43 @@ fn emit_operation(endpoint: &Endpoint) -> TokenStream {
 }
 
 fn emit_form(endpoint: &Endpoint) -> TokenStream {
-    let parts = endpoint.request.visible_fields().map(|field| {
-        let rust = ident(&field.rust_name);
+    let part = |field: &Field, access: TokenStream| {
         let wire = &field.wire_name;
-        let value = |access: TokenStream| match field.ty {
-            TypeRef::File => quote! { crate::FormValue::File(#access) },
-            _ => quote! { crate::FormValue::Text(#access.to_string()) },
-        };
-        if field.required {
-            let value = value(quote! { &self.#rust });
-            quote! { parts.push((#wire, #value)); }
-        } else {
-            let value = value(quote! { value });
+        match field.ty {
+            TypeRef::File => quote! { (#wire, crate::FormValue::File(#access)) },
+            _ => quote! { (#wire, crate::FormValue::Text(#access.to_string())) },
+        }
+    };
+    let fields: Vec<&Field> = endpoint.request.visible_fields().collect();
+    let required = fields.iter().filter(|field| field.required).map(|field| {
+        let rust = ident(&field.rust_name);
+        part(field, quote! { &self.#rust })
+    });
+    let optional: Vec<TokenStream> = fields
+        .iter()
+        .filter(|field| !field.required)
+        .map(|field| {
+            let rust = ident(&field.rust_name);
+            let part = part(field, quote! { value });
             quote! {
                 if let Some(value) = &self.#rust {
-                    parts.push((#wire, #value));
+                    parts.push(#part);
                 }
             }
+        })
+        .collect();
+    let body = if optional.is_empty() {
+        quote! { Vec::from([#(#required),*]) }
+    } else {
+        quote! {
+            let mut parts = Vec::from([#(#required),*]);
+            #(#optional)*
+            parts
         }
-    });
+    };
     quote! {
         fn form(&self) -> Vec<(&'static str, crate::FormValue<'_>)> {
-            let mut parts = Vec::new();
-            #(#parts)*
-            parts
+            #body
         }
     }
 }

@@ -182,6 +182,16 @@ pub enum Method {
     Post,
 }
 
+impl Method {
+    /// `GET` or `POST`, as written in the spec.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
 /// How request fields are carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]

@@ -544,7 +544,7 @@ impl<'a> Context<'a> {
                 );
             }
             let route = (
-                format!("{:?}", endpoint.http.method),
+                endpoint.http.method.as_str().to_string(),
                 endpoint.http.path.value.clone(),
                 endpoint
                     .http
@@ -561,8 +561,9 @@ impl<'a> Context<'a> {
                         path,
                         pos(&endpoint.http.path),
                         format!(
-                            "{:?} {} with the same query is already defined in {first}",
-                            endpoint.http.method, endpoint.http.path.value
+                            "{} {} with the same query is already defined in {first}",
+                            endpoint.http.method.as_str(),
+                            endpoint.http.path.value
                         ),
                     )
                     .with_help("endpoints that share a path must differ by a fixed `query` value such as `action`"),

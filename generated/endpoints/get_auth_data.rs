@@ -279,6 +279,7 @@ pub enum GetAuthDataError {
 impl GetAuthDataError {
     /// The spec name of the endpoint these errors belong to.
     pub const ENDPOINT: &'static str = "get_auth_data";
+
     /// The variant for an `errcode` and `errmsg` from WeChat.
     pub fn from_code(code: i64, errmsg: String) -> Self {
         match code {
