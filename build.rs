@@ -12,7 +12,6 @@ fn main() -> ExitCode {
         eprintln!("error: OUT_DIR is not set; run this build script through cargo");
         return ExitCode::FAILURE;
     };
-    println!("cargo::rerun-if-changed=build.rs");
     // Cargo runs build scripts in the package root, so relative paths print as `spec/…`.
     let spec_dir = Path::new("spec");
     match wechat_invoice_codegen::generate_dir(spec_dir) {

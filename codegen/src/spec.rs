@@ -426,3 +426,24 @@ pub struct ErrorDef {
     #[serde(default)]
     pub invalidates_token: bool,
 }
+
+/// The JSON Schema of the spec language (any of the three file kinds), pretty-printed: what
+/// `spec/spec.schema.json` holds for editors.
+#[cfg(feature = "json-schema")]
+pub fn json_schema() -> String {
+    let mut generator = schemars::SchemaGenerator::default();
+    let endpoint = generator.subschema_for::<EndpointFile>();
+    let types = generator.subschema_for::<TypesFile>();
+    let errors = generator.subschema_for::<ErrorTableFile>();
+    let definitions = serde_json::Value::Object(generator.take_definitions(true));
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "wechat-invoice spec file",
+        "description": "A file of spec/: an endpoint (spec/endpoints/), shared types (spec/types/) or an error table (spec/errors/). See spec/README.md.",
+        "anyOf": [endpoint, types, errors],
+        "$defs": definitions,
+    });
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

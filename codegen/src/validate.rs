@@ -356,6 +356,7 @@ impl<'a> Context<'a> {
                 Diagnostic::new(Check::UnknownType, file, at, format!("unknown type `{ty}`"))
                     .with_help(help),
             );
+            return;
         }
         let needs = |key: &str, present: bool, allowed: bool| (key.to_string(), present, allowed);
         let rules = [
