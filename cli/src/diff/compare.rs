@@ -1,0 +1,760 @@
+//! Finds the changes between two resolved specs and classifies each by a rule of
+//! [`super::rules`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use wechat_invoice_codegen::model::{
+    Api, Endpoint, Enumeration, ErrorCode, Field, NamedType, Object, TypeRef,
+};
+
+use super::change::{Change, EndpointRef, Rule, Scope};
+use super::rules::{self, SideRules};
+
+/// Every change from `base` to `head`: endpoints by name, then error tables, then types.
+pub fn compare(base: &Api, head: &Api) -> Vec<Change> {
+    let mut walker = Walker {
+        base,
+        head,
+        changes: Vec::new(),
+    };
+    walker.endpoints();
+    walker.error_tables();
+    walker.shared_types();
+    let mut changes = walker.changes;
+    changes.sort_by_key(|change| (scope_rank(&change.scope), change.level()));
+    changes
+}
+
+/// Endpoints first (by name), then error tables, then shared types.
+fn scope_rank(scope: &Scope) -> (u8, String) {
+    match scope {
+        Scope::Endpoint(endpoint) => (0, endpoint.name.clone()),
+        Scope::Errors => (1, String::new()),
+        Scope::Types => (2, String::new()),
+    }
+}
+
+/// Which side of an endpoint a field is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+impl Side {
+    fn rules(self) -> &'static SideRules {
+        match self {
+            Side::Request => &rules::REQUEST,
+            Side::Response => &rules::RESPONSE,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::Request => "request",
+            Side::Response => "response",
+        }
+    }
+}
+
+/// Where in an endpoint a comparison is: its scope, side and the field path so far.
+struct Place<'s> {
+    scope: &'s Scope,
+    side: Side,
+    /// Named types already compared on this side, against cycles and repeats.
+    seen: BTreeSet<String>,
+}
+
+struct Walker<'a> {
+    base: &'a Api,
+    head: &'a Api,
+    changes: Vec<Change>,
+}
+
+impl Walker<'_> {
+    fn push(&mut self, rule: &'static Rule, scope: &Scope, message: String) {
+        self.changes.push(Change {
+            rule,
+            scope: scope.clone(),
+            message,
+        });
+    }
+
+    fn endpoints(&mut self) {
+        let base = by_name(&self.base.endpoints);
+        let head = by_name(&self.head.endpoints);
+        let names: BTreeSet<&str> = base.keys().chain(head.keys()).copied().collect();
+        for name in names {
+            match (base.get(name), head.get(name)) {
+                (Some(old), None) => {
+                    let scope = endpoint_scope(old);
+                    let message = format!(
+                        "endpoint removed ({} {}): the client method `{}` disappears",
+                        method_name(old),
+                        old.path,
+                        old.name
+                    );
+                    self.push(&rules::ENDPOINT_REMOVED, &scope, message);
+                }
+                (None, Some(new)) => {
+                    let scope = endpoint_scope(new);
+                    let message = format!(
+                        "endpoint added ({} {}): new client method `{}`",
+                        method_name(new),
+                        new.path,
+                        new.name
+                    );
+                    self.push(&rules::ENDPOINT_ADDED, &scope, message);
+                }
+                (Some(old), Some(new)) => self.endpoint(old, new),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn endpoint(&mut self, old: &Endpoint, new: &Endpoint) {
+        let scope = endpoint_scope(new);
+        self.route(&scope, old, new);
+        self.endpoint_policy(&scope, old, new);
+        self.endpoint_docs(&scope, old, new);
+        let mut request = Place {
+            scope: &scope,
+            side: Side::Request,
+            seen: BTreeSet::new(),
+        };
+        self.object(&mut request, "", &old.request, &new.request);
+        let mut response = Place {
+            scope: &scope,
+            side: Side::Response,
+            seen: BTreeSet::new(),
+        };
+        self.object(&mut response, "", &old.response, &new.response);
+        self.endpoint_errors(&scope, old, new);
+    }
+
+    fn route(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) {
+        if old.method != new.method {
+            let message = format!(
+                "method changed from {} to {}",
+                method_name(old),
+                method_name(new)
+            );
+            self.push(&rules::METHOD_CHANGED, scope, message);
+        }
+        if old.path != new.path {
+            let message = format!("path changed from `{}` to `{}`", old.path, new.path);
+            self.push(&rules::PATH_CHANGED, scope, message);
+        }
+        if old.query != new.query {
+            let message = format!(
+                "fixed query changed from `{}` to `{}`",
+                query_text(&old.query),
+                query_text(&new.query)
+            );
+            self.push(&rules::QUERY_CHANGED, scope, message);
+        }
+        if old.body != new.body {
+            let message = format!("request body changed from {:?} to {:?}", old.body, new.body)
+                .to_lowercase();
+            self.push(&rules::BODY_KIND_CHANGED, scope, message);
+        }
+        if old.token != new.token {
+            let message = format!(
+                "query credential changed from {:?} to {:?}",
+                old.token, new.token
+            );
+            self.push(&rules::TOKEN_CHANGED, scope, message);
+        }
+    }
+
+    fn endpoint_policy(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) {
+        if old.idempotent != new.idempotent {
+            let effect = if new.idempotent {
+                "the client now retries it after failures that may have reached WeChat; check that repeating it is harmless"
+            } else {
+                "the client no longer retries it once a request may have reached WeChat"
+            };
+            let message = format!(
+                "idempotent changed from {} to {}: {effect}",
+                old.idempotent, new.idempotent
+            );
+            self.push(&rules::IDEMPOTENT_CHANGED, scope, message);
+        }
+        for set in minus(&old.permission_sets, &new.permission_sets) {
+            let message = format!(
+                "third-party permission set {set} no longer covers the endpoint: authorizer_access_token calls under it fail"
+            );
+            self.push(&rules::PERMISSION_SET_REMOVED, scope, message);
+        }
+        for set in minus(&new.permission_sets, &old.permission_sets) {
+            let message = format!("third-party permission set {set} now covers the endpoint");
+            self.push(&rules::PERMISSION_SET_ADDED, scope, message);
+        }
+        let old_accounts: Vec<String> =
+            old.account_types.iter().map(|a| format!("{a:?}")).collect();
+        let new_accounts: Vec<String> =
+            new.account_types.iter().map(|a| format!("{a:?}")).collect();
+        for account in minus(&old_accounts, &new_accounts) {
+            let message = format!("account type {account} may no longer call the endpoint");
+            self.push(&rules::ACCOUNT_TYPE_REMOVED, scope, message);
+        }
+        for account in minus(&new_accounts, &old_accounts) {
+            let message = format!("account type {account} may now call the endpoint");
+            self.push(&rules::ACCOUNT_TYPE_ADDED, scope, message);
+        }
+    }
+
+    fn endpoint_docs(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) {
+        let docs = changed_parts(&[
+            ("title", old.title != new.title),
+            ("description", old.description != new.description),
+            ("doc_url", old.doc_url != new.doc_url),
+            ("notes", old.notes != new.notes),
+        ]);
+        if let Some(parts) = docs {
+            self.push(
+                &rules::ENDPOINT_DOC_CHANGED,
+                scope,
+                format!("{parts} changed"),
+            );
+        }
+        if old.wechat_name != new.wechat_name {
+            let message = format!(
+                "WeChat interface name changed from `{}` to `{}`",
+                old.wechat_name, new.wechat_name
+            );
+            self.push(&rules::ENDPOINT_METADATA_CHANGED, scope, message);
+        }
+        if old.group != new.group {
+            let message = format!("group changed from {:?} to {:?}", old.group, new.group);
+            self.push(&rules::ENDPOINT_METADATA_CHANGED, scope, message);
+        }
+        if old.examples != new.examples {
+            let message = format!(
+                "examples changed ({} before, {} after); they are the generated tests",
+                old.examples.len(),
+                new.examples.len()
+            );
+            self.push(&rules::EXAMPLES_CHANGED, scope, message);
+        }
+    }
+
+    fn endpoint_errors(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) {
+        let old_codes = effective_errors(self.base, old);
+        let new_codes = effective_errors(self.head, new);
+        for code in old_codes.difference(&new_codes) {
+            let variant = variant_of(self.base, *code);
+            let message = format!(
+                "error code {code} ({variant}) removed: the variant `{}::{variant}` disappears",
+                old.error_type()
+            );
+            self.push(&rules::ERROR_CODE_REMOVED, scope, message);
+        }
+        for code in new_codes.difference(&old_codes) {
+            let variant = variant_of(self.head, *code);
+            let message = format!(
+                "error code {code} ({variant}) added; error enums are #[non_exhaustive], so matches keep compiling"
+            );
+            self.push(&rules::ERROR_CODE_ADDED, scope, message);
+        }
+    }
+
+    /// Compares the fields of two objects; `prefix` is the path of the object (`` at the top).
+    fn object(&mut self, place: &mut Place<'_>, prefix: &str, old: &Object, new: &Object) {
+        for old_field in &old.fields {
+            let path = join(prefix, &old_field.wire_name);
+            match new
+                .fields
+                .iter()
+                .find(|f| f.wire_name == old_field.wire_name)
+            {
+                Some(new_field) => self.field(place, &path, old_field, new_field),
+                None => self.field_removed(place, &path, old_field),
+            }
+        }
+        for new_field in &new.fields {
+            if !old
+                .fields
+                .iter()
+                .any(|f| f.wire_name == new_field.wire_name)
+            {
+                let path = join(prefix, &new_field.wire_name);
+                self.field_added(place, &path, new_field);
+            }
+        }
+    }
+
+    fn field_removed(&mut self, place: &Place<'_>, path: &str, old: &Field) {
+        let side = place.side.name();
+        if let Some(value) = &old.constant {
+            let message =
+                format!("constant request field `{path}` (always {value}) is no longer sent");
+            self.push(&rules::REQUEST_CONSTANT_CHANGED, place.scope, message);
+            return;
+        }
+        let message = format!("{side} field `{path}` removed");
+        self.push(place.side.rules().removed, place.scope, message);
+    }
+
+    fn field_added(&mut self, place: &Place<'_>, path: &str, new: &Field) {
+        if let Some(value) = &new.constant {
+            let message = format!("constant request field `{path}` (always {value}) is now sent");
+            self.push(&rules::REQUEST_CONSTANT_CHANGED, place.scope, message);
+            return;
+        }
+        let ty = rust_type(&new.ty);
+        let (rule, message) = match (place.side, new.required) {
+            (Side::Request, true) => (
+                &rules::REQUEST_FIELD_ADDED_REQUIRED,
+                format!(
+                    "required request field `{path}` (`{ty}`) added: every caller must now set it"
+                ),
+            ),
+            (Side::Request, false) => (
+                &rules::REQUEST_FIELD_ADDED_OPTIONAL,
+                format!(
+                    "optional request field `{path}` (`Option<{ty}>`) added: the wire stays compatible, but struct literals without `..Default::default()` stop compiling"
+                ),
+            ),
+            (Side::Response, required) => {
+                let shown = if required {
+                    ty
+                } else {
+                    format!("Option<{ty}>")
+                };
+                (
+                    &rules::RESPONSE_FIELD_ADDED,
+                    format!("response field `{path}` (`{shown}`) added"),
+                )
+            }
+        };
+        self.push(rule, place.scope, message);
+    }
+
+    fn field(&mut self, place: &mut Place<'_>, path: &str, old: &Field, new: &Field) {
+        let side = place.side.name();
+        let rules = place.side.rules();
+        match (&old.constant, &new.constant) {
+            (None, Some(value)) => {
+                let message = format!(
+                    "request field `{path}` became the constant {value}: callers can no longer set it"
+                );
+                self.push(&rules::REQUEST_FIELD_BECAME_CONSTANT, place.scope, message);
+                return;
+            }
+            (Some(value), None) => {
+                let message = format!(
+                    "request field `{path}` was the constant {value} and is now set by callers"
+                );
+                self.push(
+                    &rules::REQUEST_FIELD_NO_LONGER_CONSTANT,
+                    place.scope,
+                    message,
+                );
+                return;
+            }
+            (Some(before), Some(after)) => {
+                if before != after {
+                    let message =
+                        format!("constant request field `{path}` changed from {before} to {after}");
+                    self.push(&rules::REQUEST_CONSTANT_CHANGED, place.scope, message);
+                }
+                return;
+            }
+            (None, None) => {}
+        }
+        if old.rust_name != new.rust_name {
+            let message = format!(
+                "{side} field `{path}` renamed in Rust from `{}` to `{}`",
+                old.rust_name, new.rust_name
+            );
+            self.push(rules.rust_name_changed, place.scope, message);
+        }
+        if old.required != new.required {
+            let ty = rust_type(&new.ty);
+            let (rule, message) = match (place.side, new.required) {
+                (Side::Request, true) => (
+                    rules.became_required,
+                    format!(
+                        "request field `{path}` became required: callers must set it, and its type changes from `Option<{ty}>` to `{ty}`"
+                    ),
+                ),
+                (Side::Request, false) => (
+                    rules.became_optional,
+                    format!(
+                        "request field `{path}` became optional: its type changes from `{ty}` to `Option<{ty}>`"
+                    ),
+                ),
+                (Side::Response, true) => (
+                    rules.became_required,
+                    format!(
+                        "response field `{path}` is now always present: its type changes from `Option<{ty}>` to `{ty}`"
+                    ),
+                ),
+                (Side::Response, false) => (
+                    rules.became_optional,
+                    format!(
+                        "response field `{path}` may now be absent: its type changes from `{ty}` to `Option<{ty}>`"
+                    ),
+                ),
+            };
+            self.push(rule, place.scope, message);
+        }
+        self.types(place, path, &old.ty, &new.ty);
+        for alias in minus(&old.aliases, &new.aliases) {
+            let message =
+                format!("{side} field `{path}` no longer accepts the JSON name `{alias}`");
+            self.push(rules.alias_removed, place.scope, message);
+        }
+        for alias in minus(&new.aliases, &old.aliases) {
+            let message = format!("{side} field `{path}` now also accepts the JSON name `{alias}`");
+            self.push(rules.alias_added, place.scope, message);
+        }
+        let docs = changed_parts(&[
+            ("description", old.description != new.description),
+            ("note", old.note != new.note),
+            ("default", old.default != new.default),
+        ]);
+        if let Some(parts) = docs {
+            let message = format!("{side} field `{path}`: {parts} changed");
+            self.push(rules.doc_changed, place.scope, message);
+        }
+    }
+
+    fn types(&mut self, place: &mut Place<'_>, path: &str, old: &TypeRef, new: &TypeRef) {
+        let side = place.side.name();
+        let rules = place.side.rules();
+        match (old, new) {
+            (TypeRef::Array(old_item), TypeRef::Array(new_item)) => {
+                self.types(place, &format!("{path}[]"), old_item, new_item);
+            }
+            (TypeRef::Named(old_name), TypeRef::Named(new_name)) if old_name == new_name => {
+                self.named(place, path, old_name);
+            }
+            _ if old == new => {}
+            (TypeRef::Named(old_name), _) if is_enum(self.base, old_name) => {
+                let message = format!(
+                    "{side} field `{path}` was the enum `{old_name}` and is now `{}`",
+                    rust_type(new)
+                );
+                self.push(rules.enum_became_non_enum, place.scope, message);
+            }
+            _ => {
+                let message = format!(
+                    "{side} field `{path}` changed type from `{}` to `{}`",
+                    rust_type(old),
+                    rust_type(new)
+                );
+                self.push(rules.type_changed, place.scope, message);
+            }
+        }
+    }
+
+    /// Compares the named type `name` as both specs define it, once per side and endpoint.
+    fn named(&mut self, place: &mut Place<'_>, path: &str, name: &str) {
+        if !place.seen.insert(name.to_string()) {
+            return;
+        }
+        let side = place.side.name();
+        let rules = place.side.rules();
+        match (self.base.types.get(name), self.head.types.get(name)) {
+            (Some(NamedType::Object(old)), Some(NamedType::Object(new))) => {
+                self.object(place, path, old, new);
+            }
+            (Some(NamedType::Enum(old)), Some(NamedType::Enum(new))) => {
+                self.enumeration(place, path, old, new);
+            }
+            (Some(NamedType::Enum(_)), Some(NamedType::Object(_))) => {
+                let message =
+                    format!("{side} field `{path}`: `{name}` was an enum and is now an object");
+                self.push(rules.enum_became_non_enum, place.scope, message);
+            }
+            (Some(NamedType::Object(_)), Some(NamedType::Enum(_))) => {
+                let message =
+                    format!("{side} field `{path}`: `{name}` was an object and is now an enum");
+                self.push(rules.type_changed, place.scope, message);
+            }
+            _ => {}
+        }
+    }
+
+    fn enumeration(&mut self, place: &Place<'_>, path: &str, old: &Enumeration, new: &Enumeration) {
+        let side = place.side.name();
+        let rules = place.side.rules();
+        let name = &new.name;
+        for value in &old.values {
+            match new.values.iter().find(|v| v.value == value.value) {
+                None => {
+                    let message = format!(
+                        "value `{}` removed from enum `{name}` ({side} field `{path}`): the variant `{}` disappears",
+                        value.value, value.variant
+                    );
+                    self.push(rules.enum_value_removed, place.scope, message);
+                }
+                Some(kept) if kept.variant != value.variant => {
+                    let message = format!(
+                        "value `{}` of enum `{name}` ({side} field `{path}`) renamed in Rust from `{}` to `{}`",
+                        value.value, value.variant, kept.variant
+                    );
+                    self.push(rules.enum_variant_renamed, place.scope, message);
+                }
+                Some(_) => {}
+            }
+        }
+        for value in &new.values {
+            if !old.values.iter().any(|v| v.value == value.value) {
+                let message = format!(
+                    "value `{}` added to enum `{name}` ({side} field `{path}`); enums are #[non_exhaustive] and older versions keep it as `Unknown`",
+                    value.value
+                );
+                self.push(rules.enum_value_added, place.scope, message);
+            }
+        }
+    }
+
+    fn error_tables(&mut self) {
+        let scope = Scope::Errors;
+        let codes: BTreeSet<i64> = self
+            .base
+            .errors
+            .keys()
+            .chain(self.head.errors.keys())
+            .copied()
+            .collect();
+        for code in codes {
+            match (self.base.errors.get(&code), self.head.errors.get(&code)) {
+                (Some(old), None) => {
+                    let message = format!(
+                        "error code {code} ({}) no longer defined: its ErrorInfo item disappears",
+                        old.variant
+                    );
+                    self.push(&rules::ERROR_UNDEFINED, &scope, message);
+                }
+                (None, Some(new)) => {
+                    let message = format!(
+                        "error code {code} ({}) defined in table `{}`",
+                        new.variant, new.table
+                    );
+                    self.push(&rules::ERROR_DEFINED, &scope, message);
+                }
+                (Some(old), Some(new)) => self.error_code(&scope, old, new),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn error_code(&mut self, scope: &Scope, old: &ErrorCode, new: &ErrorCode) {
+        let code = new.code;
+        if old.variant != new.variant {
+            let message = format!(
+                "error code {code} renamed from `{}` to `{}`: matches on the old variant stop compiling",
+                old.variant, new.variant
+            );
+            self.push(&rules::ERROR_VARIANT_RENAMED, scope, message);
+        }
+        if old.retryable != new.retryable {
+            let message = format!(
+                "error code {code} ({}) retryable changed from {} to {}: `is_retryable()` and the client's retries change",
+                new.variant, old.retryable, new.retryable
+            );
+            self.push(&rules::ERROR_RETRYABLE_CHANGED, scope, message);
+        }
+        if old.may_have_succeeded != new.may_have_succeeded {
+            let message = format!(
+                "error code {code} ({}) may_have_succeeded changed from {} to {}: callers that query before retrying behave differently",
+                new.variant, old.may_have_succeeded, new.may_have_succeeded
+            );
+            self.push(&rules::ERROR_MAY_HAVE_SUCCEEDED_CHANGED, scope, message);
+        }
+        if old.invalidates_token != new.invalidates_token {
+            let message = format!(
+                "error code {code} ({}) invalidates_token changed from {} to {}: the token refresh policy changes",
+                new.variant, old.invalidates_token, new.invalidates_token
+            );
+            self.push(&rules::ERROR_INVALIDATES_TOKEN_CHANGED, scope, message);
+        }
+        let docs = changed_parts(&[
+            ("errmsg", old.errmsg != new.errmsg),
+            ("description", old.description != new.description),
+            ("solution", old.solution != new.solution),
+            ("table", old.table != new.table),
+        ]);
+        if let Some(parts) = docs {
+            let message = format!("error code {code} ({}): {parts} changed", new.variant);
+            self.push(&rules::ERROR_DOC_CHANGED, scope, message);
+        }
+    }
+
+    /// Shared types (not hoisted from an endpoint's fields) added, removed or redescribed.
+    fn shared_types(&mut self) {
+        let scope = Scope::Types;
+        let names: BTreeSet<&String> = self
+            .base
+            .types
+            .keys()
+            .chain(self.head.types.keys())
+            .collect();
+        for name in names {
+            if self.is_hoisted(name) {
+                continue;
+            }
+            match (self.base.types.get(name), self.head.types.get(name)) {
+                (Some(_), None) => {
+                    let message = format!("type `{name}` removed: a public Rust type disappears");
+                    self.push(&rules::TYPE_REMOVED, &scope, message);
+                }
+                (None, Some(_)) => {
+                    self.push(&rules::TYPE_ADDED, &scope, format!("type `{name}` added"));
+                }
+                (Some(old), Some(new)) if type_docs(old) != type_docs(new) => {
+                    let message = format!("type `{name}`: description changed");
+                    self.push(&rules::TYPE_DOC_CHANGED, &scope, message);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether `name` was hoisted out of an endpoint's request or response.
+    fn is_hoisted(&self, name: &str) -> bool {
+        self.base
+            .endpoints
+            .iter()
+            .chain(&self.head.endpoints)
+            .any(|endpoint| {
+                name.starts_with(&endpoint.request_type())
+                    || name.starts_with(&endpoint.response_type())
+            })
+    }
+}
+
+fn by_name(endpoints: &[Endpoint]) -> BTreeMap<&str, &Endpoint> {
+    endpoints
+        .iter()
+        .map(|endpoint| (endpoint.name.as_str(), endpoint))
+        .collect()
+}
+
+fn endpoint_scope(endpoint: &Endpoint) -> Scope {
+    Scope::Endpoint(EndpointRef {
+        name: endpoint.name.clone(),
+        method: endpoint.method,
+        path: endpoint.path.clone(),
+    })
+}
+
+fn method_name(endpoint: &Endpoint) -> &'static str {
+    match endpoint.method {
+        wechat_invoice_codegen::spec::Method::Get => "GET",
+        wechat_invoice_codegen::spec::Method::Post => "POST",
+    }
+}
+
+fn query_text(query: &[(String, String)]) -> String {
+    if query.is_empty() {
+        return "(none)".to_string();
+    }
+    query
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The endpoint's own codes plus the inherited general ones.
+fn effective_errors(api: &Api, endpoint: &Endpoint) -> BTreeSet<i64> {
+    endpoint
+        .errors
+        .iter()
+        .chain(&api.general_errors)
+        .copied()
+        .collect()
+}
+
+fn variant_of(api: &Api, code: i64) -> String {
+    api.errors
+        .get(&code)
+        .map_or_else(|| "undefined".to_string(), |error| error.variant.clone())
+}
+
+fn is_enum(api: &Api, name: &str) -> bool {
+    matches!(api.types.get(name), Some(NamedType::Enum(_)))
+}
+
+fn type_docs(ty: &NamedType) -> Vec<&str> {
+    match ty {
+        NamedType::Object(object) => vec![object.description.as_str()],
+        NamedType::Enum(enumeration) => std::iter::once(enumeration.description.as_str())
+            .chain(enumeration.values.iter().map(|v| v.description.as_str()))
+            .collect(),
+    }
+}
+
+/// The items of `a` that `b` lacks, in `a`'s order.
+fn minus<T: PartialEq + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+    a.iter().filter(|item| !b.contains(item)).cloned().collect()
+}
+
+/// `title, description` for the parts flagged as changed, `None` when none is.
+fn changed_parts(parts: &[(&str, bool)]) -> Option<String> {
+    let changed: Vec<&str> = parts
+        .iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| *name)
+        .collect();
+    (!changed.is_empty()).then(|| changed.join(", "))
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// The Rust type a field gets, as callers write it (`i64`, `Vec<String>`, `Invoice`).
+fn rust_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_string(),
+        TypeRef::Integer(32) => "i32".to_string(),
+        TypeRef::Integer(_) => "i64".to_string(),
+        TypeRef::Number => "f64".to_string(),
+        TypeRef::Boolean => "bool".to_string(),
+        TypeRef::Decimal => "Decimal".to_string(),
+        TypeRef::File => "FilePart".to_string(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_types_read_like_rust() {
+        let ty = TypeRef::Array(Box::new(TypeRef::Integer(32)));
+        assert_eq!(rust_type(&ty), "Vec<i32>");
+    }
+
+    #[test]
+    fn changed_parts_lists_only_changed_ones() {
+        assert_eq!(
+            changed_parts(&[("title", true), ("notes", false), ("doc_url", true)]),
+            Some("title, doc_url".to_string())
+        );
+        assert_eq!(changed_parts(&[("title", false)]), None);
+    }
+
+    #[test]
+    fn identical_specs_have_no_changes() {
+        let api = Api {
+            endpoints: Vec::new(),
+            types: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            general_errors: Vec::new(),
+        };
+        assert!(compare(&api, &api).is_empty());
+    }
+}
