@@ -2,6 +2,161 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 #[test]
+fn biz_get_select_title_url_examples() {
+    check_request::<
+        wechat_invoice::BizGetSelectTitleUrlRequest,
+    >("{\"attach\":\"abcdefg\"}");
+    check_success::<
+        wechat_invoice::BizGetSelectTitleUrlRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"url\":\"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\"}",
+    );
+}
+
+#[test]
+fn biz_get_select_title_url_error_codes() {
+    check_codes::<
+        wechat_invoice::BizGetSelectTitleUrlRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn biz_get_user_title_url_examples() {
+    check_request::<
+        wechat_invoice::BizGetUserTitleUrlRequest,
+    >(
+        "{\"addr\":\"abc\",\"bank_no\":\"bank_no\",\"bank_type\":\"bank_type\",\"phone\":\"12345\",\"tax_no\":\"1486715052\",\"title\":\"用户抬头\"}",
+    );
+    check_success::<
+        wechat_invoice::BizGetUserTitleUrlRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"url\":\"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\"}",
+    );
+}
+
+#[test]
+fn biz_get_user_title_url_error_codes() {
+    check_codes::<
+        wechat_invoice::BizGetUserTitleUrlRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn clear_out_invoice_examples() {
+    check_request::<
+        wechat_invoice::ClearOutInvoiceRequest,
+    >(
+        "{\"invoiceinfo\":{\"fpqqlsh\":\"test20160511000400\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"yfpdm\":\"050003521100\",\"yfphm\":\"30329969\"}}",
+    );
+    check_success::<
+        wechat_invoice::ClearOutInvoiceRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn clear_out_invoice_error_codes() {
+    check_codes::<
+        wechat_invoice::ClearOutInvoiceRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (73000, "MakeOutInvoiceFailed"),
+            (73001, "WxopenidError"),
+            (73003, "FpqqlshEmpty"),
+            (73007, "NsrmcEmpty"),
+            (73016, "NsrsbhEmpty"),
+            (73100, "KaPlatError"),
+            (73101, "NsrsbhNotCmp"),
+            (73102, "InvoicePlatformSysError"),
+            (73105, "KpPlatMakeInvoiceTimeout"),
+            (73106, "FpqqlshExistWithDifferentDdh"),
+            (73107, "FpqqlshIsProcessing"),
+            (73110, "FpqqlshPrefixMismatch"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
 fn get_auth_data_examples() {
     check_request::<
         wechat_invoice::GetAuthDataRequest,
@@ -56,6 +211,1336 @@ fn get_auth_data_error_codes() {
             (72040, "InvoicePdfError"),
             (72042, "BillingCodeAndNoRepeated"),
             (72043, "BillingCodeOrNoSizeError"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn get_auth_field_examples() {
+    check_request::<wechat_invoice::GetAuthFieldRequest>("{}");
+    check_success::<
+        wechat_invoice::GetAuthFieldRequest,
+    >(
+        "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}},\"errcode\":0,\"errmsg\":\"ok\"}",
+    );
+    check_request::<wechat_invoice::GetAuthFieldRequest>("{}");
+    check_error::<
+        wechat_invoice::GetAuthFieldRequest,
+    >("{\"errcode\":72029,\"errmsg\":\"invoice never set auth field\"}", 72029);
+}
+
+#[test]
+fn get_auth_field_error_codes() {
+    check_codes::<
+        wechat_invoice::GetAuthFieldRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72028, "InvoiceNeverSetPayMch"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn get_auth_url_examples() {
+    check_request::<
+        wechat_invoice::GetAuthUrlRequest,
+    >(
+        "{\"money\":11,\"order_id\":\"1234\",\"redirect_url\":\"https://mp.weixin.qq.com\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"ticket\":\"tttt\",\"timestamp\":1474875876,\"type\":1}",
+    );
+    check_success::<
+        wechat_invoice::GetAuthUrlRequest,
+    >("{\"appid\":\"appid\",\"auth_url\":\"auth_url\",\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn get_auth_url_error_codes() {
+    check_codes::<
+        wechat_invoice::GetAuthUrlRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn get_contact_examples() {
+    check_request::<wechat_invoice::GetContactRequest>("{}");
+    check_success::<
+        wechat_invoice::GetContactRequest,
+    >(
+        "{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345},\"errcode\":0,\"errmsg\":\"ok\"}",
+    );
+    check_request::<wechat_invoice::GetContactRequest>("{}");
+    check_error::<
+        wechat_invoice::GetContactRequest,
+    >("{\"errcode\":72063,\"errmsg\":\"biz contact is empty\"}", 72063);
+}
+
+#[test]
+fn get_contact_error_codes() {
+    check_codes::<
+        wechat_invoice::GetContactRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72028, "InvoiceNeverSetPayMch"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn get_pay_mch_examples() {
+    check_request::<wechat_invoice::GetPayMchRequest>("{}");
+    check_success::<
+        wechat_invoice::GetPayMchRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}",
+    );
+    check_request::<wechat_invoice::GetPayMchRequest>("{}");
+    check_error::<
+        wechat_invoice::GetPayMchRequest,
+    >("{\"errcode\":72028,\"errmsg\":\"invoice never set pay mch info\"}", 72028);
+}
+
+#[test]
+fn get_pay_mch_error_codes() {
+    check_codes::<
+        wechat_invoice::GetPayMchRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72028, "InvoiceNeverSetPayMch"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn get_ticket_examples() {
+    check_success::<
+        wechat_invoice::GetTicketRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"expires_in\":7200,\"ticket\":\"bxLdikRXVbTPdHSM05e5u5sUoXNKd8-41ZO3MhKoyN5OfkWITDGgnr2fwJ0m9E8NYzWKVZvdVtaUgWvsdshFKA\"}",
+    );
+    check_error::<
+        wechat_invoice::GetTicketRequest,
+    >("{\"errcode\":-1,\"errmsg\":\"system error\"}", -1);
+}
+
+#[test]
+fn get_ticket_error_codes() {
+    check_codes::<
+        wechat_invoice::GetTicketRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn insert_invoice_examples() {
+    check_request::<
+        wechat_invoice::InsertInvoiceRequest,
+    >(
+        "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"nonce_str\":\"j!Re1WxaHv\",\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"4541212454512\",\"billing_no\":\"4545145712\",\"billing_time\":1468306058,\"buyer_number\":\"123456789012345678\",\"fee\":123,\"fee_without_tax\":2345,\"info\":[{\"name\":\"牙膏\",\"num\":3,\"price\":10000,\"unit\":\"个\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"order_id\":\"111163\"}",
+    );
+    check_success::<
+        wechat_invoice::InsertInvoiceRequest,
+    >(
+        "{\"code\":\"682xxxx661927\",\"errcode\":0,\"errmsg\":\"ok\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\"}",
+    );
+    check_request::<
+        wechat_invoice::InsertInvoiceRequest,
+    >(
+        "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"nonce_str\":\"j!Re1WxaHv\",\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"4541212454512\",\"billing_no\":\"4545145713\",\"billing_time\":1468306058,\"check_code\":\"\",\"fee\":123,\"fee_without_tax\":2345,\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"order_id\":\"111164\"}",
+    );
+    check_error::<
+        wechat_invoice::InsertInvoiceRequest,
+    >("{\"errcode\":72038,\"errmsg\":\"invoice order never auth\"}", 72038);
+}
+
+#[test]
+fn insert_invoice_error_codes() {
+    check_codes::<
+        wechat_invoice::InsertInvoiceRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40078, "InvalidCardStatus"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72031, "InvalidParams"),
+            (72035, "BizRejectInsert"),
+            (72038, "InvoiceOrderNeverAuth"),
+            (72040, "InvoicePdfError"),
+            (72042, "BillingCodeAndNoRepeated"),
+            (72043, "BillingCodeOrNoSizeError"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn make_out_invoice_examples() {
+    check_request::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >(
+        "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":0,\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":0,\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+    );
+    check_success::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >("{\"errcode\":0,\"errmsg\":\"sucesss\"}");
+    check_request::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >(
+        "{\"invoiceinfo\":{\"ddh\":\"30000\",\"fpqqlsh\":\"test20160511000461\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"invoicedetail_list\":[{\"fphxz\":0,\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+    );
+    check_error::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >("{\"errcode\":73107,\"errmsg\":\"Fpqqlsh is processing\"}", 73107);
+}
+
+#[test]
+fn make_out_invoice_error_codes() {
+    check_codes::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (73000, "MakeOutInvoiceFailed"),
+            (73001, "WxopenidError"),
+            (73002, "DdhEmpty"),
+            (73003, "FpqqlshEmpty"),
+            (73004, "KplxEmpty"),
+            (73007, "NsrmcEmpty"),
+            (73008, "NsrdzEmpty"),
+            (73009, "NsrdhEmpty"),
+            (73010, "GhfmcEmpty"),
+            (73011, "KprEmpty"),
+            (73012, "JshjEmpty"),
+            (73013, "HjjeEmpty"),
+            (73014, "HjseEmpty"),
+            (73015, "HylxEmpty"),
+            (73016, "NsrsbhEmpty"),
+            (73100, "KaPlatError"),
+            (73101, "NsrsbhNotCmp"),
+            (73102, "InvoicePlatformSysError"),
+            (73105, "KpPlatMakeInvoiceTimeout"),
+            (73106, "FpqqlshExistWithDifferentDdh"),
+            (73107, "FpqqlshIsProcessing"),
+            (73108, "DdhWithOtherFpqqlshExists"),
+            (73110, "FpqqlshPrefixMismatch"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn nontax_create_bill_card_examples() {
+    check_request::<
+        wechat_invoice::NontaxCreateBillCardRequest,
+    >(
+        "{\"invoice_info\":{\"base_info\":{\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"},\"payee\":\"测试非税票据\"}}",
+    );
+    check_success::<
+        wechat_invoice::NontaxCreateBillCardRequest,
+    >("{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn nontax_create_bill_card_error_codes() {
+    check_codes::<
+        wechat_invoice::NontaxCreateBillCardRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn nontax_get_bill_auth_url_examples() {
+    check_request::<
+        wechat_invoice::NontaxGetBillAuthUrlRequest,
+    >(
+        "{\"money\":11,\"order_id\":\"1234\",\"redirect_url\":\"https://mp.weixin.qq.com\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"ticket\":\"tttt\",\"timestamp\":1474875876}",
+    );
+    check_success::<
+        wechat_invoice::NontaxGetBillAuthUrlRequest,
+    >(
+        "{\"auth_url\":\"http://auth_url\",\"errcode\":0,\"errmsg\":\"ok\",\"expire_time\":7200}",
+    );
+}
+
+#[test]
+fn nontax_get_bill_auth_url_error_codes() {
+    check_codes::<
+        wechat_invoice::NontaxGetBillAuthUrlRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn nontax_insert_bill_examples() {
+    check_request::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >(
+        "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1511169724\",\"billing_time\":1511169724,\"fee\":123,\"s_pdf_media_id\":\"s_pdf_media_id\",\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\"order_id\":\"1511169724\"}",
+    );
+    check_success::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >(
+        "{\"code\":\"682xxxx661927\",\"errcode\":0,\"errmsg\":\"ok\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\"}",
+    );
+    check_request::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >(
+        "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1511169725\",\"billing_time\":1511169724,\"fee\":123,\"s_pdf_media_id\":\"s_pdf_media_id\",\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\"order_id\":\"1511169725\"}",
+    );
+    check_error::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >("{\"errcode\":72035,\"errmsg\":\"biz reject insert\"}", 72035);
+}
+
+#[test]
+fn nontax_insert_bill_error_codes() {
+    check_codes::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40078, "InvalidCardStatus"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72015, "UnauthorizedCreateInvoice"),
+            (72031, "InvalidParams"),
+            (72035, "BizRejectInsert"),
+            (72036, "InvoiceIsBusy"),
+            (72038, "InvoiceOrderNeverAuth"),
+            (72040, "InvoicePdfError"),
+            (72042, "BillingCodeAndNoRepeated"),
+            (72043, "BillingCodeOrNoSizeError"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn platform_create_card_examples() {
+    check_request::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >(
+        "{\"invoice_info\":{\"base_info\":{\"custom_url\":\"xyz\",\"custom_url_name\":\"xyz\",\"custom_url_sub_title\":\"xyz\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\"promotion_url\":\"purl\",\"promotion_url_name\":\"puname\",\"promotion_url_sub_title\":\"ptitle\",\"title\":\"xx公司\"},\"payee\":\" 测试 - 收款方 \",\"type\":\" 广东省增值税普通发票 \"}}",
+    );
+    check_success::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >("{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"errcode\":0,\"errmsg\":\"ok\"}");
+    check_request::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >(
+        "{\"invoice_info\":{\"base_info\":{\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\"title\":\"xx公司\"},\"payee\":\"\",\"type\":\"广东省增值税普通发票\"}}",
+    );
+    check_error::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >("{\"errcode\":72031,\"errmsg\":\"invalid params, payee is empty\"}", 72031);
+}
+
+#[test]
+fn platform_create_card_error_codes() {
+    check_codes::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40078, "InvalidCardStatus"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72015, "UnauthorizedCreateInvoice"),
+            (72031, "InvalidParams"),
+            (72035, "BizRejectInsert"),
+            (72036, "InvoiceIsBusy"),
+            (72038, "InvoiceOrderNeverAuth"),
+            (72040, "InvoicePdfError"),
+            (72042, "BillingCodeAndNoRepeated"),
+            (72043, "BillingCodeOrNoSizeError"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn platform_get_pdf_examples() {
+    check_request::<
+        wechat_invoice::PlatformGetPdfRequest,
+    >("{\"action\":\"get_url\",\"s_media_id\":\"75195574948725301\"}");
+    check_success::<
+        wechat_invoice::PlatformGetPdfRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"pdf_url\":\"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\"pdf_url_expire_time\":7200}",
+    );
+}
+
+#[test]
+fn platform_get_pdf_error_codes() {
+    check_codes::<
+        wechat_invoice::PlatformGetPdfRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn platform_set_pdf_examples() {
+    check_success::<
+        wechat_invoice::PlatformSetPdfRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\",\"s_media_id\":\"3015806758683707\"}");
+}
+
+#[test]
+fn platform_set_pdf_error_codes() {
+    check_codes::<
+        wechat_invoice::PlatformSetPdfRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn platform_update_status_examples() {
+    check_request::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >(
+        "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}",
+    );
+    check_success::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+    check_request::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >(
+        "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"05000352110030329969\",\"reimburse_status\":\"INVOICE_REIMBURSE_CANCEL\"}",
+    );
+    check_error::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >("{\"errcode\":72038,\"errmsg\":\"invoice order never auth\"}", 72038);
+}
+
+#[test]
+fn platform_update_status_error_codes() {
+    check_codes::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72038, "InvoiceOrderNeverAuth"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn query_invoice_info_examples() {
+    check_request::<
+        wechat_invoice::QueryInvoiceInfoRequest,
+    >("{\"fpqqlsh\":\"test20160511000440\",\"nsrsbh\":\"110109500321654\"}");
+    check_success::<
+        wechat_invoice::QueryInvoiceInfoRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"发票数据获取成功\",\"invoicedetail\":{\"fpdm\":\"088978450417\",\"fphm\":\"21590001\",\"fpqqlsh\":\"14574d75004451097845\",\"jym\":\"59004166725791147047\",\"kprq\":\"20171204172159\",\"pdfurl\":\"http://weixin.com\"}}",
+    );
+}
+
+#[test]
+fn query_invoice_info_error_codes() {
+    check_codes::<
+        wechat_invoice::QueryInvoiceInfoRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (73003, "FpqqlshEmpty"),
+            (73016, "NsrsbhEmpty"),
+            (73100, "KaPlatError"),
+            (73101, "NsrsbhNotCmp"),
+            (73102, "InvoicePlatformSysError"),
+            (73107, "FpqqlshIsProcessing"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn reimburse_get_invoice_batch_examples() {
+    check_request::<
+        wechat_invoice::ReimburseGetInvoiceBatchRequest,
+    >(
+        "{\"item_list\":[{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"encrypt_code\":\"O/mPnGTpBu22a1szmK2 \"},{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"encrypt_code\":\"O/mPnGTpBu22a1szmK2ogz \"}]}",
+    );
+    check_success::<
+        wechat_invoice::ReimburseGetInvoiceBatchRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"item_list\":[{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"detail\":\"detail\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"buyer_number\":\"buyer_number\",\"check_code\":\"check_code\",\"fee\":123,\"fee_without_tax\":2345,\"info\":[{\"name\":\"牙膏\",\"num\":3,\"price\":10000,\"unit\":\"个\"}],\"order_id\":\"1504085935\",\"pdf_url\":\"http://pdfurl\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}},{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"detail\":\"detail\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504083578\",\"billing_time\":1504083578,\"buyer_number\":\"buyer_number\",\"check_code\":\"check_code\",\"fee\":123,\"fee_without_tax\":2345,\"info\":[{\"name\":\"牙膏\",\"num\":3,\"price\":10000,\"unit\":\"个\"}],\"order_id\":\"1504083522\",\"pdf_url\":\" http://pdfurl\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}]}",
+    );
+}
+
+#[test]
+fn reimburse_get_invoice_batch_error_codes() {
+    check_codes::<
+        wechat_invoice::ReimburseGetInvoiceBatchRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72015, "UnauthorizedCreateInvoice"),
+            (72017, "InvalidInvoiceTitle"),
+            (72023, "InvoiceLockedByOthers"),
+            (72024, "InvoiceStatusError"),
+            (72031, "InvalidParams"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn reimburse_get_invoice_info_examples() {
+    check_request::<
+        wechat_invoice::ReimburseGetInvoiceInfoRequest,
+    >(
+        "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"}",
+    );
+    check_success::<
+        wechat_invoice::ReimburseGetInvoiceInfoRequest,
+    >(
+        "{\"begin_time\":1476068114,\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"detail\":\"测试-detail\",\"end_time\":1476168114,\"errcode\":0,\"errmsg\":\"ok\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\",\"user_card_status\":\"EXPIRE\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"pdf_url\":\"pdf_url\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"XX公司\"}}",
+    );
+}
+
+#[test]
+fn reimburse_get_invoice_info_error_codes() {
+    check_codes::<
+        wechat_invoice::ReimburseGetInvoiceInfoRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72015, "UnauthorizedCreateInvoice"),
+            (72017, "InvalidInvoiceTitle"),
+            (72023, "InvoiceLockedByOthers"),
+            (72024, "InvoiceStatusError"),
+            (72031, "InvalidParams"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn reimburse_update_invoice_status_examples() {
+    check_request::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >(
+        "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}",
+    );
+    check_success::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+    check_request::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >(
+        "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\"reimburse_status\":\"INVOICE_REIMBURSE_CLOSURE\"}",
+    );
+    check_error::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >("{\"errcode\":72039,\"errmsg\":\"invoice must be lock first\"}", 72039);
+}
+
+#[test]
+fn reimburse_update_invoice_status_error_codes() {
+    check_codes::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72023, "InvoiceLockedByOthers"),
+            (72024, "InvoiceStatusError"),
+            (72039, "InvoiceMustBeLockFirst"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn reimburse_update_status_batch_examples() {
+    check_request::<
+        wechat_invoice::ReimburseUpdateStatusBatchRequest,
+    >(
+        "{\"invoice_list\":[{\"card_id\":\"cardid_1\",\"encrypt_code\":\"encrypt_code_1\"},{\"card_id\":\"cardid_2\",\"encrypt_code\":\"encrypt_code_2\"}],\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\"}",
+    );
+    check_success::<
+        wechat_invoice::ReimburseUpdateStatusBatchRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn reimburse_update_status_batch_error_codes() {
+    check_codes::<
+        wechat_invoice::ReimburseUpdateStatusBatchRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72023, "InvoiceLockedByOthers"),
+            (72024, "InvoiceStatusError"),
+            (72039, "InvoiceMustBeLockFirst"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn reject_insert_examples() {
+    check_request::<
+        wechat_invoice::RejectInsertRequest,
+    >(
+        "{\"order_id\":\"111229\",\"reason\":\"1234\",\"s_pappid\":\"d3JCEfhGLW+q0iGP+o9\",\"url\":\"http://xxx.com\"}",
+    );
+    check_success::<
+        wechat_invoice::RejectInsertRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn reject_insert_error_codes() {
+    check_codes::<
+        wechat_invoice::RejectInsertRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn scan_title_examples() {
+    check_request::<
+        wechat_invoice::ScanTitleRequest,
+    >(
+        "{\"scan_text\":\"https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"}",
+    );
+    check_success::<
+        wechat_invoice::ScanTitleRequest,
+    >(
+        "{\"addr\":\"1496647324\",\"bank_no\":\"1235456465341234\",\"bank_type\":\"bank_type\",\"errcode\":0,\"errmsg\":\"ok\",\"phone\":\"12345\",\"tax_no\":\"aaaaaaaaaa123456\",\"title\":\"单位抬头测试\",\"title_type\":0}",
+    );
+    check_request::<
+        wechat_invoice::ScanTitleRequest,
+    >(
+        "{\"scan_text\":\"https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"}",
+    );
+    check_error::<
+        wechat_invoice::ScanTitleRequest,
+    >("{\"errcode\":72044,\"errmsg\":\"scan text out of time\"}", 72044);
+}
+
+#[test]
+fn scan_title_error_codes() {
+    check_codes::<
+        wechat_invoice::ScanTitleRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72044, "ScanTextOutOfTime"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn set_auth_field_examples() {
+    check_request::<
+        wechat_invoice::SetAuthFieldRequest,
+    >(
+        "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+    );
+    check_success::<
+        wechat_invoice::SetAuthFieldRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn set_auth_field_error_codes() {
+    check_codes::<
+        wechat_invoice::SetAuthFieldRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72028, "InvoiceNeverSetPayMch"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn set_contact_examples() {
+    check_request::<
+        wechat_invoice::SetContactRequest,
+    >("{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}");
+    check_success::<
+        wechat_invoice::SetContactRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn set_contact_error_codes() {
+    check_codes::<
+        wechat_invoice::SetContactRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72028, "InvoiceNeverSetPayMch"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn set_pay_mch_examples() {
+    check_request::<
+        wechat_invoice::SetPayMchRequest,
+    >("{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}");
+    check_success::<
+        wechat_invoice::SetPayMchRequest,
+    >("{\"errcode\":0,\"errmsg\":\"ok\"}");
+}
+
+#[test]
+fn set_pay_mch_error_codes() {
+    check_codes::<
+        wechat_invoice::SetPayMchRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (72028, "InvoiceNeverSetPayMch"),
+            (72029, "InvoiceNeverSetAuthField"),
+            (72063, "BizContactIsEmpty"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[test]
+fn set_url_examples() {
+    check_request::<wechat_invoice::SetUrlRequest>("{}");
+    check_success::<
+        wechat_invoice::SetUrlRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"invoice_url\":\"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"}",
+    );
+}
+
+#[test]
+fn set_url_error_codes() {
+    check_codes::<
+        wechat_invoice::SetUrlRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
             (89503, "AdminConfirmationRequired"),
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),

@@ -246,7 +246,7 @@ fn type_tokens(ty: &TypeRef) -> TokenStream {
 /// Whether a value of the type can be made with `Default` (enums and files cannot).
 fn defaultable(api: &Api, ty: &TypeRef, depth: usize) -> bool {
     match ty {
-        TypeRef::File => false,
+        TypeRef::File | TypeRef::Decimal => false,
         TypeRef::Named(name) if depth < 16 => match api.types.get(name) {
             Some(NamedType::Object(object)) => object_defaultable(api, object, depth + 1),
             _ => false,

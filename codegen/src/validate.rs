@@ -313,7 +313,7 @@ impl<'a> Context<'a> {
             }
             if let Some(default) = &field.default {
                 let mut found = Vec::new();
-                self.value_matches(field, default, &wire.value, &mut found);
+                self.value_matches(field, default, &wire.value, false, &mut found);
                 for problem in found {
                     self.report(
                         Diagnostic::new(
@@ -783,7 +783,7 @@ impl<'a> Context<'a> {
                 .get(&wire.value)
                 .or_else(|| field.aliases.iter().find_map(|alias| object.get(alias)));
             match present {
-                Some(inner) => self.value_matches(field, inner, &here, found),
+                Some(inner) => self.value_matches(field, inner, &here, request, found),
                 None if field.required && field.constant.is_none() && request => {
                     found.push(format!("{here}: required field is missing"))
                 }
@@ -803,7 +803,15 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn value_matches(&self, field: &Field, value: &Value, at: &str, found: &mut Vec<String>) {
+    /// Checks one value against its field; `request` makes nested required fields mandatory.
+    fn value_matches(
+        &self,
+        field: &Field,
+        value: &Value,
+        at: &str,
+        request: bool,
+        found: &mut Vec<String>,
+    ) {
         let ok = match field.ty.value.as_str() {
             "string" => value.is_string(),
             "integer" => value.is_i64() || value.is_u64(),
@@ -819,7 +827,8 @@ impl<'a> Context<'a> {
                 };
                 if let Some(item_field) = &field.items {
                     for (index, item) in items.iter().enumerate() {
-                        self.value_matches(item_field, item, &format!("{at}[{index}]"), found);
+                        let here = format!("{at}[{index}]");
+                        self.value_matches(item_field, item, &here, request, found);
                     }
                 }
                 true
@@ -827,13 +836,13 @@ impl<'a> Context<'a> {
             "object" => {
                 let empty = OrderedMap::default();
                 let fields = field.fields.as_ref().unwrap_or(&empty);
-                self.object_matches(fields, value, at, false, found);
+                self.object_matches(fields, value, at, request, found);
                 true
             }
             named => match self.types.get(named) {
                 Some(entry) => match (&entry.def.fields, &entry.def.values) {
                     (Some(fields), _) => {
-                        self.object_matches(fields, value, at, false, found);
+                        self.object_matches(fields, value, at, request, found);
                         true
                     }
                     _ => value.is_string(),
