@@ -48,6 +48,18 @@ fn biz_get_select_title_url_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn biz_get_select_title_url_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::BizGetSelectTitleUrlRequest,
+    >("{\"attach\":\"abcdefg\"}")
+        .await;
+    let response = client.biz_get_select_title_url(&request).await;
+    check_live::<
+        wechat_invoice::BizGetSelectTitleUrlRequest,
+    >(&server, "biz_get_select_title_url", "{\"attach\":\"abcdefg\"}", response);
+}
+
 #[test]
 fn biz_get_user_title_url_examples() {
     check_request::<
@@ -94,6 +106,25 @@ fn biz_get_user_title_url_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn biz_get_user_title_url_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::BizGetUserTitleUrlRequest,
+    >(
+            "{\"addr\":\"abc\",\"bank_no\":\"bank_no\",\"bank_type\":\"bank_type\",\"phone\":\"12345\",\"tax_no\":\"1486715052\",\"title\":\"用户抬头\"}",
+        )
+        .await;
+    let response = client.biz_get_user_title_url(&request).await;
+    check_live::<
+        wechat_invoice::BizGetUserTitleUrlRequest,
+    >(
+        &server,
+        "biz_get_user_title_url",
+        "{\"addr\":\"abc\",\"bank_no\":\"bank_no\",\"bank_type\":\"bank_type\",\"phone\":\"12345\",\"tax_no\":\"1486715052\",\"title\":\"用户抬头\"}",
+        response,
     );
 }
 
@@ -153,6 +184,25 @@ fn clear_out_invoice_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn clear_out_invoice_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ClearOutInvoiceRequest,
+    >(
+            "{\"invoiceinfo\":{\"fpqqlsh\":\"test20160511000400\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"yfpdm\":\"050003521100\",\"yfphm\":\"30329969\"}}",
+        )
+        .await;
+    let response = client.clear_out_invoice(&request).await;
+    check_live::<
+        wechat_invoice::ClearOutInvoiceRequest,
+    >(
+        &server,
+        "clear_out_invoice",
+        "{\"invoiceinfo\":{\"fpqqlsh\":\"test20160511000400\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"yfpdm\":\"050003521100\",\"yfphm\":\"30329969\"}}",
+        response,
     );
 }
 
@@ -218,6 +268,23 @@ fn get_auth_data_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn get_auth_data_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::GetAuthDataRequest,
+    >("{\"order_id\":\"123456\",\"s_pappid\":\"wx123456\"}")
+        .await;
+    let response = client.get_auth_data(&request).await;
+    check_live::<
+        wechat_invoice::GetAuthDataRequest,
+    >(
+        &server,
+        "get_auth_data",
+        "{\"order_id\":\"123456\",\"s_pappid\":\"wx123456\"}",
+        response,
+    );
+}
+
 #[test]
 fn get_auth_field_examples() {
     check_request::<wechat_invoice::GetAuthFieldRequest>("{}");
@@ -270,6 +337,18 @@ fn get_auth_field_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn get_auth_field_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::GetAuthFieldRequest,
+    >("{}")
+        .await;
+    let response = client.get_auth_field(&request).await;
+    check_live::<
+        wechat_invoice::GetAuthFieldRequest,
+    >(&server, "get_auth_field", "{}", response);
+}
+
 #[test]
 fn get_auth_url_examples() {
     check_request::<
@@ -316,6 +395,25 @@ fn get_auth_url_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn get_auth_url_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::GetAuthUrlRequest,
+    >(
+            "{\"money\":11,\"order_id\":\"1234\",\"redirect_url\":\"https://mp.weixin.qq.com\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"ticket\":\"tttt\",\"timestamp\":1474875876,\"type\":1}",
+        )
+        .await;
+    let response = client.get_auth_url(&request).await;
+    check_live::<
+        wechat_invoice::GetAuthUrlRequest,
+    >(
+        &server,
+        "get_auth_url",
+        "{\"money\":11,\"order_id\":\"1234\",\"redirect_url\":\"https://mp.weixin.qq.com\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"ticket\":\"tttt\",\"timestamp\":1474875876,\"type\":1}",
+        response,
     );
 }
 
@@ -371,6 +469,18 @@ fn get_contact_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn get_contact_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::GetContactRequest,
+    >("{}")
+        .await;
+    let response = client.get_contact(&request).await;
+    check_live::<
+        wechat_invoice::GetContactRequest,
+    >(&server, "get_contact", "{}", response);
+}
+
 #[test]
 fn get_pay_mch_examples() {
     check_request::<wechat_invoice::GetPayMchRequest>("{}");
@@ -423,6 +533,16 @@ fn get_pay_mch_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn get_pay_mch_through_the_client() {
+    let (server, client, request) = live_client::<wechat_invoice::GetPayMchRequest>("{}")
+        .await;
+    let response = client.get_pay_mch(&request).await;
+    check_live::<
+        wechat_invoice::GetPayMchRequest,
+    >(&server, "get_pay_mch", "{}", response);
+}
+
 #[test]
 fn get_ticket_examples() {
     check_success::<
@@ -468,6 +588,16 @@ fn get_ticket_error_codes() {
             (89507, "IpRejectedByAdminFor1h"),
         ],
     );
+}
+
+#[tokio::test]
+async fn get_ticket_through_the_client() {
+    let (server, client, request) = live_client::<wechat_invoice::GetTicketRequest>("{}")
+        .await;
+    let response = client.get_ticket(&request).await;
+    check_live::<
+        wechat_invoice::GetTicketRequest,
+    >(&server, "get_ticket", "{}", response);
 }
 
 #[test]
@@ -531,6 +661,25 @@ fn insert_invoice_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn insert_invoice_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::InsertInvoiceRequest,
+    >(
+            "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"nonce_str\":\"j!Re1WxaHv\",\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"4541212454512\",\"billing_no\":\"4545145712\",\"billing_time\":1468306058,\"buyer_number\":\"123456789012345678\",\"fee\":123,\"fee_without_tax\":2345,\"info\":[{\"name\":\"牙膏\",\"num\":3,\"price\":10000,\"unit\":\"个\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"order_id\":\"111163\"}",
+        )
+        .await;
+    let response = client.insert_invoice(&request).await;
+    check_live::<
+        wechat_invoice::InsertInvoiceRequest,
+    >(
+        &server,
+        "insert_invoice",
+        "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"nonce_str\":\"j!Re1WxaHv\",\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"4541212454512\",\"billing_no\":\"4545145712\",\"billing_time\":1468306058,\"buyer_number\":\"123456789012345678\",\"fee\":123,\"fee_without_tax\":2345,\"info\":[{\"name\":\"牙膏\",\"num\":3,\"price\":10000,\"unit\":\"个\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"order_id\":\"111163\"}",
+        response,
     );
 }
 
@@ -612,6 +761,25 @@ fn make_out_invoice_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn make_out_invoice_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >(
+            "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":0,\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":0,\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+        )
+        .await;
+    let response = client.make_out_invoice(&request).await;
+    check_live::<
+        wechat_invoice::MakeOutInvoiceRequest,
+    >(
+        &server,
+        "make_out_invoice",
+        "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":0,\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":0,\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+        response,
+    );
+}
+
 #[test]
 fn nontax_create_bill_card_examples() {
     check_request::<
@@ -656,6 +824,25 @@ fn nontax_create_bill_card_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn nontax_create_bill_card_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::NontaxCreateBillCardRequest,
+    >(
+            "{\"invoice_info\":{\"base_info\":{\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"},\"payee\":\"测试非税票据\"}}",
+        )
+        .await;
+    let response = client.nontax_create_bill_card(&request).await;
+    check_live::<
+        wechat_invoice::NontaxCreateBillCardRequest,
+    >(
+        &server,
+        "nontax_create_bill_card",
+        "{\"invoice_info\":{\"base_info\":{\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"},\"payee\":\"测试非税票据\"}}",
+        response,
     );
 }
 
@@ -705,6 +892,25 @@ fn nontax_get_bill_auth_url_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn nontax_get_bill_auth_url_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::NontaxGetBillAuthUrlRequest,
+    >(
+            "{\"money\":11,\"order_id\":\"1234\",\"redirect_url\":\"https://mp.weixin.qq.com\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"ticket\":\"tttt\",\"timestamp\":1474875876}",
+        )
+        .await;
+    let response = client.nontax_get_bill_auth_url(&request).await;
+    check_live::<
+        wechat_invoice::NontaxGetBillAuthUrlRequest,
+    >(
+        &server,
+        "nontax_get_bill_auth_url",
+        "{\"money\":11,\"order_id\":\"1234\",\"redirect_url\":\"https://mp.weixin.qq.com\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"ticket\":\"tttt\",\"timestamp\":1474875876}",
+        response,
     );
 }
 
@@ -774,6 +980,25 @@ fn nontax_insert_bill_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn nontax_insert_bill_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >(
+            "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1511169724\",\"billing_time\":1511169724,\"fee\":123,\"s_pdf_media_id\":\"s_pdf_media_id\",\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\"order_id\":\"1511169724\"}",
+        )
+        .await;
+    let response = client.nontax_insert_bill(&request).await;
+    check_live::<
+        wechat_invoice::NontaxInsertBillRequest,
+    >(
+        &server,
+        "nontax_insert_bill",
+        "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_ext\":{\"user_card\":{\"invoice_user_data\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1511169724\",\"billing_time\":1511169724,\"fee\":123,\"s_pdf_media_id\":\"s_pdf_media_id\",\"title\":\"灌哥发票\"}}},\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\"order_id\":\"1511169724\"}",
+        response,
+    );
+}
+
 #[test]
 fn platform_create_card_examples() {
     check_request::<
@@ -838,6 +1063,25 @@ fn platform_create_card_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn platform_create_card_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >(
+            "{\"invoice_info\":{\"base_info\":{\"custom_url\":\"xyz\",\"custom_url_name\":\"xyz\",\"custom_url_sub_title\":\"xyz\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\"promotion_url\":\"purl\",\"promotion_url_name\":\"puname\",\"promotion_url_sub_title\":\"ptitle\",\"title\":\"xx公司\"},\"payee\":\" 测试 - 收款方 \",\"type\":\" 广东省增值税普通发票 \"}}",
+        )
+        .await;
+    let response = client.platform_create_card(&request).await;
+    check_live::<
+        wechat_invoice::PlatformCreateCardRequest,
+    >(
+        &server,
+        "platform_create_card",
+        "{\"invoice_info\":{\"base_info\":{\"custom_url\":\"xyz\",\"custom_url_name\":\"xyz\",\"custom_url_sub_title\":\"xyz\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\"promotion_url\":\"purl\",\"promotion_url_name\":\"puname\",\"promotion_url_sub_title\":\"ptitle\",\"title\":\"xx公司\"},\"payee\":\" 测试 - 收款方 \",\"type\":\" 广东省增值税普通发票 \"}}",
+        response,
+    );
+}
+
 #[test]
 fn platform_get_pdf_examples() {
     check_request::<
@@ -882,6 +1126,23 @@ fn platform_get_pdf_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn platform_get_pdf_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::PlatformGetPdfRequest,
+    >("{\"action\":\"get_url\",\"s_media_id\":\"75195574948725301\"}")
+        .await;
+    let response = client.platform_get_pdf(&request).await;
+    check_live::<
+        wechat_invoice::PlatformGetPdfRequest,
+    >(
+        &server,
+        "platform_get_pdf",
+        "{\"action\":\"get_url\",\"s_media_id\":\"75195574948725301\"}",
+        response,
     );
 }
 
@@ -983,6 +1244,25 @@ fn platform_update_status_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn platform_update_status_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >(
+            "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}",
+        )
+        .await;
+    let response = client.platform_update_status(&request).await;
+    check_live::<
+        wechat_invoice::PlatformUpdateStatusRequest,
+    >(
+        &server,
+        "platform_update_status",
+        "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}",
+        response,
+    );
+}
+
 #[test]
 fn query_invoice_info_examples() {
     check_request::<
@@ -1033,6 +1313,23 @@ fn query_invoice_info_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn query_invoice_info_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::QueryInvoiceInfoRequest,
+    >("{\"fpqqlsh\":\"test20160511000440\",\"nsrsbh\":\"110109500321654\"}")
+        .await;
+    let response = client.query_invoice_info(&request).await;
+    check_live::<
+        wechat_invoice::QueryInvoiceInfoRequest,
+    >(
+        &server,
+        "query_invoice_info",
+        "{\"fpqqlsh\":\"test20160511000440\",\"nsrsbh\":\"110109500321654\"}",
+        response,
     );
 }
 
@@ -1090,6 +1387,25 @@ fn reimburse_get_invoice_batch_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn reimburse_get_invoice_batch_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ReimburseGetInvoiceBatchRequest,
+    >(
+            "{\"item_list\":[{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"encrypt_code\":\"O/mPnGTpBu22a1szmK2 \"},{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"encrypt_code\":\"O/mPnGTpBu22a1szmK2ogz \"}]}",
+        )
+        .await;
+    let response = client.reimburse_get_invoice_batch(&request).await;
+    check_live::<
+        wechat_invoice::ReimburseGetInvoiceBatchRequest,
+    >(
+        &server,
+        "reimburse_get_invoice_batch",
+        "{\"item_list\":[{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"encrypt_code\":\"O/mPnGTpBu22a1szmK2 \"},{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"encrypt_code\":\"O/mPnGTpBu22a1szmK2ogz \"}]}",
+        response,
+    );
+}
+
 #[test]
 fn reimburse_get_invoice_info_examples() {
     check_request::<
@@ -1141,6 +1457,25 @@ fn reimburse_get_invoice_info_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn reimburse_get_invoice_info_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ReimburseGetInvoiceInfoRequest,
+    >(
+            "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"}",
+        )
+        .await;
+    let response = client.reimburse_get_invoice_info(&request).await;
+    check_live::<
+        wechat_invoice::ReimburseGetInvoiceInfoRequest,
+    >(
+        &server,
+        "reimburse_get_invoice_info",
+        "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"}",
+        response,
     );
 }
 
@@ -1202,6 +1537,25 @@ fn reimburse_update_invoice_status_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn reimburse_update_invoice_status_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >(
+            "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}",
+        )
+        .await;
+    let response = client.reimburse_update_invoice_status(&request).await;
+    check_live::<
+        wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+    >(
+        &server,
+        "reimburse_update_invoice_status",
+        "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"encrypt_code\":\"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}",
+        response,
+    );
+}
+
 #[test]
 fn reimburse_update_status_batch_examples() {
     check_request::<
@@ -1252,6 +1606,25 @@ fn reimburse_update_status_batch_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn reimburse_update_status_batch_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ReimburseUpdateStatusBatchRequest,
+    >(
+            "{\"invoice_list\":[{\"card_id\":\"cardid_1\",\"encrypt_code\":\"encrypt_code_1\"},{\"card_id\":\"cardid_2\",\"encrypt_code\":\"encrypt_code_2\"}],\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\"}",
+        )
+        .await;
+    let response = client.reimburse_update_status_batch(&request).await;
+    check_live::<
+        wechat_invoice::ReimburseUpdateStatusBatchRequest,
+    >(
+        &server,
+        "reimburse_update_status_batch",
+        "{\"invoice_list\":[{\"card_id\":\"cardid_1\",\"encrypt_code\":\"encrypt_code_1\"},{\"card_id\":\"cardid_2\",\"encrypt_code\":\"encrypt_code_2\"}],\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\"}",
+        response,
+    );
+}
+
 #[test]
 fn reject_insert_examples() {
     check_request::<
@@ -1296,6 +1669,25 @@ fn reject_insert_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn reject_insert_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::RejectInsertRequest,
+    >(
+            "{\"order_id\":\"111229\",\"reason\":\"1234\",\"s_pappid\":\"d3JCEfhGLW+q0iGP+o9\",\"url\":\"http://xxx.com\"}",
+        )
+        .await;
+    let response = client.reject_insert(&request).await;
+    check_live::<
+        wechat_invoice::RejectInsertRequest,
+    >(
+        &server,
+        "reject_insert",
+        "{\"order_id\":\"111229\",\"reason\":\"1234\",\"s_pappid\":\"d3JCEfhGLW+q0iGP+o9\",\"url\":\"http://xxx.com\"}",
+        response,
     );
 }
 
@@ -1357,6 +1749,25 @@ fn scan_title_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn scan_title_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ScanTitleRequest,
+    >(
+            "{\"scan_text\":\"https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"}",
+        )
+        .await;
+    let response = client.scan_title(&request).await;
+    check_live::<
+        wechat_invoice::ScanTitleRequest,
+    >(
+        &server,
+        "scan_title",
+        "{\"scan_text\":\"https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"}",
+        response,
+    );
+}
+
 #[test]
 fn set_auth_field_examples() {
     check_request::<
@@ -1404,6 +1815,25 @@ fn set_auth_field_error_codes() {
             (89506, "IpRejectedByAdminFor24h"),
             (89507, "IpRejectedByAdminFor1h"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn set_auth_field_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::SetAuthFieldRequest,
+    >(
+            "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+        )
+        .await;
+    let response = client.set_auth_field(&request).await;
+    check_live::<
+        wechat_invoice::SetAuthFieldRequest,
+    >(
+        &server,
+        "set_auth_field",
+        "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+        response,
     );
 }
 
@@ -1455,6 +1885,23 @@ fn set_contact_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn set_contact_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::SetContactRequest,
+    >("{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}")
+        .await;
+    let response = client.set_contact(&request).await;
+    check_live::<
+        wechat_invoice::SetContactRequest,
+    >(
+        &server,
+        "set_contact",
+        "{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+        response,
+    );
+}
+
 #[test]
 fn set_pay_mch_examples() {
     check_request::<
@@ -1503,6 +1950,23 @@ fn set_pay_mch_error_codes() {
     );
 }
 
+#[tokio::test]
+async fn set_pay_mch_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::SetPayMchRequest,
+    >("{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}")
+        .await;
+    let response = client.set_pay_mch(&request).await;
+    check_live::<
+        wechat_invoice::SetPayMchRequest,
+    >(
+        &server,
+        "set_pay_mch",
+        "{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}",
+        response,
+    );
+}
+
 #[test]
 fn set_url_examples() {
     check_request::<wechat_invoice::SetUrlRequest>("{}");
@@ -1546,4 +2010,12 @@ fn set_url_error_codes() {
             (89507, "IpRejectedByAdminFor1h"),
         ],
     );
+}
+
+#[tokio::test]
+async fn set_url_through_the_client() {
+    let (server, client, request) = live_client::<wechat_invoice::SetUrlRequest>("{}")
+        .await;
+    let response = client.set_url(&request).await;
+    check_live::<wechat_invoice::SetUrlRequest>(&server, "set_url", "{}", response);
 }

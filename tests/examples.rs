@@ -121,3 +121,68 @@ fn check_codes<O: Operation>(codes: &[(i64, &str)]) {
         other => panic!("{}: unknown code gave {other:?}", O::ENDPOINT.name),
     }
 }
+
+/// A mock server, a client for it, and the typed request decoded from an example.
+async fn live_client<O: Operation + DeserializeOwned>(
+    request: &str,
+) -> (wechat_invoice_mock::MockServer, wechat_invoice::Client, O) {
+    let server = wechat_invoice_mock::MockServer::start()
+        .await
+        .expect("mock starts");
+    let client = wechat_invoice::Client::builder()
+        .base_url(server.base_url())
+        .access_token("ACCESS_TOKEN")
+        .build()
+        .expect("client builds");
+    let typed = serde_json::from_str(request).expect("example request decodes");
+    (server, client, typed)
+}
+
+/// The call succeeded with the mock's documented example, and the mock received exactly the
+/// example request, once, at the endpoint's method, path and fixed query.
+fn check_live<O: Operation>(
+    server: &wechat_invoice_mock::MockServer,
+    endpoint: &str,
+    request: &str,
+    response: Result<O::Response, Error<O::Error>>,
+) {
+    let response = response.unwrap_or_else(|err| panic!("{endpoint} through the client: {err}"));
+    let spec = server
+        .api()
+        .endpoints
+        .iter()
+        .find(|e| e.name == endpoint)
+        .expect("in spec");
+    let example = wechat_invoice_mock::success_example(spec).to_string();
+    let expected = decode_response::<O>(200, example.as_bytes()).expect("example decodes");
+    assert_eq!(
+        serde_json::to_value(&response).expect("encodes"),
+        serde_json::to_value(&expected).expect("encodes"),
+        "{endpoint}: the client's response differs from the mock's example"
+    );
+    let deliveries = server.deliveries();
+    assert_eq!(deliveries.len(), 1, "{endpoint}: one delivery");
+    let sent = &deliveries[0].request;
+    assert_eq!(sent.path, O::ENDPOINT.path);
+    for (key, value) in O::ENDPOINT.query {
+        assert_eq!(
+            sent.query_param(key),
+            Some(*value),
+            "{endpoint}: query {key}"
+        );
+    }
+    assert_eq!(sent.query_param("access_token"), Some("ACCESS_TOKEN"));
+    if O::ENDPOINT.body == wechat_invoice::BodyKind::Json {
+        let body: Value = serde_json::from_slice(&sent.body).expect("JSON body");
+        let expected: Value = serde_json::from_str(request).expect("example is JSON");
+        assert!(
+            same_json(&body, &expected),
+            "{endpoint}: sent {body}, example {expected}"
+        );
+    } else {
+        assert!(
+            sent.body.is_empty(),
+            "{endpoint}: a body-less call sent a body"
+        );
+    }
+}

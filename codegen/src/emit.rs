@@ -75,6 +75,32 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, EmitError> {
 /// test, for `tests/examples.rs` to include.
 pub const EXAMPLE_TESTS: &str = "example_tests.rs";
 
+/// A test that sends the endpoint's first example through its client method to the mock
+/// server (`live_client` and `check_live` are hand-written in `tests/examples.rs`). Multipart
+/// endpoints are tested by hand, part by part.
+fn emit_live_test(endpoint: &Endpoint) -> TokenStream {
+    if endpoint.body == BodyKind::Multipart {
+        return quote! {};
+    }
+    let request = ident(&endpoint.request_type());
+    let method = ident(&endpoint.name);
+    let test = format_ident!("{}_through_the_client", endpoint.name);
+    let name = &endpoint.name;
+    let body = endpoint
+        .examples
+        .iter()
+        .find_map(|example| example.request.as_ref())
+        .map_or_else(|| "{}".to_string(), ToString::to_string);
+    quote! {
+        #[tokio::test]
+        async fn #test() {
+            let (server, client, request) = live_client::<wechat_invoice::#request>(#body).await;
+            let response = client.#method(&request).await;
+            check_live::<wechat_invoice::#request>(&server, #name, #body, response);
+        }
+    }
+}
+
 /// One test per endpoint that runs its examples, and one that decodes each of its error codes.
 /// The helpers they call (`check_request`, `check_success`, `check_error`, `check_codes`) are
 /// hand-written in `tests/examples.rs`.
@@ -110,6 +136,7 @@ fn emit_example_tests(api: &Api) -> TokenStream {
             );
             quote! { (#number, #variant) }
         });
+        let live = emit_live_test(endpoint);
         quote! {
             #[test]
             fn #examples_test() {
@@ -120,6 +147,8 @@ fn emit_example_tests(api: &Api) -> TokenStream {
             fn #codes_test() {
                 check_codes::<wechat_invoice::#request>(&[#(#codes),*]);
             }
+
+            #live
         }
     });
     quote! { #(#tests)* }
