@@ -69,12 +69,30 @@ where
         map.remove("errcode");
         map.remove("errmsg");
     }
+    rename_aliases(&mut expected);
     let actual = serde_json::to_value(&typed).expect("the response encodes");
     assert!(
         same_json(&actual, &expected),
         "{}: decoded response is\n{actual}\nbut the example is\n{expected}",
         O::ENDPOINT.name
     );
+}
+
+/// Renames documented misspellings (`trip_pdf_ur`) to the field they decode to, at any depth,
+/// so that an example written with the misspelling compares with the re-encoded response.
+fn rename_aliases(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (alias, name) in ALIASES {
+                if let Some(inner) = map.remove(*alias) {
+                    map.insert((*name).to_string(), inner);
+                }
+            }
+            map.values_mut().for_each(rename_aliases);
+        }
+        Value::Array(items) => items.iter_mut().for_each(rename_aliases),
+        _ => {}
+    }
 }
 
 /// The example error response decodes to the documented variant of its code.

@@ -151,7 +151,39 @@ fn emit_example_tests(api: &Api) -> TokenStream {
             #live
         }
     });
-    quote! { #(#tests)* }
+    let aliases = alias_pairs(api)
+        .into_iter()
+        .map(|(alias, name)| quote! { (#alias, #name) });
+    quote! {
+        /// Documented misspellings accepted on the wire, with the field name they decode to.
+        const ALIASES: &[(&str, &str)] = &[#(#aliases),*];
+
+        #(#tests)*
+    }
+}
+
+/// Every `(alias, field name)` pair of the API, sorted.
+fn alias_pairs(api: &Api) -> Vec<(String, String)> {
+    let objects = api
+        .types
+        .values()
+        .filter_map(|named| match named {
+            NamedType::Object(object) => Some(object),
+            NamedType::Enum(_) => None,
+        })
+        .chain(api.endpoints.iter().map(|endpoint| &endpoint.response));
+    let mut pairs: Vec<(String, String)> = objects
+        .flat_map(|object| &object.fields)
+        .flat_map(|field| {
+            field
+                .aliases
+                .iter()
+                .map(|alias| (alias.clone(), field.wire_name.clone()))
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
 }
 
 fn render(name: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {

@@ -528,7 +528,7 @@ impl crate::Client {
     ///
     /// Note: The response fields are the same as each item of `reimburse_get_invoice_batch` (`ReimburseInvoice`), repeated here because the spec cannot put a named type's fields at the top level of a response.
     ///
-    /// Note: The page spells the attachment link `trip_pdf_ur`; it is read as `trip_pdf_url` with the typo accepted as an alias. The example does not show either spelling: example tests re-encode responses under the primary name, so an example using the alias could not pass.
+    /// Note: The page spells the attachment link `trip_pdf_ur`; it is read as `trip_pdf_url` with the typo accepted as an alias; the example uses the page's spelling, so its test pins the alias.
     ///
     /// Note: The page's error table (per Mud, S3) is 0 ("ok"), 72015, 72017, 72023 and 72024. 72031 is observed in community threads; so are 40073 (invalid card id) and 40101 (missing parameter), which are in no table and stay Unknown.
     ///
