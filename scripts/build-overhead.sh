@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# What build.rs costs the users of the crate: a crate that depends on wechat-invoice is built
+# from clean twice, once against the crate as it is (build.rs runs the generator, which must be
+# compiled first) and once against a copy whose build.rs only copies the committed generated/
+# code (the baseline). Then a no-op rebuild of the first. Prints seconds and the ratio.
+#
+# Usage: scripts/build-overhead.sh            (takes a few minutes: two clean builds)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK_DIR:-$(mktemp -d)}
+mkdir -p "$work"
+
+# The baseline copy of the crate: same sources, generated/ copied in, no build dependencies.
+base="$work/wechat-invoice-pregenerated"
+rm -rf "$base" && mkdir -p "$base"
+cp -r "$root/src" "$root/generated" "$base/"
+python3 - "$root/Cargo.toml" "$base/Cargo.toml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r'\n\[workspace\][^\[]*', '\n', text)
+text = re.sub(r'\n\[workspace\.dependencies\][^\[]*', '\n', text)
+text = re.sub(r'\n\[build-dependencies\][^\[]*', '\n', text)
+text = re.sub(r'\n\[dev-dependencies\][^\[]*', '\n', text)
+text = re.sub(r'\n\[\[bench\]\][^\[]*', '\n', text)
+text = re.sub(r'\{ workspace = true \}', '{ version = "1", features = ["derive"] }', text)
+text = text.replace('serde_json = { version = "1", features = ["derive"] }', 'serde_json = "1"')
+text = text.replace('include = ["src/**", "spec/**", "build.rs", "README.md", "Cargo.toml"]', '')
+open(sys.argv[2], 'w').write(text + '\n[workspace]\n')
+PY
+cat > "$base/build.rs" <<'RS'
+//! Baseline: copies the committed generated code instead of generating it.
+fn main() {
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("generated");
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(from, to).expect("copy");
+    };
+    for entry in ["mod.rs", "errors.rs", "types.rs"] {
+        copy(&std::path::Path::new("generated").join(entry), &out.join(entry));
+    }
+    for entry in std::fs::read_dir("generated/endpoints").expect("endpoints") {
+        let path = entry.expect("entry").path();
+        copy(&path, &out.join("endpoints").join(path.file_name().expect("name")));
+    }
+}
+RS
+
+consumer() { # name, dependency path
+  local dir="$work/$1"
+  rm -rf "$dir" && mkdir -p "$dir/src"
+  printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\nwechat-invoice = { path = "%s" }\n\n[workspace]\n' "$1" "$2" > "$dir/Cargo.toml"
+  echo 'pub use wechat_invoice::Client;' > "$dir/src/lib.rs"
+  cp "$root/Cargo.lock" "$dir/Cargo.lock"
+}
+consumer with-build-rs "$root"
+consumer pregenerated "$base"
+
+clean_build() { # dir -> seconds
+  local dir="$1"
+  rm -rf "$dir/target"
+  (cd "$dir" && cargo fetch --quiet >/dev/null 2>&1 || true)
+  local start end
+  start=$(date +%s.%N)
+  (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --offline --quiet)
+  end=$(date +%s.%N)
+  python3 -c "print(f'{$end - $start:.1f}')"
+}
+
+with=$(clean_build "$work/with-build-rs")
+without=$(clean_build "$work/pregenerated")
+start=$(date +%s.%N)
+(cd "$work/with-build-rs" && CARGO_TARGET_DIR="$work/with-build-rs/target" cargo build --offline --quiet)
+end=$(date +%s.%N)
+noop=$(python3 -c "print(f'{$end - $start:.2f}')")
+python3 - "$with" "$without" "$noop" <<'PY'
+import sys
+with_rs, base, noop = map(float, sys.argv[1:])
+print(f"clean build of a dependent crate, generating in build.rs: {with_rs:.1f} s")
+print(f"clean build of a dependent crate, pre-generated code:     {base:.1f} s (baseline)")
+print(f"extra time build.rs adds: {with_rs - base:.1f} s, ratio {with_rs / base:.2f}")
+print(f"no-op rebuild (nothing changed): {noop:.2f} s")
+PY
