@@ -154,11 +154,51 @@ fn emit_example_tests(api: &Api) -> TokenStream {
     let aliases = alias_pairs(api)
         .into_iter()
         .map(|(alias, name)| quote! { (#alias, #name) });
+    let dispatch = emit_test_dispatch(api);
     quote! {
         /// Documented misspellings accepted on the wire, with the field name they decode to.
         const ALIASES: &[(&str, &str)] = &[#(#aliases),*];
 
+        #dispatch
+
         #(#tests)*
+    }
+}
+
+/// `roundtrip` and `decode_any`: by endpoint name, call the generic helpers of
+/// `tests/examples.rs` with the endpoint's Rust types, so property tests can cover them all.
+fn emit_test_dispatch(api: &Api) -> TokenStream {
+    let roundtrips = api.endpoints.iter().map(|endpoint| {
+        let name = &endpoint.name;
+        let request = ident(&endpoint.request_type());
+        let response = ident(&endpoint.response_type());
+        quote! {
+            (#name, false) => roundtrip_as::<wechat_invoice::#request>(value),
+            (#name, true) => roundtrip_as::<wechat_invoice::#response>(value),
+        }
+    });
+    let decodes = api.endpoints.iter().map(|endpoint| {
+        let name = &endpoint.name;
+        let request = ident(&endpoint.request_type());
+        quote! { #name => decode_response::<wechat_invoice::#request>(status, body).is_ok(), }
+    });
+    quote! {
+        /// Decodes `value` as the request or response type of `endpoint`, encodes it again and
+        /// checks that decoding that gives the same value; returns the re-encoded JSON.
+        fn roundtrip(endpoint: &str, response: bool, value: &Value) -> Result<Value, String> {
+            match (endpoint, response) {
+                #(#roundtrips)*
+                _ => Err(format!("no generated type for {endpoint}")),
+            }
+        }
+
+        /// Decodes an HTTP answer as `endpoint`'s response; whether it was a success.
+        fn decode_any(endpoint: &str, status: u16, body: &[u8]) -> bool {
+            match endpoint {
+                #(#decodes)*
+                _ => false,
+            }
+        }
     }
 }
 
