@@ -432,7 +432,10 @@ impl Walker<'_> {
                 self.named(place, path, old_name);
             }
             _ if old == new => {}
-            (TypeRef::Named(old_name), _) if is_enum(self.base, old_name) => {
+            (TypeRef::Named(old_name), _)
+                if is_enum(self.base, old_name)
+                    && !matches!(new, TypeRef::Named(new_name) if is_enum(self.head, new_name)) =>
+            {
                 let message = format!(
                     "{side} field `{path}` was the enum `{old_name}` and is now `{}`",
                     rust_type(new)
@@ -606,7 +609,7 @@ impl Walker<'_> {
                 (None, Some(_)) => {
                     self.push(&rules::TYPE_ADDED, &scope, format!("type `{name}` added"));
                 }
-                (Some(old), Some(new)) if type_docs(old) != type_docs(new) => {
+                (Some(old), Some(new)) if type_docs_differ(old, new) => {
                     let message = format!("type `{name}`: description changed");
                     self.push(&rules::TYPE_DOC_CHANGED, &scope, message);
                 }
@@ -681,12 +684,19 @@ fn is_enum(api: &Api, name: &str) -> bool {
     matches!(api.types.get(name), Some(NamedType::Enum(_)))
 }
 
-fn type_docs(ty: &NamedType) -> Vec<&str> {
-    match ty {
-        NamedType::Object(object) => vec![object.description.as_str()],
-        NamedType::Enum(enumeration) => std::iter::once(enumeration.description.as_str())
-            .chain(enumeration.values.iter().map(|v| v.description.as_str()))
-            .collect(),
+/// Whether a type's description, or that of a value both versions have, changed.
+fn type_docs_differ(old: &NamedType, new: &NamedType) -> bool {
+    match (old, new) {
+        (NamedType::Object(old), NamedType::Object(new)) => old.description != new.description,
+        (NamedType::Enum(old), NamedType::Enum(new)) => {
+            old.description != new.description
+                || old.values.iter().any(|value| {
+                    new.values.iter().any(|kept| {
+                        kept.value == value.value && kept.description != value.description
+                    })
+                })
+        }
+        _ => false,
     }
 }
 

@@ -1,14 +1,176 @@
-//! `wxinvoice import` (being written).
-use crate::outcome::{CliError, Outcome};
-use std::path::PathBuf;
+//! `wxinvoice import`: turn WeChat doc pages (copied as text) into spec endpoint files.
+//!
+//! [`page`] reads the page (its tables through [`table`], its examples through [`json`]),
+//! [`draft`] maps it to spec terms and records every guess, [`yaml`] writes the file and
+//! [`check`] runs it through the pipeline with the spec directory's error tables.
+
+pub mod check;
+pub mod draft;
+pub mod json;
+pub mod page;
+pub mod table;
+pub mod yaml;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use wechat_invoice_codegen::naming::is_snake_case;
+
+use crate::outcome::{CliError, Outcome, Status};
+
 /// Arguments of `wxinvoice import`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Doc pages.
-    #[arg(required = true)]
+    /// Doc pages saved as text (Markdown tables or flattened browser copies).
+    #[arg(value_name = "PAGE", required = true)]
     pub pages: Vec<PathBuf>,
+    /// Where to write `<name>.yaml`.
+    #[arg(long, value_name = "DIR", default_value = "spec/endpoints")]
+    pub out: PathBuf,
+    /// The endpoint name (snake_case); guessed from the interface name when absent.
+    #[arg(long, value_name = "SNAKE_NAME")]
+    pub name: Option<String>,
+    /// The spec directory whose error tables the file is checked against
+    /// [default: the parent of --out when it is an `endpoints` folder, else `spec`].
+    #[arg(long, value_name = "DIR")]
+    pub spec: Option<PathBuf>,
+    /// Overwrite an existing endpoint file.
+    #[arg(long)]
+    pub force: bool,
 }
-/// Imports.
-pub fn run(_args: &Args) -> Outcome {
-    Err(CliError::new("not yet"))
+
+/// Imports each page in turn; exit 1 when a written file has problems left to fix.
+pub fn run(args: &Args) -> Outcome {
+    if let Some(name) = &args.name {
+        if args.pages.len() > 1 {
+            return Err(CliError::new(
+                "--name applies to one page; import pages one at a time to name each",
+            ));
+        }
+        if !is_snake_case(name) {
+            return Err(CliError::new(format!(
+                "--name `{name}` is not a snake_case Rust identifier (like `get_auth_data`)"
+            )));
+        }
+    }
+    let spec_dir = args
+        .spec
+        .clone()
+        .unwrap_or_else(|| default_spec_dir(&args.out));
+    let mut status = Status::Clean;
+    for page in &args.pages {
+        if import_one(args, &spec_dir, page)? == Status::Problems {
+            status = Status::Problems;
+        }
+    }
+    Ok(status)
+}
+
+fn default_spec_dir(out: &Path) -> PathBuf {
+    match (out.file_name(), out.parent()) {
+        (Some(name), Some(parent)) if name == "endpoints" => parent.to_path_buf(),
+        _ => crate::default_spec_dir(),
+    }
+}
+
+fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
+    let shown = page_path.display();
+    let text = fs::read_to_string(page_path)
+        .map_err(|err| CliError::new(format!("cannot read `{shown}`: {err}")))?;
+    let page = page::read(&text);
+    let mut guesses = Vec::new();
+    let mut draft = draft::build(&page, args.name.as_deref(), &mut guesses)
+        .map_err(|err| CliError::new(format!("{shown}: {err}")))?;
+    let mut proposals = Vec::new();
+    match check::error_tables(spec_dir) {
+        Some(known) => {
+            draft.errors.retain(|code| match known.get(code) {
+                Some(entry) if entry.inherited => {
+                    guesses.push(format!(
+                        "error code {code} ({}) is a general code every endpoint inherits, so it is not listed",
+                        entry.variant
+                    ));
+                    false
+                }
+                _ => true,
+            });
+            for row in &page.errors {
+                if draft.errors.contains(&row.code) && !known.contains_key(&row.code) {
+                    proposals.push(check::proposal(row));
+                }
+            }
+        }
+        None => guesses.push(format!(
+            "no error tables under `{}`: error codes are listed unchecked (pass --spec)",
+            spec_dir.display()
+        )),
+    }
+
+    let target = args.out.join(format!("{}.yaml", draft.name));
+    if target.exists() && !args.force {
+        return Err(CliError::new(format!(
+            "`{}` already exists; pass --force to overwrite it",
+            target.display()
+        )));
+    }
+    let yaml = yaml::render(&draft);
+    fs::create_dir_all(&args.out)
+        .and_then(|()| fs::write(&target, &yaml))
+        .map_err(|err| CliError::new(format!("cannot write `{}`: {err}", target.display())))?;
+    println!("wrote {} (from {shown})", target.display());
+
+    for warning in &page.warnings {
+        eprintln!("warning: {shown}: {warning}");
+    }
+    for guess in &guesses {
+        eprintln!("guess: {guess}");
+    }
+    if !proposals.is_empty() {
+        eprintln!(
+            "error codes not defined under {}/errors/ yet; proposed entries to review and add to a table:",
+            spec_dir.display()
+        );
+        for proposal in &proposals {
+            eprint!("{proposal}");
+        }
+    }
+    Ok(report_validation(spec_dir, &target, &draft.name, &yaml))
+}
+
+/// Checks the written file in its spec directory and prints the verdict.
+fn report_validation(spec_dir: &Path, target: &Path, name: &str, yaml: &str) -> Status {
+    if !spec_dir.is_dir() {
+        eprintln!(
+            "warning: spec directory `{}` not found, so `{}` was not validated",
+            spec_dir.display(),
+            target.display()
+        );
+        return Status::Clean;
+    }
+    let checked_as = check::spec_path(spec_dir, name);
+    if checked_as != target {
+        eprintln!(
+            "note: validated as `{}` inside `{}`",
+            checked_as.display(),
+            spec_dir.display()
+        );
+    }
+    match check::validate(spec_dir, &checked_as, yaml) {
+        Ok(note) => {
+            println!(
+                "{} validates against {}",
+                target.display(),
+                spec_dir.display()
+            );
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
+            Status::Clean
+        }
+        Err(problems) => {
+            println!("{problems}");
+            println!("{} was written, but has problems to fix", target.display());
+            Status::Problems
+        }
+    }
 }

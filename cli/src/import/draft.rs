@@ -1,0 +1,522 @@
+//! From a read page to an endpoint draft: doc types mapped to spec types (with the examples'
+//! help), names and defaults guessed, every guess written down for stderr.
+
+use wechat_invoice_codegen::naming::{is_keyword, is_snake_case};
+
+use super::json::Json;
+use super::page::{Page, PageExample};
+use super::table::FieldRow;
+
+/// A field's spec type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DraftType {
+    /// `string`.
+    String,
+    /// `integer` (64 bits).
+    Integer,
+    /// `number`.
+    Number,
+    /// `boolean`.
+    Boolean,
+    /// An inline `object` with these fields.
+    Object(Vec<DraftField>),
+    /// An `array` of these items.
+    Array(Box<DraftType>),
+}
+
+/// One field of the draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftField {
+    /// The wire name.
+    pub name: String,
+    /// The spec type.
+    pub ty: DraftType,
+    /// Whether the field is required (request) — responses are left optional.
+    pub required: bool,
+    /// The doc's description.
+    pub description: String,
+    /// A Rust name, when the wire name cannot be one.
+    pub rust_name: Option<String>,
+}
+
+/// A doc example in spec form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftExample {
+    /// What it shows.
+    pub name: String,
+    /// The request body, for endpoints that have one.
+    pub request: Option<Json>,
+    /// The response body.
+    pub response: Json,
+}
+
+/// An endpoint file, before it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// snake_case endpoint name.
+    pub name: String,
+    /// WeChat's interface name.
+    pub wechat_name: String,
+    /// One-line title.
+    pub title: String,
+    /// What it does.
+    pub description: String,
+    /// The doc page's address (empty when the page does not show it).
+    pub doc_url: String,
+    /// README group.
+    pub group: &'static str,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// Path below the base URL.
+    pub path: String,
+    /// Fixed query parameters.
+    pub query: Vec<(String, String)>,
+    /// `json` or `none`.
+    pub body: &'static str,
+    /// Third-party permission sets.
+    pub permission_sets: Vec<u32>,
+    /// Account types.
+    pub account_types: Vec<&'static str>,
+    /// Whether repeating the call is harmless.
+    pub idempotent: bool,
+    /// Request fields.
+    pub request: Vec<DraftField>,
+    /// Response fields.
+    pub response: Vec<DraftField>,
+    /// Error codes the page documents.
+    pub errors: Vec<i64>,
+    /// Doc examples.
+    pub examples: Vec<DraftExample>,
+    /// Caveats.
+    pub notes: Vec<String>,
+}
+
+/// Words in a path that mark a call that creates something, so is not idempotent.
+const NOT_IDEMPOTENT: [&str; 4] = ["insert", "create", "make", "setpdf"];
+
+/// Builds the draft; `name` is the user's `--name`. Guesses are pushed onto `guesses`.
+pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Result<Draft, String> {
+    let Some(call) = &page.call else {
+        return Err("the page has no call line like `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN`".to_string());
+    };
+    let wechat_name = page.wechat_name.clone().unwrap_or_else(|| {
+        let fallback = call.path.rsplit('/').next().unwrap_or_default().to_string();
+        guesses.push(format!(
+            "wechat_name: the page names no interface (`Interface English name:` / `接口英文名：`), so it is `{fallback}`, from the path"
+        ));
+        fallback
+    });
+    let name = match name {
+        Some(name) => name.to_string(),
+        None => {
+            let guessed = guess_name(&wechat_name, &call.path, &call.query);
+            guesses.push(format!(
+                "endpoint name `{guessed}` is a guess from `{wechat_name}`; pass --name to choose it"
+            ));
+            guessed
+        }
+    };
+    let group = guess_group(&call.path);
+    guesses.push(format!(
+        "group `{group}` is a guess from the path `{}`",
+        call.path
+    ));
+    let idempotent = !NOT_IDEMPOTENT.iter().any(|word| call.path.contains(word));
+    guesses.push(if idempotent {
+        "idempotent: true (the default; the path names no insert/create/make/setpdf); set false if repeating the call is not harmless".to_string()
+    } else {
+        "idempotent: false, because the path names an insert/create/make/setpdf operation".to_string()
+    });
+    let title = page.title.clone().unwrap_or_else(|| wechat_name.clone());
+    let description = if page.description.is_empty() {
+        guesses.push("description: the page has none, so it repeats the title; say where the endpoint sits in its flow".to_string());
+        title.clone()
+    } else {
+        page.description.join(" ")
+    };
+    guesses.push("title and descriptions are the doc's text, left as they are".to_string());
+    let doc_url = page.doc_url.clone().unwrap_or_else(|| {
+        guesses.push(
+            "doc_url is empty: the copied page does not show its address; paste it in".to_string(),
+        );
+        String::new()
+    });
+    if page.account_types.is_empty() {
+        guesses.push("account_types: the page lists none".to_string());
+    }
+    let requests: Vec<&Json> = page
+        .examples
+        .iter()
+        .filter_map(|e| e.request.as_ref())
+        .collect();
+    let responses: Vec<&Json> = page
+        .examples
+        .iter()
+        .filter_map(|e| e.response.as_ref())
+        .collect();
+    let request = fields(&page.request, &requests, true, "request", guesses);
+    let response = fields(&page.response, &responses, false, "response", guesses);
+    let body = if call.method == "GET" && request.is_empty() {
+        "none"
+    } else {
+        "json"
+    };
+    let mut errors: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+    errors.sort_unstable();
+    errors.dedup();
+    Ok(Draft {
+        name,
+        wechat_name,
+        title,
+        description,
+        doc_url,
+        group,
+        method: call.method.clone(),
+        path: call.path.clone(),
+        query: call.query.clone(),
+        body,
+        permission_sets: page.permission_sets.clone(),
+        account_types: page.account_types.clone(),
+        idempotent,
+        request,
+        response,
+        errors,
+        examples: examples(&page.examples, body),
+        notes: page.notes.clone(),
+    })
+}
+
+/// `invoiceBizGetAuthData` → `get_auth_data`: snake_case without the family prefix.
+pub fn guess_name(wechat_name: &str, path: &str, query: &[(String, String)]) -> String {
+    let snake = snake_case(wechat_name);
+    let trimmed = snake
+        .strip_prefix("invoice_biz_")
+        .or_else(|| snake.strip_prefix("invoice_"))
+        .unwrap_or(&snake);
+    if is_snake_case(trimmed) && trimmed.contains('_') {
+        return trimmed.to_string();
+    }
+    let action = query
+        .iter()
+        .find(|(key, _)| key == "action")
+        .map(|(_, value)| value.as_str());
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let fallback = snake_case(action.unwrap_or(last));
+    if is_snake_case(&fallback) {
+        fallback
+    } else {
+        format!("endpoint_{}", fallback.trim_matches('_'))
+    }
+}
+
+/// The README group an invoice path belongs to.
+pub fn guess_group(path: &str) -> &'static str {
+    if path.contains("/nontax/") {
+        "fiscal"
+    } else if path.contains("/reimburse/") {
+        "reimburser"
+    } else if path.contains("title") {
+        "title"
+    } else if ["makeoutinvoice", "clearoutinvoice", "queryinvoceinfo"]
+        .iter()
+        .any(|p| path.contains(p))
+    {
+        "self_built"
+    } else if path.contains("/platform/") || path.ends_with("/insert") {
+        "platform"
+    } else {
+        "merchant"
+    }
+}
+
+/// `invoiceBizGetAuthData` → `invoice_biz_get_auth_data`; `Content-Type` → `content_type`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+            previous_lower = true;
+        } else {
+            out.push('_');
+            previous_lower = false;
+        }
+    }
+    let mut collapsed = String::new();
+    for part in out.split('_').filter(|part| !part.is_empty()) {
+        if !collapsed.is_empty() {
+            collapsed.push('_');
+        }
+        collapsed.push_str(part);
+    }
+    collapsed
+}
+
+/// A Rust name for a wire name that cannot be one (`type` → `kind`), else `None`.
+pub fn rust_name_for(wire: &str) -> Option<String> {
+    if is_snake_case(wire) {
+        return None;
+    }
+    if wire == "type" {
+        return Some("kind".to_string());
+    }
+    if is_keyword(wire) {
+        return Some(format!("{wire}_value"));
+    }
+    let snake = snake_case(wire);
+    if is_snake_case(&snake) {
+        Some(snake)
+    } else {
+        Some(format!("field_{}", snake.trim_matches('_')))
+    }
+}
+
+fn fields(
+    rows: &[FieldRow],
+    examples: &[&Json],
+    request: bool,
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    rows.iter()
+        .map(|row| {
+            let sample = examples.iter().find_map(|example| example.get(&row.name));
+            let path = format!("{side} field `{}`", row.name);
+            let ty = map_type(&row.doc_type, sample, &path, guesses);
+            let rust_name = rust_name_for(&row.name);
+            if let Some(rust) = &rust_name {
+                guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
+            }
+            let required = request && row.required.unwrap_or(false);
+            if request && row.required.is_none() {
+                guesses.push(format!(
+                    "{path}: the table has no required column, so it is optional"
+                ));
+            }
+            let description = if row.description.is_empty() {
+                guesses.push(format!(
+                    "{path} has no description on the page; describe it"
+                ));
+                format!("`{}` (no description on the doc page).", row.name)
+            } else {
+                row.description.clone()
+            };
+            DraftField {
+                name: row.name.clone(),
+                ty,
+                required,
+                description,
+                rust_name,
+            }
+        })
+        .collect()
+}
+
+/// Maps a doc type word to a spec type, using the example value where the word is vague.
+fn map_type(
+    doc_type: &str,
+    sample: Option<&Json>,
+    path: &str,
+    guesses: &mut Vec<String>,
+) -> DraftType {
+    let word = doc_type.trim().to_lowercase().replace(' ', "");
+    match word.as_str() {
+        "string" | "str" => DraftType::String,
+        "int" | "integer" | "long" | "int32" | "int64" | "uint32" | "uint64" => DraftType::Integer,
+        "number" => match sample {
+            Some(value) if value.is_integer() => DraftType::Integer,
+            Some(Json::Number(_)) => DraftType::Number,
+            _ => {
+                guesses.push(format!(
+                    "{path}: doc type `number` with no numeric example, taken as integer"
+                ));
+                DraftType::Integer
+            }
+        },
+        "float" | "double" => DraftType::Number,
+        "boolean" | "bool" => DraftType::Boolean,
+        "object" | "json" | "jsonobject" => object_type(sample, path, guesses),
+        "objarray" | "object[]" | "array<object>" | "jsonarray" => {
+            let item = match sample {
+                Some(Json::Array(items)) => items.first(),
+                _ => None,
+            };
+            DraftType::Array(Box::new(object_type(item, &format!("{path}[]"), guesses)))
+        }
+        "array" | "string[]" | "array<string>" | "list" => match sample {
+            Some(Json::Array(items)) if !items.is_empty() && word == "array" => {
+                DraftType::Array(Box::new(infer(&items[0])))
+            }
+            _ => {
+                if word == "array" {
+                    guesses.push(format!(
+                        "{path}: array items of unknown type, taken as string"
+                    ));
+                }
+                DraftType::Array(Box::new(DraftType::String))
+            }
+        },
+        other => {
+            guesses.push(format!(
+                "{path}: unknown doc type `{other}`, taken as string"
+            ));
+            DraftType::String
+        }
+    }
+}
+
+fn object_type(sample: Option<&Json>, path: &str, guesses: &mut Vec<String>) -> DraftType {
+    match sample {
+        Some(Json::Object(entries)) => {
+            guesses.push(format!(
+                "{path} is an object the page does not detail: its fields are inferred from the example; describe them"
+            ));
+            DraftType::Object(inferred_fields(entries))
+        }
+        _ => {
+            guesses.push(format!(
+                "{path} is an object whose fields are unknown (no example shows it): add them under `fields:`"
+            ));
+            DraftType::Object(Vec::new())
+        }
+    }
+}
+
+fn inferred_fields(entries: &[(String, Json)]) -> Vec<DraftField> {
+    entries
+        .iter()
+        .map(|(name, value)| DraftField {
+            name: name.clone(),
+            ty: infer(value),
+            required: false,
+            description: format!("`{name}`, inferred from the doc example."),
+            rust_name: rust_name_for(name),
+        })
+        .collect()
+}
+
+/// The spec type of an example value.
+fn infer(value: &Json) -> DraftType {
+    match value {
+        Json::Bool(_) => DraftType::Boolean,
+        Json::Number(_) if value.is_integer() => DraftType::Integer,
+        Json::Number(_) => DraftType::Number,
+        Json::Object(entries) => DraftType::Object(inferred_fields(entries)),
+        Json::Array(items) => {
+            DraftType::Array(Box::new(items.first().map_or(DraftType::String, infer)))
+        }
+        Json::Null | Json::String(_) => DraftType::String,
+    }
+}
+
+fn examples(page_examples: &[PageExample], body: &str) -> Vec<DraftExample> {
+    page_examples
+        .iter()
+        .filter_map(|example| {
+            let response = example.response.clone()?;
+            Some((example.request.clone(), response))
+        })
+        .enumerate()
+        .map(|(index, (request, response))| {
+            let code = response
+                .get("errcode")
+                .and_then(|code| code.to_value().as_i64())
+                .unwrap_or(0);
+            let name = match (code, index) {
+                (0, 0) => "doc example".to_string(),
+                (0, n) => format!("doc example {}", n + 1),
+                (code, _) => format!("error {code}"),
+            };
+            let request = if body == "none" {
+                None
+            } else {
+                Some(request.unwrap_or(Json::Object(Vec::new())))
+            };
+            DraftExample {
+                name,
+                request,
+                response,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_interface_name() {
+        assert_eq!(
+            guess_name("invoiceBizGetAuthData", "/card/invoice/getauthdata", &[]),
+            "get_auth_data"
+        );
+        assert_eq!(
+            guess_name("invoiceRejectInsert", "/card/invoice/rejectinsert", &[]),
+            "reject_insert"
+        );
+        let query = [("action".to_string(), "set_auth_field".to_string())];
+        assert_eq!(
+            guess_name("setbizattr", "/card/invoice/setbizattr", &query),
+            "set_auth_field"
+        );
+    }
+
+    #[test]
+    fn groups_follow_the_path() {
+        assert_eq!(guess_group("/nontax/getbillauthurl"), "fiscal");
+        assert_eq!(
+            guess_group("/card/invoice/reimburse/getinvoiceinfo"),
+            "reimburser"
+        );
+        assert_eq!(guess_group("/card/invoice/insert"), "platform");
+        assert_eq!(guess_group("/card/invoice/getauthdata"), "merchant");
+    }
+
+    #[test]
+    fn rust_names_only_where_needed() {
+        assert_eq!(rust_name_for("order_id"), None);
+        assert_eq!(rust_name_for("type").as_deref(), Some("kind"));
+        assert_eq!(rust_name_for("fn").as_deref(), Some("fn_value"));
+        assert_eq!(rust_name_for("cardId").as_deref(), Some("card_id"));
+    }
+
+    #[test]
+    fn number_becomes_integer_unless_the_example_has_a_fraction() {
+        let mut guesses = Vec::new();
+        let whole = Json::parse("1480342498").expect("json");
+        let fraction = Json::parse("1.5").expect("json");
+        assert_eq!(
+            map_type("number", Some(&whole), "f", &mut guesses),
+            DraftType::Integer
+        );
+        assert_eq!(
+            map_type("number", Some(&fraction), "f", &mut guesses),
+            DraftType::Number
+        );
+        assert!(guesses.is_empty());
+        assert_eq!(
+            map_type("number", None, "f", &mut guesses),
+            DraftType::Integer
+        );
+        assert_eq!(guesses.len(), 1);
+    }
+
+    #[test]
+    fn objects_take_their_fields_from_the_example() {
+        let mut guesses = Vec::new();
+        let sample = Json::parse(r#"{"show_title": 1, "tags": ["a"]}"#).expect("json");
+        let DraftType::Object(fields) = map_type("object", Some(&sample), "f", &mut guesses) else {
+            panic!("not an object")
+        };
+        assert_eq!(fields[0].ty, DraftType::Integer);
+        assert_eq!(fields[1].ty, DraftType::Array(Box::new(DraftType::String)));
+        assert_eq!(guesses.len(), 1);
+    }
+}

@@ -1,0 +1,629 @@
+//! A WeChat doc page as users copy it (Chinese or English, Markdown or flattened text), read
+//! into what the spec needs: names, route, permission sets, tables, examples, account types.
+
+use super::json::Json;
+use super::table::{self, ErrorRow, FieldRow};
+
+/// What a section of the page holds, told by its heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionKind {
+    /// Before the first numbered section: boilerplate, the English name, the description.
+    Preamble,
+    /// The HTTPS call line.
+    Call,
+    /// Third-party platform support and permission sets.
+    ThirdParty,
+    /// Request parameters (body, unless a subsection says otherwise).
+    Request,
+    /// Query-string parameters (`access_token`): not part of the request body.
+    Query,
+    /// The request body.
+    RequestBody,
+    /// Response parameters.
+    Response,
+    /// Caveats.
+    Notes,
+    /// Request and response examples.
+    Examples,
+    /// Error codes.
+    Errors,
+    /// Account types that may call the endpoint.
+    Scope,
+    /// Anything else.
+    Other,
+}
+
+/// One section: its heading and the lines under it.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// What it holds.
+    pub kind: SectionKind,
+    /// The heading text, numbering and `#` removed.
+    pub heading: String,
+    /// The lines under the heading.
+    pub lines: Vec<String>,
+}
+
+/// A doc example: the request shown (if any) and the response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageExample {
+    /// The request body.
+    pub request: Option<Json>,
+    /// The response body.
+    pub response: Option<Json>,
+}
+
+/// The HTTP call line: `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallLine {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path, from the first `/` after the host.
+    pub path: String,
+    /// Query parameters other than the credential, in written order.
+    pub query: Vec<(String, String)>,
+}
+
+/// Everything read from a page.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The first heading.
+    pub title: Option<String>,
+    /// `Interface English name:` / `接口英文名：`.
+    pub wechat_name: Option<String>,
+    /// The preamble's own text, boilerplate removed.
+    pub description: Vec<String>,
+    /// A `developers.weixin.qq.com` address found on the page.
+    pub doc_url: Option<String>,
+    /// The call line.
+    pub call: Option<CallLine>,
+    /// Third-party permission sets.
+    pub permission_sets: Vec<u32>,
+    /// Request body rows.
+    pub request: Vec<FieldRow>,
+    /// Response rows.
+    pub response: Vec<FieldRow>,
+    /// Error-code rows.
+    pub errors: Vec<ErrorRow>,
+    /// Examples, paired in order.
+    pub examples: Vec<PageExample>,
+    /// Account types (spec spelling), in the spec's order.
+    pub account_types: Vec<&'static str>,
+    /// The notes section's text, unless it says there is nothing to note.
+    pub notes: Vec<String>,
+    /// What could not be read.
+    pub warnings: Vec<String>,
+}
+
+/// Account type names as pages print them, with the spec's spelling.
+const ACCOUNT_TYPES: [(&str, &str); 14] = [
+    ("official account", "official_account"),
+    ("subscription account", "official_account"),
+    ("公众号", "official_account"),
+    ("订阅号", "official_account"),
+    ("service account", "service_account"),
+    ("服务号", "service_account"),
+    ("mini program", "mini_program"),
+    ("小程序", "mini_program"),
+    ("mobile app", "mobile_app"),
+    ("移动应用", "mobile_app"),
+    ("website app", "website_app"),
+    ("web app", "website_app"),
+    ("网站应用", "website_app"),
+    ("网页应用", "website_app"),
+];
+
+/// The spec's order of account types.
+const ACCOUNT_ORDER: [&str; 5] = [
+    "official_account",
+    "service_account",
+    "mini_program",
+    "mobile_app",
+    "website_app",
+];
+
+/// Lines that every page carries and that describe nothing.
+const BOILERPLATE: [&str; 8] = [
+    "debugging tools",
+    "调试工具",
+    "server side",
+    "服务器端调用",
+    "服务端调用",
+    "no special",
+    "无特殊",
+    "没有特殊",
+];
+
+/// Reads a page.
+pub fn read(text: &str) -> Page {
+    let sections = sections(text);
+    let mut page = Page {
+        title: sections
+            .first()
+            .filter(|section| !section.heading.is_empty())
+            .map(|section| section.heading.clone()),
+        ..Page::default()
+    };
+    for line in text.lines() {
+        if page.call.is_none() {
+            page.call = call_line(line);
+        }
+        if page.wechat_name.is_none() {
+            page.wechat_name = english_name(line);
+        }
+        if page.doc_url.is_none() {
+            page.doc_url = doc_url(line);
+        }
+    }
+    for section in &sections {
+        read_section(&mut page, section);
+    }
+    page
+}
+
+fn read_section(page: &mut Page, section: &Section) {
+    match section.kind {
+        SectionKind::Preamble => {
+            page.description
+                .extend(paragraphs(&section.lines).into_iter().filter(|p| {
+                    english_name(p).is_none() && !is_boilerplate(p) && call_line(p).is_none()
+                }))
+        }
+        SectionKind::ThirdParty | SectionKind::Call => {
+            for line in &section.lines {
+                page.permission_sets.extend(permission_sets(line));
+            }
+        }
+        SectionKind::Request | SectionKind::RequestBody => {
+            let rows = table::field_rows(&section.lines, &mut page.warnings);
+            page.request
+                .extend(rows.into_iter().filter(|row| row.name != "access_token"));
+        }
+        SectionKind::Response => {
+            let rows = table::field_rows(&section.lines, &mut page.warnings);
+            page.response.extend(
+                rows.into_iter()
+                    .filter(|row| row.name != "errcode" && row.name != "errmsg"),
+            );
+        }
+        SectionKind::Errors => {
+            page.errors
+                .extend(table::error_rows(&section.lines, &mut page.warnings));
+        }
+        SectionKind::Examples => read_examples(page, section),
+        SectionKind::Scope => {
+            page.account_types = account_types(&section.lines, &page.account_types)
+        }
+        SectionKind::Notes => page.notes.extend(
+            paragraphs(&section.lines)
+                .into_iter()
+                .filter(|p| !is_boilerplate(p)),
+        ),
+        SectionKind::Query | SectionKind::Other => {}
+    }
+}
+
+/// Splits the page at its headings (`#` lines, or short numbered lines naming a section).
+pub fn sections(text: &str) -> Vec<Section> {
+    let mut sections = vec![Section {
+        kind: SectionKind::Preamble,
+        heading: String::new(),
+        lines: Vec::new(),
+    }];
+    let mut seen_title = false;
+    for line in text.lines() {
+        let Some(heading) = heading_text(line) else {
+            if let Some(last) = sections.last_mut() {
+                last.lines.push(line.to_string());
+            }
+            continue;
+        };
+        if !seen_title {
+            seen_title = true;
+            if let Some(first) = sections
+                .first_mut()
+                .filter(|first| first.lines.iter().all(|l| l.trim().is_empty()))
+            {
+                first.heading = heading;
+                continue;
+            }
+        }
+        sections.push(Section {
+            kind: kind_of(&heading),
+            heading,
+            lines: Vec::new(),
+        });
+    }
+    sections
+}
+
+/// The heading text of a `#` line (numbering removed), or `None` for other lines.
+fn heading_text(line: &str) -> Option<String> {
+    let trimmed = line.trim();
+    if !trimmed.starts_with('#') {
+        return None;
+    }
+    let text = trimmed.trim_start_matches('#').trim();
+    let text = text
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '、' | ')' | '）'));
+    let text = text.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    Some(text.trim_start_matches(['、', '.', ' ']).trim().to_string())
+}
+
+fn kind_of(heading: &str) -> SectionKind {
+    let lower = heading.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&["example", "示例"]) {
+        SectionKind::Examples
+    } else if has(&["query", "查询参数", "url 参数", "url参数"]) {
+        SectionKind::Query
+    } else if has(&[
+        "request body",
+        "request payload",
+        "请求体",
+        "请求包体",
+        "body 参数",
+        "body参数",
+    ]) {
+        SectionKind::RequestBody
+    } else if has(&["request param", "请求参数"]) {
+        SectionKind::Request
+    } else if has(&["response", "return", "返回"]) {
+        SectionKind::Response
+    } else if has(&["error code", "错误码"]) {
+        SectionKind::Errors
+    } else if has(&["scope of application", "适用范围"]) {
+        SectionKind::Scope
+    } else if has(&["third party", "third-party", "第三方"]) {
+        SectionKind::ThirdParty
+    } else if has(&["note", "注意"]) {
+        SectionKind::Notes
+    } else if has(&["how to call", "https", "调用方式"]) {
+        SectionKind::Call
+    } else {
+        SectionKind::Other
+    }
+}
+
+/// Non-empty runs of lines joined with spaces, bullets removed.
+fn paragraphs(lines: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in lines {
+        let text = line.trim().trim_start_matches(['•', '·', '-', '*']).trim();
+        if text.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(text);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
+}
+
+fn is_boilerplate(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    BOILERPLATE.iter().any(|phrase| lower.contains(phrase))
+}
+
+/// `Interface English name: invoiceBizGetAuthData` / `接口英文名：invoiceBizGetAuthData`.
+fn english_name(line: &str) -> Option<String> {
+    let lower = line.to_lowercase();
+    if !(lower.contains("english name") || line.contains("英文名")) {
+        return None;
+    }
+    let after = line.rsplit([':', '：']).next()?.trim();
+    let name: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+fn doc_url(line: &str) -> Option<String> {
+    let start = line.find("https://developers.weixin.qq.com")?;
+    let url: String = line[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\''))
+        .collect();
+    Some(url)
+}
+
+/// Reads `POST https://api.weixin.qq.com/path?access_token=ACCESS_TOKEN&action=x`.
+pub fn call_line(line: &str) -> Option<CallLine> {
+    let trimmed = line.trim().trim_matches('`').trim();
+    let (method, rest) = trimmed.split_once(char::is_whitespace)?;
+    let method = method.to_ascii_uppercase();
+    if method != "GET" && method != "POST" {
+        return None;
+    }
+    let url = rest.trim();
+    let after_scheme = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let path_start = after_scheme.find('/')?;
+    let path_and_query = after_scheme[path_start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let query = query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let credential = matches!(
+                key,
+                "access_token" | "component_access_token" | "authorizer_access_token"
+            );
+            (!key.is_empty() && !credential).then(|| (key.to_string(), value.to_string()))
+        })
+        .collect();
+    Some(CallLine {
+        method,
+        path: path.to_string(),
+        query,
+    })
+}
+
+/// `The permission set to which this interface belongs is: 26` / `所属的权限集id为：26、35`.
+fn permission_sets(line: &str) -> Vec<u32> {
+    let lower = line.to_lowercase();
+    if !(lower.contains("permission set") || line.contains("权限集")) {
+        return Vec::new();
+    }
+    let Some(after) = line.split([':', '：']).nth(1) else {
+        return Vec::new();
+    };
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|number| number.parse().ok())
+        .collect()
+}
+
+/// Account types of the scope section: a Markdown table's ticked columns, or the names on
+/// the section's lines (legend lines like `✔: The account can call…` excluded).
+fn account_types(lines: &[String], known: &[&'static str]) -> Vec<&'static str> {
+    let table: Vec<Vec<String>> = lines
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| line.starts_with('|'))
+        .map(|line| {
+            line.trim_matches('|')
+                .split('|')
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let mut found: Vec<&'static str> = known.to_vec();
+    if let Some((header, rows)) = table.split_first() {
+        let data: Vec<&Vec<String>> = rows
+            .iter()
+            .filter(|row| {
+                !row.iter()
+                    .all(|cell| cell.chars().all(|c| matches!(c, '-' | ':' | ' ')))
+            })
+            .collect();
+        for (index, name) in header.iter().enumerate() {
+            let ticked = data.is_empty()
+                || data.iter().any(|row| {
+                    row.get(index).is_some_and(|cell| {
+                        ["✔", "✓", "√", "是", "yes", "Yes"]
+                            .iter()
+                            .any(|t| cell.contains(t))
+                    })
+                });
+            if ticked {
+                found.extend(account_names(name));
+            }
+        }
+    } else {
+        for line in lines {
+            if line.contains("✔:") || line.contains("✔：") {
+                continue;
+            }
+            found.extend(account_names(line));
+        }
+    }
+    ACCOUNT_ORDER
+        .iter()
+        .copied()
+        .filter(|account| found.contains(account))
+        .collect()
+}
+
+fn account_names(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    ACCOUNT_TYPES
+        .iter()
+        .filter(|(printed, _)| lower.contains(printed))
+        .map(|(_, spec)| *spec)
+        .collect()
+}
+
+/// Reads the JSON blocks of an examples section and pairs requests with responses.
+fn read_examples(page: &mut Page, section: &Section) {
+    let mut label = section.heading.clone();
+    let mut lines = section.lines.iter().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim();
+        let block = if trimmed.starts_with("```") {
+            let mut text = String::new();
+            for inner in lines.by_ref() {
+                if inner.trim().starts_with("```") {
+                    break;
+                }
+                text.push_str(inner);
+                text.push('\n');
+            }
+            text
+        } else if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            let mut text = format!("{line}\n");
+            let mut depth = bracket_depth(line);
+            while depth > 0 {
+                let Some(inner) = lines.next() else { break };
+                depth += bracket_depth(inner);
+                text.push_str(inner);
+                text.push('\n');
+            }
+            text
+        } else {
+            if !trimmed.is_empty() {
+                label = trimmed.to_string();
+            }
+            continue;
+        };
+        if block.trim().is_empty() {
+            continue;
+        }
+        match Json::parse(&block) {
+            Ok(json) => add_example(page, &label, json),
+            Err(err) => page.warnings.push(format!(
+                "skipped an example under `{label}` that is not JSON: {err}"
+            )),
+        }
+    }
+}
+
+fn add_example(page: &mut Page, label: &str, json: Json) {
+    let lower = label.to_lowercase();
+    let is_response = ["return", "response", "返回", "响应", "应答"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || json.get("errcode").is_some();
+    let open = page
+        .examples
+        .last_mut()
+        .filter(|example| example.response.is_none());
+    match (is_response, open) {
+        (true, Some(example)) => example.response = Some(json),
+        (true, None) => page.examples.push(PageExample {
+            request: None,
+            response: Some(json),
+        }),
+        (false, _) => page.examples.push(PageExample {
+            request: Some(json),
+            response: None,
+        }),
+    }
+}
+
+/// Opening minus closing brackets on a line, outside strings.
+fn bracket_depth(line: &str) -> i32 {
+    let mut depth = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_lines_keep_fixed_query_but_not_the_token() {
+        let call = call_line("POST https://api.weixin.qq.com/card/invoice/setbizattr?action=set_auth_field&access_token=ACCESS_TOKEN")
+            .expect("a call line");
+        assert_eq!(call.method, "POST");
+        assert_eq!(call.path, "/card/invoice/setbizattr");
+        assert_eq!(
+            call.query,
+            [("action".to_string(), "set_auth_field".to_string())]
+        );
+        assert_eq!(call_line("Postscript: nothing"), None);
+    }
+
+    #[test]
+    fn headings_lose_their_numbering() {
+        assert_eq!(
+            heading_text("# 2. Request parameters").as_deref(),
+            Some("Request parameters")
+        );
+        assert_eq!(heading_text("## 二、请求参数").as_deref(), Some("请求参数"));
+        assert_eq!(heading_text("order_id"), None);
+    }
+
+    #[test]
+    fn section_kinds_follow_the_headings() {
+        assert_eq!(
+            kind_of("Query parametersQuery String parameters"),
+            SectionKind::Query
+        );
+        assert_eq!(
+            kind_of("Request BodyRequest Payload"),
+            SectionKind::RequestBody
+        );
+        assert_eq!(kind_of("返回示例"), SectionKind::Examples);
+        assert_eq!(kind_of("返回参数"), SectionKind::Response);
+        assert_eq!(kind_of("错误码"), SectionKind::Errors);
+    }
+
+    #[test]
+    fn permission_sets_are_read_after_the_colon() {
+        assert_eq!(
+            permission_sets("The permission set to which this interface belongs is: 26"),
+            [26]
+        );
+        assert_eq!(permission_sets("该接口所属的权限集id为：26、35"), [26, 35]);
+        assert!(permission_sets("no sets here: 1").is_empty());
+    }
+
+    #[test]
+    fn account_types_from_lines_and_tables() {
+        let lines: Vec<String> = [
+            "Official Account Service Account",
+            "  • ✔: The account can call this interface",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            account_types(&lines, &[]),
+            ["official_account", "service_account"]
+        );
+        let table: Vec<String> = [
+            "| 公众号 | 服务号 | 小程序 |",
+            "| --- | --- | --- |",
+            "| ✔ | ✔ | |",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            account_types(&table, &[]),
+            ["official_account", "service_account"]
+        );
+    }
+
+    #[test]
+    fn examples_pair_requests_with_responses() {
+        let text = "# T\n# 5. 代码示例\n请求示例\n```json\n{\"a\": 1}\n```\n返回示例\n{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\"\n}\n";
+        let page = read(text);
+        assert_eq!(page.examples.len(), 1);
+        assert!(page.examples[0].request.is_some());
+        assert!(page.examples[0].response.is_some());
+    }
+}

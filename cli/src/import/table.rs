@@ -1,0 +1,480 @@
+//! The parameter and error-code tables of a doc page, in both forms users paste them:
+//! Markdown tables (`| order_id | string | 是 | 订单 id |`) and the flattened text a browser
+//! copy leaves when cells run together (`order_idstringyesOrder order_id`).
+
+/// One row of a parameter table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRow {
+    /// The wire name (`order_id`).
+    pub name: String,
+    /// The doc's type word as printed (`string`, `Int`, `objarray`).
+    pub doc_type: String,
+    /// The required column, when the table has one.
+    pub required: Option<bool>,
+    /// The description column (and, in flattened rows, an example column run into it).
+    pub description: String,
+}
+
+/// One row of an error-code table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRow {
+    /// `errcode`.
+    pub code: i64,
+    /// The English errmsg WeChat sends, as far as it can be told from the description.
+    pub errmsg: String,
+    /// The rest: what the code means and what to do.
+    pub detail: String,
+}
+
+/// Type words a flattened row may hold after the name, longest first so that `integer` wins
+/// over `int` and `boolean` over `bool`.
+const TYPE_WORDS: [&str; 14] = [
+    "objarray", "object[]", "string[]", "integer", "boolean", "string", "number", "object",
+    "double", "array", "float", "long", "bool", "int",
+];
+
+/// Words of a required column.
+const REQUIRED_WORDS: [(&str, bool); 11] = [
+    ("yes", true),
+    ("no", false),
+    ("true", true),
+    ("false", false),
+    ("required", true),
+    ("optional", false),
+    ("非必填", false),
+    ("必填", true),
+    ("选填", false),
+    ("是", true),
+    ("否", false),
+];
+
+/// What a header cell names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Name,
+    Type,
+    Required,
+    Example,
+    Description,
+    Code,
+    Errmsg,
+    Solution,
+    Other,
+}
+
+/// Reads the parameter rows of a section's lines; rows it cannot read are said in `warnings`.
+pub fn field_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<FieldRow> {
+    let mut rows: Vec<FieldRow> = Vec::new();
+    let mut markdown: Option<Vec<Column>> = None;
+    let mut flat: Option<(bool, bool)> = None;
+    for raw in lines {
+        let line = raw.trim();
+        if line.starts_with('|') {
+            flat = None;
+            let cells = cells(line);
+            match &markdown {
+                None => markdown = Some(cells.iter().map(|c| field_column(c)).collect()),
+                Some(_) if is_separator(&cells) => {}
+                Some(columns) => {
+                    if let Some(row) = markdown_field_row(columns, &cells) {
+                        rows.push(row);
+                    } else {
+                        warnings.push(format!("skipped a table row I could not read: {line}"));
+                    }
+                }
+            }
+            continue;
+        }
+        markdown = None;
+        let row = flat.and_then(|(has_required, _)| flat_field_row(line, has_required));
+        if line.is_empty() {
+            flat = None;
+        } else if row.is_none() && is_field_header(line) {
+            let lower = line.to_lowercase();
+            let has_required = ["requir", "必填", "必选"].iter().any(|w| lower.contains(w));
+            let has_example = ["example", "示例"].iter().any(|w| lower.contains(w));
+            flat = Some((has_required, has_example));
+        } else if let Some((_, has_example)) = flat {
+            match row {
+                Some(row) => {
+                    if has_example {
+                        warnings.push(format!(
+                            "the table of `{}` has an example column; it is left in the description",
+                            row.name
+                        ));
+                    }
+                    rows.push(row);
+                }
+                None => match rows.last_mut() {
+                    Some(previous) => {
+                        previous.description.push(' ');
+                        previous.description.push_str(line);
+                    }
+                    None => warnings.push(format!("skipped a table row I could not read: {line}")),
+                },
+            }
+        }
+    }
+    rows
+}
+
+/// Reads the error-code rows of a section's lines.
+pub fn error_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<ErrorRow> {
+    let mut rows = Vec::new();
+    let mut markdown: Option<Vec<Column>> = None;
+    for raw in lines {
+        let line = raw.trim();
+        if line.starts_with('|') {
+            let cells = cells(line);
+            match &markdown {
+                None => markdown = Some(cells.iter().map(|c| error_column(c)).collect()),
+                Some(_) if is_separator(&cells) => {}
+                Some(columns) => match markdown_error_row(columns, &cells) {
+                    Some(row) => rows.push(row),
+                    None => warnings.push(format!("skipped an error row I could not read: {line}")),
+                },
+            }
+            continue;
+        }
+        markdown = None;
+        if let Some(row) = flat_error_row(line) {
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner
+        .split('|')
+        .map(|cell| cell.trim().to_string())
+        .collect()
+}
+
+fn is_separator(cells: &[String]) -> bool {
+    cells
+        .iter()
+        .all(|cell| !cell.is_empty() && cell.chars().all(|c| matches!(c, '-' | ':' | ' ')))
+}
+
+fn field_column(cell: &str) -> Column {
+    let lower = cell.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&["type", "类型"]) {
+        Column::Type
+    } else if has(&["requir", "必填", "必选", "是否必"]) {
+        Column::Required
+    } else if has(&["example", "示例"]) {
+        Column::Example
+    } else if has(&["descr", "introduc", "说明", "描述", "含义", "备注"]) {
+        Column::Description
+    } else if has(&["name", "param", "参数", "属性", "字段"]) {
+        Column::Name
+    } else {
+        Column::Other
+    }
+}
+
+fn error_column(cell: &str) -> Column {
+    let lower = cell.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&["solution", "解决", "处理", "建议"]) {
+        Column::Solution
+    } else if has(&["errmsg", "descr", "message", "描述", "信息", "含义", "说明"]) {
+        Column::Errmsg
+    } else if has(&["code", "错误码", "返回码"]) {
+        Column::Code
+    } else {
+        Column::Other
+    }
+}
+
+/// Whether a line is a flattened table's header: short, naming a type and a name column.
+fn is_field_header(line: &str) -> bool {
+    if line.chars().count() > 60 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    has(&["type", "类型"]) && has(&["name", "parameter", "参数", "属性", "字段"])
+}
+
+fn cell<'a>(columns: &[Column], cells: &'a [String], wanted: Column) -> Option<&'a str> {
+    let index = columns.iter().position(|c| *c == wanted)?;
+    cells.get(index).map(String::as_str)
+}
+
+fn markdown_field_row(columns: &[Column], cells: &[String]) -> Option<FieldRow> {
+    let name = clean_name(cell(columns, cells, Column::Name)?)?;
+    let doc_type = strip_markup(cell(columns, cells, Column::Type)?);
+    let required = cell(columns, cells, Column::Required).and_then(required_word);
+    let description = cell(columns, cells, Column::Description)
+        .map(strip_markup)
+        .unwrap_or_default();
+    Some(FieldRow {
+        name,
+        doc_type,
+        required,
+        description,
+    })
+}
+
+fn markdown_error_row(columns: &[Column], cells: &[String]) -> Option<ErrorRow> {
+    let code = strip_markup(cell(columns, cells, Column::Code)?)
+        .parse()
+        .ok()?;
+    let described = strip_markup(cell(columns, cells, Column::Errmsg).unwrap_or_default());
+    let (errmsg, rest) = split_errmsg(&described);
+    let solution = strip_markup(cell(columns, cells, Column::Solution).unwrap_or_default());
+    let detail = [rest, solution.as_str()]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(ErrorRow {
+        code,
+        errmsg,
+        detail,
+    })
+}
+
+/// Reads `order_idstringyesOrder order_id`: the name is the leading `[a-z0-9_]` run cut
+/// where a type word starts, then the required word, then the description.
+fn flat_field_row(line: &str, has_required: bool) -> Option<FieldRow> {
+    split_flat(line, has_required, true).or_else(|| split_flat(line, has_required, false))
+}
+
+fn split_flat(line: &str, has_required: bool, strict: bool) -> Option<FieldRow> {
+    let run_end = line
+        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .unwrap_or(line.len());
+    for cut in 1..=run_end {
+        let name = &line[..cut];
+        if name.ends_with('_') || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let rest = &line[cut..];
+        for word in TYPE_WORDS {
+            let Some(after_type) = strip_prefix_ignore_case(rest, word) else {
+                continue;
+            };
+            let (required, description) = if has_required {
+                match leading_required(after_type) {
+                    Some(found) => (Some(found.0), found.1),
+                    None => continue,
+                }
+            } else {
+                (None, after_type)
+            };
+            let description_starts_word = description
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if strict && description_starts_word {
+                continue;
+            }
+            return Some(FieldRow {
+                name: name.to_string(),
+                doc_type: rest[..word.len()].to_string(),
+                required,
+                description: description.trim().to_string(),
+            });
+        }
+    }
+    None
+}
+
+/// Reads `72038invoice order never authThe order is not authorized…`.
+fn flat_error_row(line: &str) -> Option<ErrorRow> {
+    let digits_start = usize::from(line.starts_with('-'));
+    let digits = line[digits_start..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(line.len() - digits_start);
+    if digits == 0 {
+        return None;
+    }
+    let code = line[..digits_start + digits].parse().ok()?;
+    let (errmsg, detail) = split_errmsg(line[digits_start + digits..].trim());
+    Some(ErrorRow {
+        code,
+        errmsg,
+        detail: detail.to_string(),
+    })
+}
+
+/// Splits `invoice order never authThe order is…` into the lower-case errmsg and the rest.
+/// The errmsg may start with a capital (`Kp plat make invoice timeout`).
+fn split_errmsg(text: &str) -> (String, &str) {
+    let end = text
+        .char_indices()
+        .find(|(index, c)| {
+            let allowed = c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | ' ');
+            !(allowed || (*index == 0 && c.is_ascii_uppercase()))
+        })
+        .map_or(text.len(), |(index, _)| index);
+    (text[..end].trim().to_string(), text[end..].trim())
+}
+
+fn leading_required(text: &str) -> Option<(bool, &str)> {
+    REQUIRED_WORDS
+        .iter()
+        .find_map(|(word, value)| strip_prefix_ignore_case(text, word).map(|rest| (*value, rest)))
+}
+
+fn required_word(cell: &str) -> Option<bool> {
+    let cell = strip_markup(cell);
+    leading_required(&cell)
+        .map(|(value, _)| value)
+        .or(match cell.as_str() {
+            "Y" | "y" => Some(true),
+            "N" | "n" => Some(false),
+            _ => None,
+        })
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// A wire name from a cell: markup and tree drawing (`└`, `&emsp;`) removed.
+fn clean_name(cell: &str) -> Option<String> {
+    let text = strip_markup(cell)
+        .replace("&emsp;", "")
+        .replace("&nbsp;", "");
+    let name: String = text
+        .trim_start_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .trim()
+        .to_string();
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    valid.then_some(name)
+}
+
+fn strip_markup(cell: &str) -> String {
+    cell.replace(['`', '*'], "")
+        .replace("<br>", " ")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn flattened_rows_split_at_the_type_word() {
+        let mut warnings = Vec::new();
+        let rows = field_rows(
+            &lines(
+                "Parameter NametypeRequired to fill inIntroductions\norder_idstringyesOrder order_id\ns_pappidstringyesFinance Department ID",
+            ),
+            &mut warnings,
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].name, "order_id");
+        assert_eq!(rows[0].doc_type, "string");
+        assert_eq!(rows[0].required, Some(true));
+        assert_eq!(rows[0].description, "Order order_id");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn flattened_rows_without_required_column() {
+        let rows = field_rows(
+            &lines(
+                "Parameter NametypeIntroductions\nauth_timenumberAuthorisation timestamp\ncountIntnumber of items",
+            ),
+            &mut Vec::new(),
+        );
+        assert_eq!(rows[0].name, "auth_time");
+        assert_eq!(rows[0].doc_type, "number");
+        assert_eq!(rows[1].name, "count");
+        assert_eq!(rows[1].doc_type, "Int");
+        assert_eq!(rows[1].description, "number of items");
+    }
+
+    #[test]
+    fn a_row_mentioning_header_words_is_still_a_row() {
+        let rows = field_rows(
+            &lines(
+                "参数名类型必填说明\nticketstring是从上一环节中获取\ntypenumber是授权类型，1：填写字段开票授权",
+            ),
+            &mut Vec::new(),
+        );
+        let names: Vec<&str> = rows.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["ticket", "type"]);
+    }
+
+    #[test]
+    fn a_name_containing_a_type_word_is_kept_whole() {
+        let row = flat_field_row("user_string_idstring是用户标识", true).expect("row");
+        assert_eq!(row.name, "user_string_id");
+        assert_eq!(row.required, Some(true));
+        assert_eq!(row.description, "用户标识");
+    }
+
+    #[test]
+    fn markdown_rows_use_the_header() {
+        let rows = field_rows(
+            &lines(
+                "| 参数 | 类型 | 必填 | 说明 |\n| --- | --- | --- | --- |\n| `url` | string | 否 | 跳转链接 |",
+            ),
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            rows,
+            [FieldRow {
+                name: "url".into(),
+                doc_type: "string".into(),
+                required: Some(false),
+                description: "跳转链接".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn flattened_error_rows_split_errmsg_from_solution() {
+        let rows = error_rows(
+            &lines(
+                "Error codeError DescriptionSolutions\n72038invoice order never authThe order is not authorized\n-1system error稍后再试",
+            ),
+            &mut Vec::new(),
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].code, 72038);
+        assert_eq!(rows[0].errmsg, "invoice order never auth");
+        assert_eq!(rows[0].detail, "The order is not authorized");
+        assert_eq!(rows[1].code, -1);
+        assert_eq!(rows[1].errmsg, "system error");
+    }
+
+    #[test]
+    fn markdown_error_rows() {
+        let rows = error_rows(
+            &lines(
+                "| 错误码 | 错误描述 | 解决方案 |\n|---|---|---|\n| 72035 | biz reject insert | 发票已经被拒绝开票 |",
+            ),
+            &mut Vec::new(),
+        );
+        assert_eq!(rows[0].code, 72035);
+        assert_eq!(rows[0].errmsg, "biz reject insert");
+        assert_eq!(rows[0].detail, "发票已经被拒绝开票");
+    }
+
+    #[test]
+    fn garbage_is_not_a_row() {
+        assert_eq!(flat_field_row("这不是一行", true), None);
+        assert_eq!(flat_error_row("Error code"), None);
+    }
+}

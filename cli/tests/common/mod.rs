@@ -1,0 +1,262 @@
+//! Helpers shared by the end-to-end tests: run the binary, build tiny spec directories.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `wxinvoice` with `args` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wxinvoice"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the wxinvoice binary runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The exit code (-1 when killed by a signal).
+pub fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+/// The repository's own spec directory.
+pub fn repo_spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+}
+
+/// A fixture file under `cli/tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Replaces `from` by `to`, failing the test when `from` is absent (a stale test edit).
+pub fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "the text has no {from:?}:\n{text}");
+    text.replacen(from, to, 1)
+}
+
+/// The inherited general table of the tiny specs.
+pub const GENERAL: &str = "table: general
+description: General codes.
+inherited: true
+errors:
+  - code: -1
+    variant: SystemBusy
+    errmsg: system error
+    description: Busy.
+    solution: Retry.
+    retryable: true
+";
+
+/// The invoice table of the tiny specs.
+pub const INVOICE: &str = "table: invoice
+description: Invoice codes.
+errors:
+  - code: 72031
+    variant: InvalidParams
+    errmsg: invalid params
+    description: Bad parameters.
+    solution: Fix them.
+  - code: 72036
+    variant: InvoiceIsBusy
+    errmsg: invoice is busy
+    description: Changing status.
+    solution: Try again later.
+    retryable: true
+  - code: 72038
+    variant: InvoiceOrderNeverAuth
+    errmsg: invoice order never auth
+    description: Not authorized.
+    solution: Check the order.
+";
+
+/// Shared types: `Kind` is used by a request field, `Status` by a response field.
+pub const TYPES: &str = "types:
+  Kind:
+    description: Kinds.
+    values:
+      - value: A
+        variant: KindA
+        description: a.
+      - value: B
+        variant: KindB
+        description: b.
+  Status:
+    description: Statuses.
+    values:
+      - value: DONE
+        variant: Done
+        description: done.
+      - value: WAIT
+        variant: Wait
+        description: waiting.
+";
+
+/// The endpoint of the tiny specs, with every kind of field the rules look at.
+pub const ENDPOINT: &str = r#"endpoint: get_thing
+wechat_name: invoiceGetThing
+title: Get a thing.
+description: Gets a thing.
+doc_url: https://example.com/get_thing
+group: merchant
+http:
+  method: POST
+  path: /card/invoice/getthing
+  body: json
+auth:
+  third_party_permission_sets: [26]
+account_types: [official_account]
+idempotent: true
+request:
+  order_id:
+    type: string
+    required: true
+    description: The order.
+  note:
+    type: string
+    description: A note.
+  kind:
+    type: Kind
+    description: What kind.
+response:
+  status:
+    type: Status
+    required: true
+    description: The status.
+  count:
+    type: integer
+    width: 32
+    required: true
+    description: How many.
+  items:
+    type: array
+    description: Items.
+    items:
+      type: string
+      description: One item.
+  detail:
+    type: object
+    description: Details.
+    fields:
+      title:
+        type: string
+        description: A title.
+      score:
+        type: number
+        description: A score.
+errors: [72031, 72038]
+examples:
+  - name: ok
+    request:
+      order_id: "1"
+    response:
+      errcode: 0
+      errmsg: ok
+      status: DONE
+      count: 1
+"#;
+
+/// A second endpoint with no body, for route rules.
+pub const PING: &str = "endpoint: ping
+wechat_name: invoicePing
+title: Ping.
+description: Pings.
+doc_url: https://example.com/ping
+group: merchant
+http:
+  method: GET
+  path: /card/invoice/ping
+  body: none
+idempotent: true
+examples:
+  - name: ok
+    response:
+      errcode: 0
+      errmsg: ok
+";
+
+/// A spec directory's files, to edit as text before writing.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// `endpoints/<name>.yaml` contents by file name.
+    pub endpoints: Vec<(String, String)>,
+    /// `types/shared.yaml`.
+    pub types: String,
+    /// `errors/general.yaml`.
+    pub general: String,
+    /// `errors/invoice.yaml`.
+    pub invoice: String,
+}
+
+impl Spec {
+    /// `get_thing` and `ping` with the tables above.
+    pub fn tiny() -> Self {
+        Self {
+            endpoints: vec![
+                ("get_thing".into(), ENDPOINT.into()),
+                ("ping".into(), PING.into()),
+            ],
+            types: TYPES.into(),
+            general: GENERAL.into(),
+            invoice: INVOICE.into(),
+        }
+    }
+
+    /// Edits the endpoint file `name`.
+    pub fn endpoint(mut self, name: &str, from: &str, to: &str) -> Self {
+        let file = self
+            .endpoints
+            .iter_mut()
+            .find(|(file, _)| file == name)
+            .expect("the endpoint exists");
+        file.1 = edit(&file.1, from, to);
+        self
+    }
+
+    /// Edits `get_thing`.
+    pub fn thing(self, from: &str, to: &str) -> Self {
+        self.endpoint("get_thing", from, to)
+    }
+
+    /// Writes the files under `dir` (created).
+    pub fn write(&self, dir: &Path) {
+        for folder in ["endpoints", "types", "errors"] {
+            fs::create_dir_all(dir.join(folder)).expect("mkdir");
+        }
+        for (name, text) in &self.endpoints {
+            fs::write(dir.join("endpoints").join(format!("{name}.yaml")), text).expect("write");
+        }
+        fs::write(dir.join("types/shared.yaml"), &self.types).expect("write");
+        fs::write(dir.join("errors/general.yaml"), &self.general).expect("write");
+        fs::write(dir.join("errors/invoice.yaml"), &self.invoice).expect("write");
+    }
+}
+
+/// Copies the `.yaml` files of `from`'s three folders into `to`.
+pub fn copy_spec(from: &Path, to: &Path, folders: &[&str]) {
+    for folder in folders {
+        let target = to.join(folder);
+        fs::create_dir_all(&target).expect("mkdir");
+        let Ok(entries) = fs::read_dir(from.join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|ext| ext == "yaml") {
+                fs::copy(&path, target.join(entry.file_name())).expect("copy");
+            }
+        }
+    }
+}

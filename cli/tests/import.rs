@@ -1,0 +1,331 @@
+//! `wxinvoice import`, end to end: the seed page must reproduce the committed
+//! `get_auth_data.yaml` apart from names a human chose, and the Chinese pages must import.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{code, copy_spec, fixture, repo_spec, run_in, stderr, stdout};
+use wechat_invoice_codegen::SourceFile;
+use wechat_invoice_codegen::load::parse_one;
+use wechat_invoice_codegen::spec::{EndpointFile, Field, OrderedMap};
+
+/// A spec directory with the repository's error tables and types but no endpoints.
+fn spec_without_endpoints(dir: &Path) {
+    copy_spec(&repo_spec(), &dir.join("spec"), &["errors", "types"]);
+    fs::create_dir_all(dir.join("spec/endpoints")).expect("mkdir");
+}
+
+fn endpoint_file(path: &Path) -> EndpointFile {
+    let source = SourceFile {
+        path: path.to_path_buf(),
+        text: fs::read_to_string(path).expect("read"),
+    };
+    parse_one(&source).unwrap_or_else(|problem| panic!("{problem}"))
+}
+
+/// `name: type/width/required` for every field, in wire-name order.
+fn shape(fields: &OrderedMap<Field>, with_required: bool) -> Vec<String> {
+    let mut shape: Vec<String> = fields
+        .iter()
+        .map(|(name, field)| {
+            let width = field.width.as_ref().map_or(64, |w| w.value);
+            let ty = match field.ty.value.as_str() {
+                "integer" => format!("integer{width}"),
+                other => other.to_string(),
+            };
+            let required = if with_required {
+                format!(" required={}", field.required)
+            } else {
+                String::new()
+            };
+            format!("{}: {ty}{required}", name.value)
+        })
+        .collect();
+    shape.sort();
+    shape
+}
+
+fn import(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    run_in(dir, &all)
+}
+
+#[test]
+fn the_seed_page_reproduces_get_auth_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fixture("getauthdata.md");
+    let output = import(
+        dir.path(),
+        &[&page.to_string_lossy(), "--name", "get_auth_data"],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("spec/endpoints/get_auth_data.yaml validates against spec"));
+
+    let imported = endpoint_file(&dir.path().join("spec/endpoints/get_auth_data.yaml"));
+    let reference = endpoint_file(&repo_spec().join("endpoints/get_auth_data.yaml"));
+    assert_eq!(imported.endpoint.value, reference.endpoint.value);
+    assert_eq!(imported.wechat_name, reference.wechat_name);
+    assert_eq!(imported.http.method, reference.http.method);
+    assert_eq!(imported.http.path.value, reference.http.path.value);
+    assert_eq!(imported.http.query, reference.http.query);
+    assert_eq!(imported.http.body, reference.http.body);
+    assert_eq!(imported.auth.token, reference.auth.token);
+    assert_eq!(
+        imported.auth.third_party_permission_sets,
+        reference.auth.third_party_permission_sets
+    );
+    assert_eq!(imported.account_types, reference.account_types);
+    assert_eq!(imported.idempotent, reference.idempotent);
+    assert_eq!(
+        shape(&imported.request, true),
+        shape(&reference.request, true)
+    );
+    assert_eq!(
+        shape(&imported.response, false),
+        shape(&reference.response, false)
+    );
+    let codes = |file: &EndpointFile| file.errors.iter().map(|c| c.value).collect::<Vec<_>>();
+    assert_eq!(codes(&imported), codes(&reference));
+    // The page shows one example; the reference keeps it (and adds one a human wrote).
+    assert_eq!(imported.examples.len(), 1);
+    let pair = |example: &wechat_invoice_codegen::spec::Example| {
+        (
+            example.request.as_ref().map(|r| r.value.clone()),
+            example.response.value.clone(),
+        )
+    };
+    let reference_examples: Vec<_> = reference.examples.iter().map(pair).collect();
+    for example in &imported.examples {
+        assert!(
+            reference_examples.contains(&pair(example)),
+            "example {:?} is not in the reference",
+            pair(example)
+        );
+    }
+}
+
+#[test]
+fn every_guess_is_said_on_stderr() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let output = import(dir.path(), &[&fixture("getauthdata.md").to_string_lossy()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains(
+            "guess: endpoint name `get_auth_data` is a guess from `invoiceBizGetAuthData`"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("guess: group `merchant`"), "{text}");
+    assert!(text.contains("guess: idempotent: true"), "{text}");
+    assert!(
+        text.contains("guess: title and descriptions are the doc's text"),
+        "{text}"
+    );
+    assert!(
+        dir.path()
+            .join("spec/endpoints/get_auth_data.yaml")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_chinese_markdown_page_imports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let output = import(
+        dir.path(),
+        &[&fixture("rejectinsert.zh.md").to_string_lossy()],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let file = endpoint_file(&dir.path().join("spec/endpoints/reject_insert.yaml"));
+    assert_eq!(file.wechat_name, "invoiceRejectInsert");
+    assert_eq!(file.title, "拒绝开票");
+    assert_eq!(file.http.path.value, "/card/invoice/rejectinsert");
+    assert!(!file.idempotent, "an insert path is not idempotent");
+    assert_eq!(file.auth.third_party_permission_sets, [26]);
+    assert_eq!(
+        shape(&file.request, true),
+        [
+            "order_id: string required=true",
+            "reason: string required=true",
+            "s_pappid: string required=true",
+            "url: string required=false"
+        ]
+    );
+    assert!(
+        file.response.is_empty(),
+        "errcode and errmsg are not response fields"
+    );
+    assert_eq!(
+        file.errors.iter().map(|c| c.value).collect::<Vec<_>>(),
+        [72031, 72035, 72038]
+    );
+    assert_eq!(file.examples.len(), 1);
+    assert_eq!(file.notes.len(), 1);
+    assert!(
+        stderr(&output).contains("idempotent: false"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_flattened_chinese_page_imports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let output = import(
+        dir.path(),
+        &[&fixture("getauthurl.zh.flat.md").to_string_lossy()],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let file = endpoint_file(&dir.path().join("spec/endpoints/get_auth_url.yaml"));
+    assert_eq!(file.wechat_name, "invoiceBizGetAuthUrl");
+    assert_eq!(
+        shape(&file.request, true),
+        [
+            "money: integer64 required=true",
+            "order_id: string required=true",
+            "redirect_url: string required=false",
+            "s_pappid: string required=true",
+            "source: string required=true",
+            "ticket: string required=true",
+            "timestamp: integer64 required=true",
+            "type: integer64 required=true",
+        ]
+    );
+    let (_, kind) = file
+        .request
+        .iter()
+        .find(|(name, _)| name.value == "type")
+        .expect("type field");
+    assert_eq!(
+        kind.rust_name.as_ref().map(|n| n.value.as_str()),
+        Some("kind")
+    );
+    assert_eq!(
+        shape(&file.response, false),
+        ["appid: string", "auth_url: string"]
+    );
+    assert_eq!(file.account_types.len(), 2);
+    // 40001 is a general code every endpoint inherits.
+    assert_eq!(
+        file.errors.iter().map(|c| c.value).collect::<Vec<_>>(),
+        [72015, 72031]
+    );
+    assert!(
+        stderr(&output).contains("error code 40001 (InvalidCredential) is a general code"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(file.notes.is_empty(), "\"no special notes\" is not a note");
+}
+
+#[test]
+fn unknown_error_codes_are_proposed_and_fail_validation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fs::read_to_string(fixture("getauthdata.md")).expect("read");
+    let page = page.replace(
+        "72043billing_code or billing_no size error",
+        "72099made up errorSomething went wrong, try later\n72043billing_code or billing_no size error",
+    );
+    fs::write(dir.path().join("page.md"), page).expect("write");
+    let output = import(dir.path(), &["page.md", "--name", "get_auth_data"]);
+    assert_eq!(code(&output), 1);
+    let text = stderr(&output);
+    assert!(
+        text.contains("  - code: 72099\n    variant: MadeUpError\n    errmsg: made up error\n"),
+        "{text}"
+    );
+    let report = stdout(&output);
+    assert!(
+        report.contains("error[unknown-error-code]: error code 72099"),
+        "{report}"
+    );
+    assert!(
+        report.contains("was written, but has problems to fix"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_existing_file_is_kept_without_force() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fixture("getauthdata.md");
+    let page = page.to_string_lossy();
+    assert_eq!(code(&import(dir.path(), &[&page])), 0);
+    let again = import(dir.path(), &[&page]);
+    assert_eq!(code(&again), 2);
+    assert!(
+        stderr(&again).contains("already exists; pass --force"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(code(&import(dir.path(), &[&page, "--force"])), 0);
+}
+
+#[test]
+fn an_out_directory_outside_the_spec_is_checked_against_spec() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let output = import(
+        dir.path(),
+        &[
+            &fixture("getauthdata.md").to_string_lossy(),
+            "--out",
+            "drafts",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(dir.path().join("drafts/get_auth_data.yaml").is_file());
+    assert!(
+        stderr(&output).contains("validated as `spec/endpoints/get_auth_data.yaml`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    fs::write(
+        dir.path().join("empty.md"),
+        "# Nothing here\n\nJust text.\n",
+    )
+    .expect("write");
+    let no_call = import(dir.path(), &["empty.md"]);
+    assert_eq!(code(&no_call), 2);
+    assert!(
+        stderr(&no_call).contains("has no call line"),
+        "{}",
+        stderr(&no_call)
+    );
+
+    let missing = import(dir.path(), &["missing.md"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).starts_with("error: cannot read `missing.md`"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let bad_name = import(dir.path(), &["empty.md", "--name", "GetAuthData"]);
+    assert_eq!(code(&bad_name), 2);
+    assert!(
+        stderr(&bad_name).contains("not a snake_case"),
+        "{}",
+        stderr(&bad_name)
+    );
+
+    let binary = dir.path().join("binary.md");
+    fs::write(&binary, [0xff, 0xfe, 0x00, 0x01]).expect("write");
+    assert_eq!(code(&import(dir.path(), &["binary.md"])), 2);
+}
