@@ -204,8 +204,10 @@ pub fn guess_name(wechat_name: &str, path: &str, query: &[(String, String)]) -> 
     let fallback = snake_case(action.unwrap_or(last));
     if is_snake_case(&fallback) {
         fallback
+    } else if fallback.is_empty() {
+        "new_endpoint".to_string()
     } else {
-        format!("endpoint_{}", fallback.trim_matches('_'))
+        format!("endpoint_{fallback}")
     }
 }
 
