@@ -15,17 +15,16 @@ base="$work/wechat-invoice-pregenerated"
 rm -rf "$base" && mkdir -p "$base"
 cp -r "$root/src" "$root/generated" "$base/"
 python3 - "$root/Cargo.toml" "$base/Cargo.toml" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-text = re.sub(r'\n\[workspace\][^\[]*', '\n', text)
-text = re.sub(r'\n\[workspace\.dependencies\][^\[]*', '\n', text)
-text = re.sub(r'\n\[build-dependencies\][^\[]*', '\n', text)
-text = re.sub(r'\n\[dev-dependencies\][^\[]*', '\n', text)
-text = re.sub(r'\n\[\[bench\]\][^\[]*', '\n', text)
-text = re.sub(r'\{ workspace = true \}', '{ version = "1", features = ["derive"] }', text)
-text = text.replace('serde_json = { version = "1", features = ["derive"] }', 'serde_json = "1"')
-text = text.replace('include = ["src/**", "spec/**", "build.rs", "README.md", "Cargo.toml"]', '')
-open(sys.argv[2], 'w').write(text + '\n[workspace]\n')
+import sys
+drop = {"[workspace]", "[workspace.dependencies]", "[build-dependencies]", "[dev-dependencies]", "[[bench]]", "[[example]]", "[[test]]"}
+out, keep = [], True
+for line in open(sys.argv[1]).read().splitlines():
+    if line.startswith("["):
+        keep = line.strip() not in drop
+    if keep and not line.startswith("include = "):
+        out.append(line.replace("{ workspace = true }", '"1"'))
+text = "\n".join(out).replace('serde = "1"', 'serde = { version = "1", features = ["derive"] }')
+open(sys.argv[2], "w").write(text + "\n\n[workspace]\n")
 PY
 cat > "$base/build.rs" <<'RS'
 //! Baseline: copies the committed generated code instead of generating it.
