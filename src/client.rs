@@ -1,4 +1,5 @@
-//! The client: one HTTP connection pool, one token provider, one `send` for every endpoint.
+//! The client: one HTTP connection pool, one token source, one `send` for every endpoint, with
+//! retries as the spec's error flags and the endpoint's idempotency allow.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -9,9 +10,13 @@ use reqwest::Url;
 use tracing::Instrument;
 
 use crate::endpoint::{BodyKind, HttpMethod, Operation};
-use crate::error::{ApiError, BuildError, Error};
+use crate::error::{ApiError, BuildError, DecodeKind, Error};
 use crate::redact::scrub_value;
-use crate::token::{AccessToken, FixedToken, TokenProvider};
+use crate::retry::{CallState, Decision, Fault, RetryPolicy};
+use crate::token::{
+    AccessToken, AppCredentials, AppSecret, AuthorizerToken, MemoryStore, TokenCache,
+    TokenCacheConfig, TokenEndpoint, TokenError, TokenProvider, TokenStore,
+};
 use crate::types::FormValue;
 
 /// WeChat's API host.
@@ -35,8 +40,25 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
-    tokens: Arc<dyn TokenProvider>,
+    tokens: Tokens,
     max_response_bytes: usize,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+/// Where calls get their token: a fixed one, or the cache in front of a provider.
+enum Tokens {
+    Fixed(AccessToken),
+    Cached(TokenCache),
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tokens::Fixed(token) => f.debug_tuple("Fixed").field(token).finish(),
+            Tokens::Cached(cache) => cache.fmt(f),
+        }
+    }
 }
 
 impl fmt::Debug for Client {
@@ -45,39 +67,45 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url.as_str())
             .field("tokens", &self.inner.tokens)
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
 
+/// The credentials a builder was given.
+#[derive(Debug)]
+enum Credentials {
+    Fixed(AccessToken),
+    App { appid: String, secret: AppSecret },
+    Provider(Arc<dyn TokenProvider>),
+}
+
 /// Settings for a [`Client`].
 #[must_use]
+#[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
-    tokens: Option<Arc<dyn TokenProvider>>,
+    credentials: Option<Credentials>,
+    token_endpoint: TokenEndpoint,
+    token_store: Option<Arc<dyn TokenStore>>,
+    token_cache: TokenCacheConfig,
+    retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
     max_response_bytes: usize,
     allow_insecure_http: bool,
 }
 
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("tokens", &self.tokens)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .finish()
-    }
-}
-
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_string(),
-            tokens: None,
+            credentials: None,
+            token_endpoint: TokenEndpoint::default(),
+            token_store: None,
+            token_cache: TokenCacheConfig::default(),
+            retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -87,26 +115,72 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Where to send calls; default `https://api.weixin.qq.com`. Plain `http` is accepted for
-    /// loopback addresses (tests, the mock server) or with [`Self::allow_insecure_http`].
+    /// Where to send calls, token requests included; default `https://api.weixin.qq.com`.
+    /// Plain `http` is accepted for loopback addresses (tests, the mock server) or with
+    /// [`Self::allow_insecure_http`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
     }
 
-    /// A fixed access token; the caller refreshes it elsewhere.
+    /// A fixed access token; the caller refreshes it elsewhere. No cache, no refresh: a
+    /// rejected token fails the call.
     pub fn access_token(mut self, token: impl Into<String>) -> Self {
-        self.tokens = Some(Arc::new(FixedToken::new(AccessToken::new(token))));
+        self.credentials = Some(Credentials::Fixed(AccessToken::new(token)));
         self
     }
 
-    /// Any token provider.
+    /// The official account's appid and app secret: the client fetches tokens itself, from
+    /// `POST /cgi-bin/stable_token` unless [`Self::token_endpoint`] says otherwise, caches
+    /// them in the [`Self::token_store`] (in memory by default) and refreshes them ahead of
+    /// expiry. The secret is kept in an [`AppSecret`] and never logged.
+    pub fn app_credentials(mut self, appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::App {
+            appid: appid.into(),
+            secret: AppSecret::new(secret),
+        });
+        self
+    }
+
+    /// Which interface app credentials fetch tokens from (default [`TokenEndpoint::Stable`]).
+    pub fn token_endpoint(mut self, endpoint: TokenEndpoint) -> Self {
+        self.token_endpoint = endpoint;
+        self
+    }
+
+    /// A third-party platform's authorizer token, from the platform's own refresher (see
+    /// [`AuthorizerToken`]); cached like app credentials.
+    pub fn authorizer_token(mut self, provider: AuthorizerToken) -> Self {
+        self.credentials = Some(Credentials::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Any token provider, behind the token cache.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.tokens = Some(Arc::new(provider));
+        self.credentials = Some(Credentials::Provider(Arc::new(provider)));
         self
     }
 
-    /// Limit of a whole call, from connecting to the last byte of the answer.
+    /// Where cached tokens are kept and shared: [`MemoryStore`] by default; a `RedisStore`
+    /// (feature `redis`) makes processes that share an appid share one token and one refresh.
+    pub fn token_store(mut self, store: impl TokenStore) -> Self {
+        self.token_store = Some(Arc::new(store));
+        self
+    }
+
+    /// Timing of the token cache: refresh margin, fetch, store and lock limits.
+    pub fn token_cache(mut self, config: TokenCacheConfig) -> Self {
+        self.token_cache = config;
+        self
+    }
+
+    /// How failed calls are retried (see [`RetryPolicy`]); [`RetryPolicy::none`] turns it off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Limit of one attempt, from connecting to the last byte of the answer.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -133,20 +207,47 @@ impl ClientBuilder {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let base_url = parse_base_url(&self.base_url, self.allow_insecure_http)?;
-        let tokens = self.tokens.ok_or(BuildError::MissingCredentials)?;
+        let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| BuildError::Http(crate::redact::scrub(&err.to_string())))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                tokens,
-                max_response_bytes: self.max_response_bytes,
-            }),
-        })
+        let provider: Arc<dyn TokenProvider> = match credentials {
+            Credentials::Fixed(token) => {
+                return Ok(Client::new(
+                    http,
+                    base_url,
+                    Tokens::Fixed(token),
+                    self.max_response_bytes,
+                    self.timeout,
+                    self.retry,
+                ));
+            }
+            Credentials::App { appid, secret } => Arc::new(AppCredentials::new(
+                appid,
+                secret,
+                self.token_endpoint,
+                http.clone(),
+                base_url.clone(),
+                self.max_response_bytes,
+                self.token_cache.get_fetch_timeout(),
+            )),
+            Credentials::Provider(provider) => provider,
+        };
+        let store = self
+            .token_store
+            .unwrap_or_else(|| Arc::new(MemoryStore::new()));
+        let cache = TokenCache::new(provider, store, self.token_cache);
+        Ok(Client::new(
+            http,
+            base_url,
+            Tokens::Cached(cache),
+            self.max_response_bytes,
+            self.timeout,
+            self.retry,
+        ))
     }
 }
 
@@ -178,7 +279,39 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// A failed attempt: the error for the caller and what it means for retrying.
+struct Failure<E> {
+    error: Error<E>,
+    fault: Fault,
+}
+
+impl<E> Failure<E> {
+    fn new(error: Error<E>, fault: Fault) -> Self {
+        Self { error, fault }
+    }
+}
+
 impl Client {
+    fn new(
+        http: reqwest::Client,
+        base_url: Url,
+        tokens: Tokens,
+        max_response_bytes: usize,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                tokens,
+                max_response_bytes,
+                timeout,
+                retry,
+            }),
+        }
+    }
+
     /// Starts a builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -189,22 +322,45 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
+    /// The access token calls use now, fetched if none is cached: for WeChat interfaces this
+    /// crate does not cover yet. Never log it.
+    pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
+        match &self.inner.tokens {
+            Tokens::Fixed(token) => Ok(token.clone()),
+            Tokens::Cached(cache) => cache.token().await,
+        }
+    }
+
+    /// Tells the client that WeChat rejected `token` (40001, 40014, 42001) in a call made
+    /// outside this crate: the cache forgets it if it is still the current token.
+    pub async fn invalidate_access_token(&self, token: &AccessToken) {
+        if let Tokens::Cached(cache) = &self.inner.tokens {
+            cache.invalidate(token).await;
+        }
+    }
+
     /// Sends any endpoint's request; the generated methods call this.
+    ///
+    /// A call is one `wechat_invoice.call` tracing span (`endpoint`, `attempts`, `errcode`,
+    /// `latency_ms`) with a `wechat_invoice.attempt` span per attempt (`attempt`, `errcode`,
+    /// `latency_ms`); no field holds a token or secret.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::Error>> {
         let endpoint = O::ENDPOINT;
         let span = tracing::debug_span!(
             "wechat_invoice.call",
             endpoint = endpoint.name,
             path = endpoint.path,
-            attempt = 1u32,
+            idempotent = endpoint.idempotent,
+            attempts = tracing::field::Empty,
             errcode = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
         async move {
             let started = Instant::now();
-            let outcome = self.attempt(request).await;
+            let (outcome, attempts) = self.call(request, started).await;
             let span = tracing::Span::current();
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            span.record("attempts", attempts);
+            span.record("latency_ms", elapsed_ms(started));
             match &outcome {
                 Ok(_) => {
                     span.record("errcode", 0);
@@ -222,50 +378,169 @@ impl Client {
         .await
     }
 
-    async fn attempt<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::Error>> {
+    /// The attempts of one call, as the retry policy decides; the result and how many
+    /// attempts were sent.
+    async fn call<O: Operation>(
+        &self,
+        request: &O,
+        started: Instant,
+    ) -> (Result<O::Response, Error<O::Error>>, u32) {
         let endpoint = O::ENDPOINT;
-        let token = if endpoint.needs_token {
-            let token = self
-                .inner
-                .tokens
-                .token()
-                .await
-                .map_err(|source| Error::Token {
-                    endpoint: endpoint.name,
-                    source,
-                })?;
-            Some(token)
-        } else {
-            None
+        let policy = self.inner.retry;
+        let body = match encode_json(request) {
+            Ok(body) => body,
+            Err(err) => return (Err(err), 0),
         };
-        let secret = token.as_ref().map_or("", AccessToken::secret);
-        let url = self.url::<O>(token.as_ref());
+        let mut attempts = 0u32;
+        let mut rejected: Option<(AccessToken, Error<O::Error>)> = None;
+        let mut token_refreshed = false;
+        loop {
+            let token = match self.token_for::<O>().await {
+                Ok(token) => token,
+                Err(err) => return (Err(err), attempts),
+            };
+            if let Some((stale, error)) = rejected.take() {
+                if token.as_ref() == Some(&stale) {
+                    tracing::debug!("no fresher token to retry with");
+                    return (Err(error), attempts);
+                }
+            }
+            attempts += 1;
+            let deadline = policy.get_total_deadline();
+            let remaining = deadline.saturating_sub(started.elapsed());
+            let span = tracing::debug_span!(
+                "wechat_invoice.attempt",
+                endpoint = endpoint.name,
+                attempt = attempts,
+                errcode = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let failure = match self
+                .attempt(request, body.as_deref(), token.as_ref(), remaining)
+                .instrument(span)
+                .await
+            {
+                Ok(response) => return (Ok(response), attempts),
+                Err(failure) => failure,
+            };
+            let state = CallState {
+                attempts,
+                elapsed: started.elapsed(),
+                idempotent: endpoint.idempotent,
+                token_refreshed,
+            };
+            match policy.decide(failure.fault, &state, fastrand::f64()) {
+                Decision::Stop => return (Err(failure.error), attempts),
+                Decision::Retry { after } => {
+                    tracing::debug!(
+                        attempt = attempts,
+                        delay_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
+                        error = %failure.error,
+                        "retrying"
+                    );
+                    tokio::time::sleep(after).await;
+                }
+                Decision::RefreshToken => {
+                    let Some(stale) = token else {
+                        return (Err(failure.error), attempts);
+                    };
+                    tracing::debug!(
+                        attempt = attempts,
+                        "token rejected; retrying once with a fresh one"
+                    );
+                    self.invalidate_access_token(&stale).await;
+                    token_refreshed = true;
+                    rejected = Some((stale, failure.error));
+                }
+            }
+        }
+    }
+
+    async fn token_for<O: Operation>(&self) -> Result<Option<AccessToken>, Error<O::Error>> {
+        if !O::ENDPOINT.needs_token {
+            return Ok(None);
+        }
+        self.access_token()
+            .await
+            .map(Some)
+            .map_err(|source| Error::Token {
+                endpoint: O::ENDPOINT.name,
+                source,
+            })
+    }
+
+    /// One HTTP exchange, limited to `remaining` of the call's deadline.
+    async fn attempt<O: Operation>(
+        &self,
+        request: &O,
+        json: Option<&[u8]>,
+        token: Option<&AccessToken>,
+        remaining: Duration,
+    ) -> Result<O::Response, Failure<O::Error>> {
+        let started = Instant::now();
+        let outcome = self.exchange(request, json, token, remaining).await;
+        let span = tracing::Span::current();
+        span.record("latency_ms", elapsed_ms(started));
+        match &outcome {
+            Ok(_) => {
+                span.record("errcode", 0);
+            }
+            Err(Failure {
+                error: Error::Api(err),
+                ..
+            }) => {
+                span.record("errcode", err.code());
+            }
+            Err(failure) => tracing::debug!(error = %failure.error, "attempt failed"),
+        }
+        outcome
+    }
+
+    async fn exchange<O: Operation>(
+        &self,
+        request: &O,
+        json: Option<&[u8]>,
+        token: Option<&AccessToken>,
+        remaining: Duration,
+    ) -> Result<O::Response, Failure<O::Error>> {
+        let endpoint = O::ENDPOINT;
+        let secret = token.map_or("", AccessToken::secret);
+        let url = self.url::<O>(token);
         let builder = match endpoint.method {
             HttpMethod::Get => self.inner.http.get(url),
             HttpMethod::Post => self.inner.http.post(url),
         };
-        let builder = match endpoint.body {
-            BodyKind::None => builder,
-            BodyKind::Json => builder
+        let builder = match (endpoint.body, json) {
+            (BodyKind::Json, Some(json)) => builder
                 .header(
                     reqwest::header::CONTENT_TYPE,
                     "application/json; charset=utf-8",
                 )
-                .body(request.to_json_body().map_err(|err| Error::Encode {
-                    endpoint: endpoint.name,
-                    detail: err.to_string(),
-                })?),
-            BodyKind::Multipart => {
-                builder.multipart(multipart_body(request).map_err(|detail| Error::Encode {
-                    endpoint: endpoint.name,
-                    detail,
-                })?)
+                .body(json.to_vec()),
+            (BodyKind::Multipart, _) => {
+                let form = multipart_body(request).map_err(|detail| {
+                    let error = Error::Encode {
+                        endpoint: endpoint.name,
+                        detail,
+                    };
+                    Failure::new(error, Fault::Permanent)
+                })?;
+                builder.multipart(form)
             }
+            _ => builder,
         };
         let response = builder
+            .timeout(self.inner.timeout.min(remaining))
             .send()
             .await
-            .map_err(|err| transport_error(endpoint.name, err, secret))?;
+            .map_err(|err| {
+                let fault = if err.is_connect() {
+                    Fault::NotSent
+                } else {
+                    Fault::Transient
+                };
+                Failure::new(transport_error(endpoint.name, err, secret), fault)
+            })?;
         let status = response.status().as_u16();
         let body = read_body(
             endpoint.name,
@@ -273,8 +548,18 @@ impl Client {
             self.inner.max_response_bytes,
             secret,
         )
-        .await?;
-        crate::wire::decode(endpoint.name, status, &body)
+        .await
+        .map_err(|error| {
+            let fault = match error {
+                Error::BodyTooLarge { .. } => Fault::Permanent,
+                _ => Fault::Transient,
+            };
+            Failure::new(error, fault)
+        })?;
+        crate::wire::decode(endpoint.name, status, &body).map_err(|error| {
+            let fault = fault_of(&error);
+            Failure::new(error, fault)
+        })
     }
 
     fn url<O: Operation>(&self, token: Option<&AccessToken>) -> Url {
@@ -297,6 +582,38 @@ impl Client {
     }
 }
 
+/// The JSON body of a JSON endpoint, encoded once for every attempt.
+fn encode_json<O: Operation>(request: &O) -> Result<Option<Vec<u8>>, Error<O::Error>> {
+    if O::ENDPOINT.body != BodyKind::Json {
+        return Ok(None);
+    }
+    request
+        .to_json_body()
+        .map(Some)
+        .map_err(|err| Error::Encode {
+            endpoint: O::ENDPOINT.name,
+            detail: err.to_string(),
+        })
+}
+
+/// What a decoded answer's error means for retrying.
+fn fault_of<E: ApiError>(error: &Error<E>) -> Fault {
+    match error {
+        Error::Api(err) => Fault::Api {
+            retryable: err.is_retryable(),
+            may_have_succeeded: err.may_have_succeeded(),
+            token_invalid: err.is_token_invalid(),
+        },
+        Error::HttpStatus { status, .. } if *status >= 500 || *status == 429 => Fault::Transient,
+        Error::Decode { kind, .. } if *kind != DecodeKind::UnexpectedShape => Fault::Transient,
+        _ => Fault::Permanent,
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 fn multipart_body<O: Operation>(request: &O) -> Result<reqwest::multipart::Form, String> {
     let mut form = reqwest::multipart::Form::new();
     for (name, value) in request.form() {
@@ -314,7 +631,7 @@ fn multipart_body<O: Operation>(request: &O) -> Result<reqwest::multipart::Form,
     Ok(form)
 }
 
-async fn read_body<E>(
+pub(crate) async fn read_body<E>(
     endpoint: &'static str,
     mut response: reqwest::Response,
     limit: usize,
@@ -342,7 +659,11 @@ async fn read_body<E>(
 }
 
 /// A reqwest error as our error, without the URL (it carries the token) or any secret.
-fn transport_error<E>(endpoint: &'static str, err: reqwest::Error, secret: &str) -> Error<E> {
+pub(crate) fn transport_error<E>(
+    endpoint: &'static str,
+    err: reqwest::Error,
+    secret: &str,
+) -> Error<E> {
     if err.is_timeout() {
         return Error::Timeout { endpoint };
     }

@@ -47,6 +47,11 @@ pub trait ApiError: std::error::Error + Send + Sync + Sized + 'static {
     fn is_token_invalid(&self) -> bool {
         self.info().is_some_and(|info| info.invalidates_token)
     }
+
+    /// Whether the operation may have succeeded anyway: query before sending it again.
+    fn may_have_succeeded(&self) -> bool {
+        self.info().is_some_and(|info| info.may_have_succeeded)
+    }
 }
 
 /// Formats an API error: the endpoint, the code, WeChat's message and the documented solution.

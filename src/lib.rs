@@ -29,6 +29,7 @@ mod client;
 mod endpoint;
 pub mod error;
 mod redact;
+mod retry;
 mod token;
 mod types;
 mod wire;
@@ -39,7 +40,13 @@ pub use client::{
 };
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
-pub use token::{AccessToken, FixedToken, TokenError, TokenFuture, TokenProvider};
+pub use retry::RetryPolicy;
+#[cfg(feature = "redis")]
+pub use token::RedisStore;
+pub use token::{
+    AccessToken, AppSecret, AuthorizerToken, FixedToken, IssuedToken, MemoryStore, StoreFuture,
+    TokenCacheConfig, TokenEndpoint, TokenError, TokenFuture, TokenProvider, TokenStore,
+};
 pub use types::{Decimal, DecimalError, FilePart, FormValue};
 
 /// The code generated from `spec/` (a copy is committed in `generated/`).

@@ -87,7 +87,13 @@ async fn errcode_72038_is_the_contract_variant() {
 #[tokio::test]
 async fn every_documented_code_arrives_as_its_variant() {
     let server = MockServer::start().await.expect("mock starts");
-    let client = client(&server);
+    // One answer per code: no retry of -1, 72036, … (tests/retry.rs covers those).
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .retry_policy(wechat_invoice::RetryPolicy::none())
+        .build()
+        .expect("client builds");
     let api = server.api();
     let endpoint = api
         .endpoints
@@ -314,6 +320,11 @@ async fn a_rejected_token_is_a_token_invalid_api_error() {
         .await
         .expect_err("rejected");
     assert_no_token(&err);
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        1,
+        "a fixed token has no fresher one to retry with"
+    );
     match err {
         Error::Api(api) => {
             assert!(matches!(api, GetAuthDataError::InvalidCredential { .. }));

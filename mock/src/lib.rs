@@ -3,6 +3,10 @@
 //! params`, an unreadable body `47001`, a missing token `41001`), and can be told to answer
 //! an error code, to wait, or to fail in the ways real networks fail.
 //!
+//! Besides the spec's endpoints it serves WeChat's token interfaces, `POST
+//! /cgi-bin/stable_token` and `GET /cgi-bin/token` (pseudo-endpoints `stable_token` and
+//! `token`), for the appid and secret given to [`MockServer::app_credentials`].
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use wechat_invoice_mock::{MockServer, Reply};
@@ -16,10 +20,13 @@
 mod http;
 mod multipart;
 mod routes;
+mod tokens;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -28,6 +35,7 @@ use wechat_invoice_codegen::{Api, SourceFile};
 pub use http::HttpRequest;
 pub use multipart::FormPart;
 pub use routes::{Behavior, Delivery, Reply, check_object, success_example};
+pub use tokens::{CLASSIC_TOKEN, STABLE_TOKEN};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/spec_files.rs"));
@@ -123,18 +131,63 @@ impl MockServer {
         self.state.reset();
     }
 
-    /// Every request routed to an endpoint so far, in arrival order.
+    /// Every request routed to an endpoint so far, in arrival order (empty while recording is
+    /// off).
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.state.deliveries()
     }
 
-    /// How many requests reached `endpoint`.
+    /// How many requests reached `endpoint` (a spec name, `stable_token` or `token`); cheap,
+    /// and counted even while recording is off.
     pub fn delivery_count(&self, endpoint: &str) -> usize {
-        self.state
-            .deliveries()
-            .iter()
-            .filter(|d| d.endpoint == endpoint)
-            .count()
+        self.state.count(endpoint)
+    }
+
+    /// Whether requests are kept for [`Self::deliveries`] (default on); turn it off for load.
+    pub fn record_deliveries(&self, on: bool) {
+        self.state.recording.store(on, Ordering::Relaxed);
+    }
+
+    /// Serves the token interfaces for this appid and secret: `stable_token` and `token`
+    /// answer `{access_token, expires_in}` with a new token (`stable_token` without
+    /// `force_refresh` answers the current one while it lives), 40013 for another appid and
+    /// 40125 for another secret. Without it, every token request gets 40013.
+    pub fn app_credentials(&self, appid: &str, secret: &str) {
+        self.state.issuer.configure(appid, secret);
+    }
+
+    /// Lifetime of tokens issued from now on (default 7200 s; `expires_in` is rounded up to
+    /// whole seconds).
+    pub fn token_lifetime(&self, lifetime: Duration) {
+        self.state.issuer.set_lifetime(lifetime);
+    }
+
+    /// API calls accept exactly the issued tokens that are still valid: an expired one gets
+    /// 42001, a revoked or unknown one 40001.
+    pub fn accept_issued_tokens(&self) {
+        self.state.require_issued.store(true, Ordering::Relaxed);
+    }
+
+    /// Every token issued so far expires now (API calls with them get 42001 when
+    /// [`Self::accept_issued_tokens`] is on).
+    pub fn expire_issued_tokens(&self) {
+        self.state.issuer.expire_all();
+    }
+
+    /// Every token issued so far is revoked (API calls with them get 40001 when
+    /// [`Self::accept_issued_tokens`] is on).
+    pub fn revoke_issued_tokens(&self) {
+        self.state.issuer.revoke_all();
+    }
+
+    /// The tokens issued so far, oldest first.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.issuer.issued()
+    }
+
+    /// Token requests so far, `stable_token` and `token` together.
+    pub fn token_fetches(&self) -> usize {
+        self.delivery_count(STABLE_TOKEN) + self.delivery_count(CLASSIC_TOKEN)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -11,6 +12,7 @@ use wechat_invoice_codegen::spec::{BodyKind, Method, TokenKind};
 
 use crate::http::{HttpAnswer, HttpRequest};
 use crate::multipart::{self, FormPart};
+use crate::tokens::{self, Refusal, TokenIssuer};
 
 /// What to answer instead of the documented example.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +89,14 @@ pub(crate) struct State {
     pub persistent: Mutex<HashMap<String, Behavior>>,
     pub queued: Mutex<HashMap<String, VecDeque<Behavior>>>,
     pub deliveries: Mutex<Vec<Delivery>>,
+    /// Requests per endpoint, counted even when deliveries are not recorded.
+    pub counts: Mutex<HashMap<String, usize>>,
+    /// Whether each request is kept in `deliveries` (off for load tests).
+    pub recording: AtomicBool,
+    /// The token interfaces.
+    pub issuer: TokenIssuer,
+    /// Whether API calls must carry a token the issuer issued and that is still valid.
+    pub require_issued: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -103,6 +113,10 @@ impl State {
             persistent: Mutex::new(HashMap::new()),
             queued: Mutex::new(HashMap::new()),
             deliveries: Mutex::new(Vec::new()),
+            counts: Mutex::new(HashMap::new()),
+            recording: AtomicBool::new(true),
+            issuer: TokenIssuer::default(),
+            require_issued: AtomicBool::new(false),
         }
     }
 
@@ -121,6 +135,11 @@ impl State {
         lock(&self.persistent).clear();
         lock(&self.queued).clear();
         lock(&self.deliveries).clear();
+        lock(&self.counts).clear();
+    }
+
+    pub(crate) fn count(&self, endpoint: &str) -> usize {
+        lock(&self.counts).get(endpoint).copied().unwrap_or(0)
     }
 
     pub(crate) fn deliveries(&self) -> Vec<Delivery> {
@@ -152,24 +171,35 @@ impl State {
 
     /// Answers one HTTP request.
     pub(crate) fn handle(&self, request: HttpRequest) -> (HttpAnswer, Duration) {
+        if let Some(name) = tokens::route(&request) {
+            let behavior = self.behavior(name);
+            let answer = self.answer(&behavior.reply, || self.issuer.answer(name, &request));
+            self.record(name, request, Vec::new());
+            return (answer, behavior.delay);
+        }
         let Some(endpoint) = self.route(&request) else {
             return (not_found(&request), Duration::ZERO);
         };
         let parts = match self.check_request(endpoint, &request) {
             Ok(parts) => parts,
             Err(code) => {
-                self.record(endpoint, request, Vec::new());
+                self.record(&endpoint.name, request, Vec::new());
                 return (json_answer(&self.error_body(code)), Duration::ZERO);
             }
         };
-        self.record(endpoint, request, parts);
+        self.record(&endpoint.name, request, parts);
         let behavior = self.behavior(&endpoint.name);
-        (self.answer(endpoint, &behavior.reply), behavior.delay)
+        let answer = self.answer(&behavior.reply, || success_example(endpoint));
+        (answer, behavior.delay)
     }
 
-    fn record(&self, endpoint: &Endpoint, request: HttpRequest, parts: Vec<FormPart>) {
+    fn record(&self, endpoint: &str, request: HttpRequest, parts: Vec<FormPart>) {
+        *lock(&self.counts).entry(endpoint.to_string()).or_default() += 1;
+        if !self.recording.load(Ordering::Relaxed) {
+            return;
+        }
         lock(&self.deliveries).push(Delivery {
-            endpoint: endpoint.name.clone(),
+            endpoint: endpoint.to_string(),
             request,
             parts,
         });
@@ -207,6 +237,13 @@ impl State {
             {
                 return Err(40001);
             }
+            if self.require_issued.load(Ordering::Relaxed) {
+                match self.issuer.check(token) {
+                    Ok(()) => {}
+                    Err(Refusal::Invalid) => return Err(40001),
+                    Err(Refusal::Expired) => return Err(42001),
+                }
+            }
         }
         match endpoint.body {
             BodyKind::None => Ok(Vec::new()),
@@ -239,9 +276,10 @@ impl State {
         }
     }
 
-    fn answer(&self, endpoint: &Endpoint, reply: &Reply) -> HttpAnswer {
+    /// The answer `reply` asks for; `success` makes the normal answer's JSON.
+    fn answer(&self, reply: &Reply, success: impl FnOnce() -> Value) -> HttpAnswer {
         match reply {
-            Reply::Example => json_answer(&success_example(endpoint)),
+            Reply::Example => json_answer(&success()),
             Reply::Error(code) => json_answer(&self.error_body(*code)),
             Reply::Json(value) => json_answer(value),
             Reply::Raw {
@@ -254,7 +292,7 @@ impl State {
                 body: body.clone(),
             },
             Reply::TruncatedJson => {
-                let body = serde_json::to_vec(&success_example(endpoint)).unwrap_or_default();
+                let body = serde_json::to_vec(&success()).unwrap_or_default();
                 HttpAnswer::Full {
                     status: 200,
                     content_type: "application/json; charset=utf-8".into(),
@@ -262,7 +300,7 @@ impl State {
                 }
             }
             Reply::CutConnection => HttpAnswer::CutShort {
-                body: serde_json::to_vec(&success_example(endpoint)).unwrap_or_default(),
+                body: serde_json::to_vec(&success()).unwrap_or_default(),
             },
             Reply::Reset => HttpAnswer::Close,
         }

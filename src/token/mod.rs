@@ -1,9 +1,39 @@
-//! Access tokens: a redacting newtype and the provider trait the client asks for one.
+//! Access tokens: where they come from (providers), where they are kept (stores) and the cache
+//! that puts both together.
+//!
+//! - [`TokenProvider`] is the one trait every source implements: a fixed token
+//!   ([`FixedToken`]), app credentials (built by
+//!   [`ClientBuilder::app_credentials`](crate::ClientBuilder::app_credentials)), a third-party
+//!   platform's authorizer token from the caller's refresher ([`AuthorizerToken`]), or any
+//!   provider you write.
+//! - [`TokenStore`] keeps tokens between refreshes: [`MemoryStore`] by default, `RedisStore`
+//!   (cargo feature `redis`) when several processes share one appid.
+//! - The cache in front of them refreshes ahead of expiry, makes one fetch for many concurrent
+//!   callers, and forgets a token WeChat rejected only if it is still the current one.
+
+mod app;
+mod authorizer;
+mod cache;
+mod fixed;
+#[cfg(feature = "redis")]
+mod redis;
+mod store;
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+pub(crate) use app::AppCredentials;
+pub use app::{AppSecret, TokenEndpoint};
+pub use authorizer::AuthorizerToken;
+pub(crate) use cache::TokenCache;
+pub use cache::TokenCacheConfig;
+pub use fixed::FixedToken;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
+pub use store::{MemoryStore, StoreFuture, TokenStore};
 
 /// An access token. `Debug` and `Display` print `***`; only [`AccessToken::secret`] reveals it.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -33,18 +63,111 @@ impl fmt::Display for AccessToken {
     }
 }
 
-/// Why no token could be had.
+/// A token as a provider hands it out: the token, when it was issued and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken {
+    /// The token.
+    pub token: AccessToken,
+    /// When it was issued (for a fetched token: just before the request was sent).
+    pub issued_at: SystemTime,
+    /// When WeChat stops accepting it; `None` when it has no known end (a fixed token).
+    pub expires_at: Option<SystemTime>,
+}
+
+impl IssuedToken {
+    /// A token issued now that lives `expires_in` (WeChat's `expires_in`, 7200 s usually).
+    pub fn new(token: AccessToken, expires_in: Duration) -> Self {
+        let issued_at = SystemTime::now();
+        Self {
+            token,
+            issued_at,
+            expires_at: Some(issued_at + expires_in),
+        }
+    }
+
+    /// A token without a known expiry: it is used until WeChat rejects it.
+    pub fn without_expiry(token: AccessToken) -> Self {
+        Self {
+            token,
+            issued_at: SystemTime::now(),
+            expires_at: None,
+        }
+    }
+
+    /// Whether WeChat still accepts it at `now`, as far as its expiry says.
+    pub fn is_valid_at(&self, now: SystemTime) -> bool {
+        self.expires_at.is_none_or(|expires_at| now < expires_at)
+    }
+}
+
+/// Why no token could be had. No variant contains a token or an app secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct TokenError {
-    /// What went wrong, without secrets.
-    pub message: String,
+#[non_exhaustive]
+pub enum TokenError {
+    /// WeChat refused to issue a token: wrong appid (40013), wrong secret (40125), an IP
+    /// address not on the allow-list (40164), a frozen secret (40243)…
+    #[error("{endpoint}: WeChat refused to issue an access token: errcode {code} ({errmsg})")]
+    Refused {
+        /// The token endpoint (`stable_token`, `token`).
+        endpoint: &'static str,
+        /// WeChat's `errcode`.
+        code: i64,
+        /// WeChat's `errmsg`, secrets scrubbed.
+        errmsg: String,
+    },
+    /// The token endpoint could not be reached, or did not answer with a token.
+    #[error("{endpoint}: no access token: {message}")]
+    Fetch {
+        /// The token endpoint (`stable_token`, `token`).
+        endpoint: &'static str,
+        /// What failed, without URLs or secrets.
+        message: String,
+    },
+    /// The provider (token endpoint or refresher) gave no token within the fetch timeout.
+    #[error("no access token from the provider within {timeout:?}")]
+    FetchTimeout {
+        /// The limit that ran out.
+        timeout: Duration,
+    },
+    /// The shared token store failed (Redis refused the connection, answered an error…).
+    #[error("token store: {message}")]
+    Store {
+        /// What failed, without secrets.
+        message: String,
+    },
+    /// The shared token store did not answer within its timeout (Redis down or slow).
+    #[error("token store: `{operation}` got no answer within {timeout:?}")]
+    StoreTimeout {
+        /// The store operation (`get`, `put`, `lock`…).
+        operation: &'static str,
+        /// The limit that ran out.
+        timeout: Duration,
+    },
+    /// Another instance held the refresh lock, and no fresh token appeared within the wait.
+    #[error("another instance is refreshing the token; none appeared within {waited:?}")]
+    LockTimeout {
+        /// How long this call waited.
+        waited: Duration,
+    },
+    /// A caller-supplied provider or refresher failed.
+    #[error("token provider: {message}")]
+    Provider {
+        /// Its message, secrets scrubbed.
+        message: String,
+    },
 }
 
 impl TokenError {
-    /// A token error with a message; secrets in it are scrubbed.
+    /// A provider's failure with a message; secrets in it are scrubbed.
     pub fn new(message: impl AsRef<str>) -> Self {
-        Self {
+        Self::Provider {
+            message: crate::redact::scrub(message.as_ref()),
+        }
+    }
+
+    /// A store failure with a message; secrets in it are scrubbed.
+    pub fn store(message: impl AsRef<str>) -> Self {
+        Self::Store {
             message: crate::redact::scrub(message.as_ref()),
         }
     }
@@ -52,35 +175,44 @@ impl TokenError {
 
 /// The future a [`TokenProvider`] returns.
 pub type TokenFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
+    Pin<Box<dyn Future<Output = Result<IssuedToken, TokenError>> + Send + 'a>>;
 
-/// Where the client gets its access token from.
+/// A source of access tokens. The client puts a cache in front of it, so `fetch` runs only
+/// when no usable token is cached: once for many concurrent calls, ahead of expiry, and after
+/// WeChat rejected the cached token.
+///
+/// ```
+/// use std::time::Duration;
+/// use wechat_invoice::{AccessToken, IssuedToken, TokenFuture, TokenProvider};
+///
+/// /// Reads the token a central service publishes.
+/// #[derive(Debug)]
+/// struct CentralService;
+///
+/// impl TokenProvider for CentralService {
+///     fn account(&self) -> &str {
+///         "wx1234567890"
+///     }
+///     fn fetch(&self) -> TokenFuture<'_> {
+///         Box::pin(async {
+///             let token = AccessToken::new("…from the central service…");
+///             Ok(IssuedToken::new(token, Duration::from_secs(7200)))
+///         })
+///     }
+/// }
+///
+/// let client = wechat_invoice::Client::builder()
+///     .token_provider(CentralService)
+///     .build()?;
+/// # Ok::<(), wechat_invoice::BuildError>(())
+/// ```
 pub trait TokenProvider: fmt::Debug + Send + Sync + 'static {
-    /// A token to call WeChat with.
-    fn token(&self) -> TokenFuture<'_>;
+    /// The name tokens are cached and shared under: the appid (never a secret). Providers of
+    /// the same account share one token through a shared [`TokenStore`].
+    fn account(&self) -> &str;
 
-    /// WeChat rejected `rejected` (40001/40014/42001): forget it if it is still the current one.
-    fn invalidate(&self, rejected: &AccessToken) {
-        let _ = rejected;
-    }
-}
-
-/// A token fixed for the client's life: the caller refreshes it elsewhere.
-#[derive(Debug, Clone)]
-pub struct FixedToken(AccessToken);
-
-impl FixedToken {
-    /// A provider that always answers `token`.
-    pub fn new(token: AccessToken) -> Self {
-        Self(token)
-    }
-}
-
-impl TokenProvider for FixedToken {
-    fn token(&self) -> TokenFuture<'_> {
-        let token = self.0.clone();
-        Box::pin(async move { Ok(token) })
-    }
+    /// Fetches a fresh token from the source.
+    fn fetch(&self) -> TokenFuture<'_>;
 }
 
 #[cfg(test)]
@@ -92,6 +224,27 @@ mod tests {
         let token = AccessToken::new("SECRET-TOKEN");
         assert_eq!(format!("{token:?}"), "AccessToken(***)");
         assert_eq!(format!("{token}"), "***");
-        assert!(!format!("{:?}", FixedToken::new(token)).contains("SECRET"));
+        assert!(!format!("{:?}", FixedToken::new(token.clone())).contains("SECRET"));
+        let issued = IssuedToken::new(token, Duration::from_secs(60));
+        assert!(!format!("{issued:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn validity_follows_the_expiry() {
+        let issued = IssuedToken::new(AccessToken::new("t"), Duration::from_secs(60));
+        assert!(issued.is_valid_at(issued.issued_at));
+        assert!(!issued.is_valid_at(issued.issued_at + Duration::from_secs(60)));
+        let forever = IssuedToken::without_expiry(AccessToken::new("t"));
+        assert!(forever.is_valid_at(SystemTime::now() + Duration::from_secs(1 << 30)));
+    }
+
+    #[test]
+    fn token_errors_scrub_secrets() {
+        let err = TokenError::new("GET /x?access_token=LEAK&secret=SEC failed");
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains("LEAK") && !shown.contains("SEC "),
+            "{shown}"
+        );
     }
 }
