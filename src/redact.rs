@@ -1,9 +1,11 @@
 //! Keeps secrets out of messages: the one place that scrubs `access_token=…` and friends.
 
 /// Query and JSON keys whose values are secrets.
-const SECRET_KEYS: [&str; 4] = [
+const SECRET_KEYS: [&str; 6] = [
     "access_token",
     "authorizer_access_token",
+    "refresh_token",
+    "component_verify_ticket",
     "secret",
     "appsecret",
 ];
@@ -98,6 +100,10 @@ mod tests {
         assert_eq!(
             scrub("appid=a&secret=S3&grant=x"),
             "appid=a&secret=***&grant=x"
+        );
+        assert_eq!(
+            scrub("authorizer_refresh_token=R1 expired"),
+            "authorizer_refresh_token=*** expired"
         );
     }
 

@@ -1,0 +1,504 @@
+//! Tokens from app credentials, an authorizer's refresher and a custom provider, through the
+//! cache: where they are fetched from, one fetch for many calls, refresh ahead of expiry, one
+//! retry after a rejection, compare-then-invalidate, and errors without secrets.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use wechat_invoice::{
+    AccessToken, AuthorizerToken, Client, Error, GetAuthDataError, GetAuthDataRequest, IssuedToken,
+    MemoryStore, RetryPolicy, TokenCacheConfig, TokenEndpoint, TokenError, TokenFuture,
+    TokenProvider,
+};
+use wechat_invoice_mock::{Behavior, MockServer, Reply};
+
+const APPID: &str = "wx-token-test-appid";
+const SECRET: &str = "APP-SECRET-5e1f0c9d";
+
+fn request() -> GetAuthDataRequest {
+    GetAuthDataRequest {
+        s_pappid: "wx123456".into(),
+        order_id: "123456".into(),
+    }
+}
+
+async fn mock() -> MockServer {
+    let server = MockServer::start().await.expect("mock starts");
+    server.app_credentials(APPID, SECRET);
+    server.accept_issued_tokens();
+    server
+}
+
+fn app_client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, SECRET)
+        .build()
+        .expect("client builds")
+}
+
+/// Neither `Display` nor `Debug` shows the secret or any issued token.
+fn assert_no_secrets(server: &MockServer, shown: &str) {
+    assert!(!shown.contains(SECRET), "secret leaked: {shown}");
+    for token in server.issued_tokens() {
+        assert!(!shown.contains(&token), "token leaked: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn app_credentials_fetch_from_stable_token_on_the_base_url() {
+    let server = mock().await;
+    let client = app_client(&server);
+    client.get_auth_data(&request()).await.expect("success");
+
+    assert_eq!(server.delivery_count("stable_token"), 1);
+    assert_eq!(server.delivery_count("token"), 0);
+    let deliveries = server.deliveries();
+    let fetch = &deliveries[0].request;
+    assert_eq!(
+        (fetch.method.as_str(), fetch.path.as_str()),
+        ("POST", "/cgi-bin/stable_token")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&fetch.body).expect("JSON");
+    assert_eq!(
+        body,
+        serde_json::json!({"grant_type": "client_credential", "appid": APPID,
+                           "secret": SECRET, "force_refresh": false})
+    );
+    let call = &deliveries[1].request;
+    assert_eq!(
+        call.query_param("access_token"),
+        Some(server.issued_tokens()[0].as_str())
+    );
+}
+
+#[tokio::test]
+async fn the_classic_token_endpoint_is_used_when_configured() {
+    let server = mock().await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, SECRET)
+        .token_endpoint(TokenEndpoint::Classic)
+        .build()
+        .expect("client builds");
+    client.get_auth_data(&request()).await.expect("success");
+
+    assert_eq!(server.delivery_count("token"), 1);
+    assert_eq!(server.delivery_count("stable_token"), 0);
+    let fetch = &server.deliveries()[0].request;
+    assert_eq!(fetch.method, "GET");
+    assert_eq!(fetch.query_param("grant_type"), Some("client_credential"));
+    assert_eq!(fetch.query_param("appid"), Some(APPID));
+    assert_eq!(fetch.query_param("secret"), Some(SECRET));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_calls_on_a_cold_cache_make_one_token_request() {
+    let server = mock().await;
+    server.record_deliveries(false);
+    // Slow the token answer so that every call arrives while the fetch is in flight.
+    server.respond_once(
+        "stable_token",
+        Behavior::reply(Reply::Example).after(Duration::from_millis(200)),
+    );
+    let client = app_client(&server);
+    let calls: Vec<_> = (0..1000)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_auth_data(&request()).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.expect("task").expect("call succeeds");
+    }
+    assert_eq!(server.token_fetches(), 1);
+    assert_eq!(server.delivery_count("get_auth_data"), 1000);
+}
+
+#[tokio::test]
+async fn one_failed_fetch_answers_every_waiting_call() {
+    let server = mock().await;
+    server.respond(
+        "stable_token",
+        Behavior::reply(Reply::Error(40125)).after(Duration::from_millis(100)),
+    );
+    let client = app_client(&server);
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_auth_data(&request()).await })
+        })
+        .collect();
+    for call in calls {
+        let err = call.await.expect("task").expect_err("no token");
+        assert!(matches!(err, Error::Token { .. }), "{err:?}");
+    }
+    assert_eq!(server.token_fetches(), 1, "waiters share the failure");
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_a_typed_error_without_the_secret() {
+    let server = mock().await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, "WRONG-SECRET-value")
+        .build()
+        .expect("client builds");
+    let err = client.get_auth_data(&request()).await.expect_err("refused");
+    let shown = format!("{err} {err:?} {client:?}");
+    assert!(!shown.contains("WRONG-SECRET-value"), "{shown}");
+    match err {
+        Error::Token {
+            endpoint: "get_auth_data",
+            source: TokenError::Refused { code: 40125, .. },
+        } => {}
+        other => panic!("expected a refused token, got {other:?}"),
+    }
+    assert_eq!(server.delivery_count("get_auth_data"), 0);
+}
+
+#[tokio::test]
+async fn an_unreachable_classic_endpoint_keeps_the_secret_out_of_the_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+    let client = Client::builder()
+        .base_url(format!("http://{address}"))
+        .app_credentials(APPID, SECRET)
+        .token_endpoint(TokenEndpoint::Classic)
+        .build()
+        .expect("client builds");
+    let err = client.get_auth_data(&request()).await.expect_err("refused");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(
+        matches!(
+            &err,
+            Error::Token {
+                source: TokenError::Fetch {
+                    endpoint: "token",
+                    ..
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_token_endpoint_is_a_timeout_within_the_fetch_limit() {
+    let server = mock().await;
+    server.respond(
+        "stable_token",
+        Behavior::reply(Reply::Example).after(Duration::from_secs(5)),
+    );
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, SECRET)
+        .token_cache(TokenCacheConfig::default().fetch_timeout(Duration::from_millis(300)))
+        .build()
+        .expect("client builds");
+    let started = Instant::now();
+    let err = client
+        .get_auth_data(&request())
+        .await
+        .expect_err("no token");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(err, Error::Token { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_replaced_and_the_call_retried_once() {
+    let server = mock().await;
+    let client = app_client(&server);
+    client.get_auth_data(&request()).await.expect("first call");
+    server.expire_issued_tokens();
+    client
+        .get_auth_data(&request())
+        .await
+        .expect("42001, then a fresh token");
+    assert_eq!(server.token_fetches(), 2);
+    assert_eq!(server.delivery_count("get_auth_data"), 3);
+    let tokens = server.issued_tokens();
+    assert_eq!(tokens.len(), 2);
+    let last = server.deliveries().pop().expect("a call");
+    assert_eq!(
+        last.request.query_param("access_token"),
+        Some(tokens[1].as_str())
+    );
+}
+
+#[tokio::test]
+async fn every_token_rejection_code_refreshes_once() {
+    for code in [40001, 40014, 42001] {
+        let server = mock().await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .app_credentials(APPID, SECRET)
+            .token_endpoint(TokenEndpoint::Classic)
+            .build()
+            .expect("client builds");
+        server.respond_once("get_auth_data", Reply::Error(code));
+        client
+            .get_auth_data(&request())
+            .await
+            .unwrap_or_else(|err| {
+                panic!("{code}: expected a retried success, got {err:?}");
+            });
+        assert_eq!(server.token_fetches(), 2, "{code}");
+        assert_eq!(server.delivery_count("get_auth_data"), 2, "{code}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_rejected_twice_fails_without_a_loop() {
+    let server = mock().await;
+    server.respond("get_auth_data", Reply::Error(40001));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, SECRET)
+        .token_endpoint(TokenEndpoint::Classic)
+        .retry_policy(RetryPolicy::default().max_attempts(5))
+        .build()
+        .expect("client builds");
+    let err = client
+        .get_auth_data(&request())
+        .await
+        .expect_err("rejected");
+    assert!(
+        matches!(err, Error::Api(GetAuthDataError::InvalidCredential { .. })),
+        "{err:?}"
+    );
+    assert_eq!(server.delivery_count("get_auth_data"), 2, "one retry");
+    assert_eq!(server.token_fetches(), 2, "one refresh");
+    assert_no_secrets(&server, &format!("{err} {err:?}"));
+}
+
+#[tokio::test]
+async fn the_same_token_again_is_not_retried() {
+    // stable_token without force_refresh hands out the same token while it lives: when WeChat
+    // rejects it anyway, sending the call again with it cannot help.
+    let server = mock().await;
+    server.respond("get_auth_data", Reply::Error(40001));
+    let client = app_client(&server);
+    client
+        .get_auth_data(&request())
+        .await
+        .expect_err("rejected");
+    assert_eq!(server.delivery_count("get_auth_data"), 1);
+    assert_eq!(server.delivery_count("stable_token"), 2);
+}
+
+#[tokio::test]
+async fn a_stale_rejection_leaves_the_refreshed_token_alone() {
+    let server = mock().await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, SECRET)
+        .token_endpoint(TokenEndpoint::Classic)
+        .build()
+        .expect("client builds");
+    let first = client.access_token().await.expect("token");
+    client.invalidate_access_token(&first).await;
+    let second = client.access_token().await.expect("fresh token");
+    assert_ne!(first, second);
+    // A slower call that used `first` reports it rejected only now.
+    client.invalidate_access_token(&first).await;
+    assert_eq!(client.access_token().await.expect("token"), second);
+    assert_eq!(server.token_fetches(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_rejections_of_one_token_make_one_refresh() {
+    let server = mock().await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .app_credentials(APPID, SECRET)
+        .token_endpoint(TokenEndpoint::Classic)
+        .build()
+        .expect("client builds");
+    client.get_auth_data(&request()).await.expect("warm");
+    server.revoke_issued_tokens();
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_auth_data(&request()).await })
+        })
+        .collect();
+    for call in calls {
+        call.await
+            .expect("task")
+            .expect("retried with the fresh token");
+    }
+    assert_eq!(server.token_fetches(), 2);
+}
+
+/// Issues `custom-1`, `custom-2`, … with a short lifetime; the second fetch can be slowed.
+#[derive(Debug)]
+struct CountingProvider {
+    fetches: Arc<AtomicUsize>,
+    lifetime: Duration,
+    slow_after_first: Duration,
+}
+
+impl TokenProvider for CountingProvider {
+    fn account(&self) -> &str {
+        "wx-custom"
+    }
+
+    fn fetch(&self) -> TokenFuture<'_> {
+        let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        let delay = if n > 1 {
+            self.slow_after_first
+        } else {
+            Duration::ZERO
+        };
+        let lifetime = self.lifetime;
+        Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            Ok(IssuedToken::new(
+                AccessToken::new(format!("custom-{n}")),
+                lifetime,
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_ahead_of_expiry_while_calls_go_on() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token_provider(CountingProvider {
+            fetches: fetches.clone(),
+            lifetime: Duration::from_secs(2),
+            slow_after_first: Duration::from_millis(400),
+        })
+        .token_cache(TokenCacheConfig::default().refresh_before(Duration::from_secs(1)))
+        .build()
+        .expect("client builds");
+    let first = client.access_token().await.expect("token");
+    assert_eq!(first.secret(), "custom-1");
+    assert_eq!(client.access_token().await.expect("cached"), first);
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Due, not expired: one call refreshes (slowly), the other keeps the valid token at once.
+    let refresher = tokio::spawn({
+        let client = client.clone();
+        async move { client.access_token().await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = Instant::now();
+    let meanwhile = client.access_token().await.expect("token");
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "did not wait"
+    );
+    assert_eq!(meanwhile, first);
+    let refreshed = refresher.await.expect("task").expect("token");
+    assert_eq!(refreshed.secret(), "custom-2");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "refreshed before expiry");
+    assert_eq!(client.access_token().await.expect("cached"), refreshed);
+}
+
+#[tokio::test]
+async fn an_authorizer_token_comes_from_the_callers_refresher() {
+    let server = MockServer::start().await.expect("mock starts");
+    server.accept_tokens(["AUTHORIZER-TOKEN-2"]);
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    let counter = refreshes.clone();
+    let provider = AuthorizerToken::new("wx-authorizer", move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            Ok(IssuedToken::new(
+                AccessToken::new(format!("AUTHORIZER-TOKEN-{n}")),
+                Duration::from_secs(7200),
+            ))
+        }
+    });
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .authorizer_token(provider)
+        .build()
+        .expect("client builds");
+    // The mock refuses AUTHORIZER-TOKEN-1 with 40001: the refresher is asked once more.
+    client.get_auth_data(&request()).await.expect("success");
+    client.get_auth_data(&request()).await.expect("cached");
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+    assert_eq!(server.delivery_count("get_auth_data"), 3);
+    let shown = format!("{client:?}");
+    assert!(shown.contains("authorizer:wx-authorizer"), "{shown}");
+    assert!(!shown.contains("AUTHORIZER-TOKEN"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_refresher_failure_is_a_typed_provider_error() {
+    let provider = AuthorizerToken::new("wx-authorizer", || async {
+        Err(TokenError::new(
+            "authorizer_refresh_token=REFRESH-SECRET is invalid (61023)",
+        ))
+    });
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .authorizer_token(provider)
+        .build()
+        .expect("client builds");
+    let err = client
+        .get_auth_data(&request())
+        .await
+        .expect_err("no token");
+    assert!(
+        !format!("{err} {err:?}").contains("REFRESH-SECRET"),
+        "{err}"
+    );
+    assert!(
+        matches!(
+            err,
+            Error::Token {
+                source: TokenError::Provider { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn clients_sharing_a_memory_store_share_one_token() {
+    let server = mock().await;
+    let store = MemoryStore::new();
+    let clients: Vec<Client> = (0..3)
+        .map(|_| {
+            Client::builder()
+                .base_url(server.base_url())
+                .app_credentials(APPID, SECRET)
+                .token_endpoint(TokenEndpoint::Classic)
+                .token_store(store.clone())
+                .build()
+                .expect("client builds")
+        })
+        .collect();
+    for client in &clients {
+        client.get_auth_data(&request()).await.expect("success");
+    }
+    assert_eq!(server.token_fetches(), 1);
+}
+
+#[test]
+fn debug_of_an_app_credentials_client_hides_the_secret() {
+    let builder = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .app_credentials(APPID, SECRET);
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains(SECRET) && shown.contains(APPID), "{shown}");
+    let client = builder.build().expect("client builds");
+    let shown = format!("{client:?}");
+    assert!(!shown.contains(SECRET) && shown.contains(APPID), "{shown}");
+}
