@@ -556,7 +556,7 @@ impl Client {
             };
             Failure::new(error, fault)
         })?;
-        crate::wire::decode(endpoint.name, status, &body).map_err(|error| {
+        crate::wire::decode_hiding(endpoint.name, status, &body, secret).map_err(|error| {
             let fault = fault_of(&error);
             Failure::new(error, fault)
         })

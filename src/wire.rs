@@ -43,6 +43,63 @@ pub(crate) fn decode<T: DeserializeOwned, E: ApiError>(
     status: u16,
     body: &[u8],
 ) -> Result<T, Error<E>> {
+    decode_hiding(endpoint, status, body, "")
+}
+
+/// Decodes like [`decode`]; `secret` (the token the call carried) is replaced by `***` in
+/// every message, should the server echo it.
+pub(crate) fn decode_hiding<T: DeserializeOwned, E: ApiError>(
+    endpoint: &'static str,
+    status: u16,
+    body: &[u8],
+    secret: &str,
+) -> Result<T, Error<E>> {
+    decode_inner(endpoint, status, body).map_err(|err| hide(err, secret))
+}
+
+/// `err` without any occurrence of `secret`.
+fn hide<E: ApiError>(err: Error<E>, secret: &str) -> Error<E> {
+    let clean = |text: String| {
+        if secret.len() >= 4 && text.contains(secret) {
+            text.replace(secret, "***")
+        } else {
+            text
+        }
+    };
+    match err {
+        Error::Api(api) if secret.len() >= 4 && api.message().contains(secret) => {
+            let code = api.code();
+            Error::Api(E::from_code(code, clean(api.message().to_string())))
+        }
+        Error::HttpStatus {
+            endpoint,
+            status,
+            body,
+        } => Error::HttpStatus {
+            endpoint,
+            status,
+            body: clean(body),
+        },
+        Error::Decode {
+            endpoint,
+            kind,
+            detail,
+            body,
+        } => Error::Decode {
+            endpoint,
+            kind,
+            detail: clean(detail),
+            body: clean(body),
+        },
+        other => other,
+    }
+}
+
+fn decode_inner<T: DeserializeOwned, E: ApiError>(
+    endpoint: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error<E>> {
     let success_status = (200..300).contains(&status);
     let envelope = match serde_json::from_slice::<Envelope>(body) {
         Ok(envelope) => envelope,

@@ -149,7 +149,7 @@ impl AppCredentials {
             crate::client::read_body::<Infallible>(name, response, self.max_response_bytes, secret)
                 .await
                 .map_err(|err| fetch_error(name, err))?;
-        let issued = parse_answer(name, status, &body)?;
+        let issued = parse_answer(name, status, &body, secret)?;
         Ok(IssuedToken {
             issued_at,
             expires_at: Some(issued_at + issued.1),
@@ -186,6 +186,7 @@ fn parse_answer(
     endpoint: &'static str,
     status: u16,
     body: &[u8],
+    secret: &str,
 ) -> Result<(AccessToken, Duration), TokenError> {
     let failed = |message: String| TokenError::Fetch { endpoint, message };
     let Ok(Value::Object(answer)) = serde_json::from_slice::<Value>(body) else {
@@ -209,7 +210,7 @@ fn parse_answer(
         return Err(TokenError::Refused {
             endpoint,
             code,
-            errmsg: crate::redact::scrub(errmsg),
+            errmsg: crate::redact::scrub_value(errmsg, secret),
         });
     }
     let Some(token) = answer
@@ -238,6 +239,7 @@ mod tests {
             "stable_token",
             200,
             br#"{"access_token":"ACCESS","expires_in":7000}"#,
+            "APP-SECRET",
         )
         .unwrap();
         assert_eq!(token.secret(), "ACCESS");
@@ -249,22 +251,24 @@ mod tests {
         let err = parse_answer(
             "token",
             200,
-            br#"{"errcode":40125,"errmsg":"invalid appsecret rid: x"}"#,
+            br#"{"errcode":40125,"errmsg":"invalid appsecret APP-SECRET rid: x"}"#,
+            "APP-SECRET",
         )
         .unwrap_err();
         assert!(
             matches!(err, TokenError::Refused { code: 40125, .. }),
             "{err:?}"
         );
+        assert!(!err.to_string().contains("APP-SECRET"), "{err}");
     }
 
     #[test]
     fn garbage_never_quotes_the_body() {
         let body = br#"{"access_token":"SECRET-ACCESS","expires_in":"#;
-        let err = parse_answer("stable_token", 200, body).unwrap_err();
+        let err = parse_answer("stable_token", 200, body, "S").unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("SECRET-ACCESS"), "{shown}");
-        let html = parse_answer("stable_token", 502, b"<html>bad gateway</html>").unwrap_err();
+        let html = parse_answer("stable_token", 502, b"<html>bad gateway</html>", "S").unwrap_err();
         assert!(html.to_string().contains("HTML"), "{html}");
     }
 
