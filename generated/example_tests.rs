@@ -4,6 +4,286 @@
 /// Documented misspellings accepted on the wire, with the field name they decode to.
 const ALIASES: &[(&str, &str)] = &[("trip_pdf_ur", "trip_pdf_url")];
 
+/// Decodes `value` as the request or response type of `endpoint`, encodes it again and
+/// checks that decoding that gives the same value; returns the re-encoded JSON.
+fn roundtrip(endpoint: &str, response: bool, value: &Value) -> Result<Value, String> {
+    match (endpoint, response) {
+        ("biz_get_select_title_url", false) => {
+            roundtrip_as::<wechat_invoice::BizGetSelectTitleUrlRequest>(value)
+        }
+        ("biz_get_select_title_url", true) => {
+            roundtrip_as::<wechat_invoice::BizGetSelectTitleUrlResponse>(value)
+        }
+        ("biz_get_user_title_url", false) => {
+            roundtrip_as::<wechat_invoice::BizGetUserTitleUrlRequest>(value)
+        }
+        ("biz_get_user_title_url", true) => {
+            roundtrip_as::<wechat_invoice::BizGetUserTitleUrlResponse>(value)
+        }
+        ("clear_out_invoice", false) => {
+            roundtrip_as::<wechat_invoice::ClearOutInvoiceRequest>(value)
+        }
+        ("clear_out_invoice", true) => {
+            roundtrip_as::<wechat_invoice::ClearOutInvoiceResponse>(value)
+        }
+        ("get_auth_data", false) => {
+            roundtrip_as::<wechat_invoice::GetAuthDataRequest>(value)
+        }
+        ("get_auth_data", true) => {
+            roundtrip_as::<wechat_invoice::GetAuthDataResponse>(value)
+        }
+        ("get_auth_field", false) => {
+            roundtrip_as::<wechat_invoice::GetAuthFieldRequest>(value)
+        }
+        ("get_auth_field", true) => {
+            roundtrip_as::<wechat_invoice::GetAuthFieldResponse>(value)
+        }
+        ("get_auth_url", false) => {
+            roundtrip_as::<wechat_invoice::GetAuthUrlRequest>(value)
+        }
+        ("get_auth_url", true) => {
+            roundtrip_as::<wechat_invoice::GetAuthUrlResponse>(value)
+        }
+        ("get_contact", false) => {
+            roundtrip_as::<wechat_invoice::GetContactRequest>(value)
+        }
+        ("get_contact", true) => {
+            roundtrip_as::<wechat_invoice::GetContactResponse>(value)
+        }
+        ("get_pay_mch", false) => roundtrip_as::<wechat_invoice::GetPayMchRequest>(value),
+        ("get_pay_mch", true) => roundtrip_as::<wechat_invoice::GetPayMchResponse>(value),
+        ("get_ticket", false) => roundtrip_as::<wechat_invoice::GetTicketRequest>(value),
+        ("get_ticket", true) => roundtrip_as::<wechat_invoice::GetTicketResponse>(value),
+        ("insert_invoice", false) => {
+            roundtrip_as::<wechat_invoice::InsertInvoiceRequest>(value)
+        }
+        ("insert_invoice", true) => {
+            roundtrip_as::<wechat_invoice::InsertInvoiceResponse>(value)
+        }
+        ("make_out_invoice", false) => {
+            roundtrip_as::<wechat_invoice::MakeOutInvoiceRequest>(value)
+        }
+        ("make_out_invoice", true) => {
+            roundtrip_as::<wechat_invoice::MakeOutInvoiceResponse>(value)
+        }
+        ("nontax_create_bill_card", false) => {
+            roundtrip_as::<wechat_invoice::NontaxCreateBillCardRequest>(value)
+        }
+        ("nontax_create_bill_card", true) => {
+            roundtrip_as::<wechat_invoice::NontaxCreateBillCardResponse>(value)
+        }
+        ("nontax_get_bill_auth_url", false) => {
+            roundtrip_as::<wechat_invoice::NontaxGetBillAuthUrlRequest>(value)
+        }
+        ("nontax_get_bill_auth_url", true) => {
+            roundtrip_as::<wechat_invoice::NontaxGetBillAuthUrlResponse>(value)
+        }
+        ("nontax_insert_bill", false) => {
+            roundtrip_as::<wechat_invoice::NontaxInsertBillRequest>(value)
+        }
+        ("nontax_insert_bill", true) => {
+            roundtrip_as::<wechat_invoice::NontaxInsertBillResponse>(value)
+        }
+        ("platform_create_card", false) => {
+            roundtrip_as::<wechat_invoice::PlatformCreateCardRequest>(value)
+        }
+        ("platform_create_card", true) => {
+            roundtrip_as::<wechat_invoice::PlatformCreateCardResponse>(value)
+        }
+        ("platform_get_pdf", false) => {
+            roundtrip_as::<wechat_invoice::PlatformGetPdfRequest>(value)
+        }
+        ("platform_get_pdf", true) => {
+            roundtrip_as::<wechat_invoice::PlatformGetPdfResponse>(value)
+        }
+        ("platform_set_pdf", false) => {
+            roundtrip_as::<wechat_invoice::PlatformSetPdfRequest>(value)
+        }
+        ("platform_set_pdf", true) => {
+            roundtrip_as::<wechat_invoice::PlatformSetPdfResponse>(value)
+        }
+        ("platform_update_status", false) => {
+            roundtrip_as::<wechat_invoice::PlatformUpdateStatusRequest>(value)
+        }
+        ("platform_update_status", true) => {
+            roundtrip_as::<wechat_invoice::PlatformUpdateStatusResponse>(value)
+        }
+        ("query_invoice_info", false) => {
+            roundtrip_as::<wechat_invoice::QueryInvoiceInfoRequest>(value)
+        }
+        ("query_invoice_info", true) => {
+            roundtrip_as::<wechat_invoice::QueryInvoiceInfoResponse>(value)
+        }
+        ("reimburse_get_invoice_batch", false) => {
+            roundtrip_as::<wechat_invoice::ReimburseGetInvoiceBatchRequest>(value)
+        }
+        ("reimburse_get_invoice_batch", true) => {
+            roundtrip_as::<wechat_invoice::ReimburseGetInvoiceBatchResponse>(value)
+        }
+        ("reimburse_get_invoice_info", false) => {
+            roundtrip_as::<wechat_invoice::ReimburseGetInvoiceInfoRequest>(value)
+        }
+        ("reimburse_get_invoice_info", true) => {
+            roundtrip_as::<wechat_invoice::ReimburseGetInvoiceInfoResponse>(value)
+        }
+        ("reimburse_update_invoice_status", false) => {
+            roundtrip_as::<wechat_invoice::ReimburseUpdateInvoiceStatusRequest>(value)
+        }
+        ("reimburse_update_invoice_status", true) => {
+            roundtrip_as::<wechat_invoice::ReimburseUpdateInvoiceStatusResponse>(value)
+        }
+        ("reimburse_update_status_batch", false) => {
+            roundtrip_as::<wechat_invoice::ReimburseUpdateStatusBatchRequest>(value)
+        }
+        ("reimburse_update_status_batch", true) => {
+            roundtrip_as::<wechat_invoice::ReimburseUpdateStatusBatchResponse>(value)
+        }
+        ("reject_insert", false) => {
+            roundtrip_as::<wechat_invoice::RejectInsertRequest>(value)
+        }
+        ("reject_insert", true) => {
+            roundtrip_as::<wechat_invoice::RejectInsertResponse>(value)
+        }
+        ("scan_title", false) => roundtrip_as::<wechat_invoice::ScanTitleRequest>(value),
+        ("scan_title", true) => roundtrip_as::<wechat_invoice::ScanTitleResponse>(value),
+        ("set_auth_field", false) => {
+            roundtrip_as::<wechat_invoice::SetAuthFieldRequest>(value)
+        }
+        ("set_auth_field", true) => {
+            roundtrip_as::<wechat_invoice::SetAuthFieldResponse>(value)
+        }
+        ("set_contact", false) => {
+            roundtrip_as::<wechat_invoice::SetContactRequest>(value)
+        }
+        ("set_contact", true) => {
+            roundtrip_as::<wechat_invoice::SetContactResponse>(value)
+        }
+        ("set_pay_mch", false) => roundtrip_as::<wechat_invoice::SetPayMchRequest>(value),
+        ("set_pay_mch", true) => roundtrip_as::<wechat_invoice::SetPayMchResponse>(value),
+        ("set_url", false) => roundtrip_as::<wechat_invoice::SetUrlRequest>(value),
+        ("set_url", true) => roundtrip_as::<wechat_invoice::SetUrlResponse>(value),
+        _ => Err(format!("no generated type for {endpoint}")),
+    }
+}
+
+/// Decodes an HTTP answer as `endpoint`'s response; whether it was a success.
+fn decode_any(endpoint: &str, status: u16, body: &[u8]) -> bool {
+    match endpoint {
+        "biz_get_select_title_url" => {
+            decode_response::<wechat_invoice::BizGetSelectTitleUrlRequest>(status, body)
+                .is_ok()
+        }
+        "biz_get_user_title_url" => {
+            decode_response::<wechat_invoice::BizGetUserTitleUrlRequest>(status, body)
+                .is_ok()
+        }
+        "clear_out_invoice" => {
+            decode_response::<wechat_invoice::ClearOutInvoiceRequest>(status, body)
+                .is_ok()
+        }
+        "get_auth_data" => {
+            decode_response::<wechat_invoice::GetAuthDataRequest>(status, body).is_ok()
+        }
+        "get_auth_field" => {
+            decode_response::<wechat_invoice::GetAuthFieldRequest>(status, body).is_ok()
+        }
+        "get_auth_url" => {
+            decode_response::<wechat_invoice::GetAuthUrlRequest>(status, body).is_ok()
+        }
+        "get_contact" => {
+            decode_response::<wechat_invoice::GetContactRequest>(status, body).is_ok()
+        }
+        "get_pay_mch" => {
+            decode_response::<wechat_invoice::GetPayMchRequest>(status, body).is_ok()
+        }
+        "get_ticket" => {
+            decode_response::<wechat_invoice::GetTicketRequest>(status, body).is_ok()
+        }
+        "insert_invoice" => {
+            decode_response::<wechat_invoice::InsertInvoiceRequest>(status, body).is_ok()
+        }
+        "make_out_invoice" => {
+            decode_response::<wechat_invoice::MakeOutInvoiceRequest>(status, body)
+                .is_ok()
+        }
+        "nontax_create_bill_card" => {
+            decode_response::<wechat_invoice::NontaxCreateBillCardRequest>(status, body)
+                .is_ok()
+        }
+        "nontax_get_bill_auth_url" => {
+            decode_response::<wechat_invoice::NontaxGetBillAuthUrlRequest>(status, body)
+                .is_ok()
+        }
+        "nontax_insert_bill" => {
+            decode_response::<wechat_invoice::NontaxInsertBillRequest>(status, body)
+                .is_ok()
+        }
+        "platform_create_card" => {
+            decode_response::<wechat_invoice::PlatformCreateCardRequest>(status, body)
+                .is_ok()
+        }
+        "platform_get_pdf" => {
+            decode_response::<wechat_invoice::PlatformGetPdfRequest>(status, body)
+                .is_ok()
+        }
+        "platform_set_pdf" => {
+            decode_response::<wechat_invoice::PlatformSetPdfRequest>(status, body)
+                .is_ok()
+        }
+        "platform_update_status" => {
+            decode_response::<wechat_invoice::PlatformUpdateStatusRequest>(status, body)
+                .is_ok()
+        }
+        "query_invoice_info" => {
+            decode_response::<wechat_invoice::QueryInvoiceInfoRequest>(status, body)
+                .is_ok()
+        }
+        "reimburse_get_invoice_batch" => {
+            decode_response::<
+                wechat_invoice::ReimburseGetInvoiceBatchRequest,
+            >(status, body)
+                .is_ok()
+        }
+        "reimburse_get_invoice_info" => {
+            decode_response::<
+                wechat_invoice::ReimburseGetInvoiceInfoRequest,
+            >(status, body)
+                .is_ok()
+        }
+        "reimburse_update_invoice_status" => {
+            decode_response::<
+                wechat_invoice::ReimburseUpdateInvoiceStatusRequest,
+            >(status, body)
+                .is_ok()
+        }
+        "reimburse_update_status_batch" => {
+            decode_response::<
+                wechat_invoice::ReimburseUpdateStatusBatchRequest,
+            >(status, body)
+                .is_ok()
+        }
+        "reject_insert" => {
+            decode_response::<wechat_invoice::RejectInsertRequest>(status, body).is_ok()
+        }
+        "scan_title" => {
+            decode_response::<wechat_invoice::ScanTitleRequest>(status, body).is_ok()
+        }
+        "set_auth_field" => {
+            decode_response::<wechat_invoice::SetAuthFieldRequest>(status, body).is_ok()
+        }
+        "set_contact" => {
+            decode_response::<wechat_invoice::SetContactRequest>(status, body).is_ok()
+        }
+        "set_pay_mch" => {
+            decode_response::<wechat_invoice::SetPayMchRequest>(status, body).is_ok()
+        }
+        "set_url" => {
+            decode_response::<wechat_invoice::SetUrlRequest>(status, body).is_ok()
+        }
+        _ => false,
+    }
+}
+
 #[test]
 fn biz_get_select_title_url_examples() {
     check_request::<

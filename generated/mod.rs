@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 include!("errors.rs");
 include!("types.rs");
+include!("registry.rs");
 include!("endpoints/biz_get_select_title_url.rs");
 include!("endpoints/biz_get_user_title_url.rs");
 include!("endpoints/clear_out_invoice.rs");

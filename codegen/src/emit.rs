@@ -48,6 +48,7 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = vec![
         render("errors.rs", emit_error_table(api))?,
         render("types.rs", emit_types(api))?,
+        render("registry.rs", emit_registry(api))?,
     ];
     for endpoint in &api.endpoints {
         let name = format!("endpoints/{}.rs", endpoint.name);
@@ -499,6 +500,73 @@ fn emit_types(api: &Api) -> TokenStream {
         NamedType::Enum(enumeration) => emit_enum(enumeration),
     });
     quote! { #(#items)* }
+}
+
+/// Lookups by name for tools: every endpoint, `call_json` by endpoint name, the JSON Schema of
+/// any generated type by its name.
+fn emit_registry(api: &Api) -> TokenStream {
+    let requests: Vec<Ident> = api
+        .endpoints
+        .iter()
+        .map(|e| ident(&e.request_type()))
+        .collect();
+    let endpoints = requests
+        .iter()
+        .map(|request| quote! { &<#request as crate::Operation>::ENDPOINT });
+    let calls = api
+        .endpoints
+        .iter()
+        .zip(&requests)
+        .map(|(endpoint, request)| {
+            let name = &endpoint.name;
+            quote! { #name => crate::dynamic::call_typed::<#request>(client, request).await, }
+        });
+    let mut type_names: Vec<String> = api.types.keys().cloned().collect();
+    for endpoint in &api.endpoints {
+        type_names.extend([
+            endpoint.request_type(),
+            endpoint.response_type(),
+            endpoint.error_type(),
+        ]);
+    }
+    type_names.sort();
+    let schemas = type_names.iter().map(|name| {
+        let ty = ident(name);
+        quote! { #name => Some(schemars::schema_for!(#ty)), }
+    });
+    quote! {
+        /// Lookups by name over everything generated from the spec, for tools and dynamic use.
+        pub mod registry {
+            use super::*;
+
+            /// Every endpoint of the spec, sorted by name.
+            pub static ENDPOINTS: &[&crate::Endpoint] = &[#(#endpoints),*];
+
+            /// The names of every generated type, sorted.
+            pub static TYPE_NAMES: &[&str] = &[#(#type_names),*];
+
+            /// Calls an endpoint by its spec name with a JSON request; the typed response or the
+            /// typed error comes back as JSON.
+            pub async fn call_json(
+                client: &crate::Client,
+                endpoint: &str,
+                request: serde_json::Value,
+            ) -> Result<serde_json::Value, crate::dynamic::CallError> {
+                match endpoint {
+                    #(#calls)*
+                    other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
+                }
+            }
+
+            /// The JSON Schema (from schemars) of a generated type, by its Rust name.
+            pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {
+                match type_name {
+                    #(#schemas)*
+                    _ => None,
+                }
+            }
+        }
+    }
 }
 
 fn error_static(code: &ErrorCode) -> Ident {

@@ -1,0 +1,94 @@
+//! Calls by endpoint name with JSON in and out, for debugging tools (`wxinvoice call`) and
+//! dynamic callers. The typed path is still taken: the JSON is decoded into the endpoint's
+//! request type, and the typed response or error is encoded back.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::client::Client;
+use crate::endpoint::Operation;
+use crate::error::{ApiError, Error};
+
+/// Why a call by name did not produce a response.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// No endpoint has this name.
+    #[error("no endpoint named `{0}`; see `registry::ENDPOINTS` for the names")]
+    UnknownEndpoint(String),
+    /// The JSON does not fit the endpoint's request type.
+    #[error("the request does not fit `{endpoint}`: {detail}")]
+    InvalidRequest {
+        /// Spec name of the endpoint.
+        endpoint: &'static str,
+        /// What serde said.
+        detail: String,
+    },
+    /// The call failed; `error` is the typed error as JSON, `message` its `Display`.
+    #[error("{message}")]
+    Failed {
+        /// The typed error as JSON: `kind`, and for WeChat's answers `errcode`, `errmsg`,
+        /// `variant`, `solution`, `retryable`.
+        error: Value,
+        /// The error's message.
+        message: String,
+    },
+}
+
+/// Decodes `request` into `O`, sends it, and encodes the outcome as JSON.
+pub async fn call_typed<O>(client: &Client, request: Value) -> Result<Value, CallError>
+where
+    O: Operation + DeserializeOwned,
+{
+    let endpoint = O::ENDPOINT.name;
+    let typed: O = serde_json::from_value(request).map_err(|err| CallError::InvalidRequest {
+        endpoint,
+        detail: err.to_string(),
+    })?;
+    match client.send(&typed).await {
+        Ok(response) => serde_json::to_value(&response).map_err(|err| CallError::Failed {
+            error: json!({ "kind": "encode", "endpoint": endpoint }),
+            message: err.to_string(),
+        }),
+        Err(err) => Err(CallError::Failed {
+            error: error_json(endpoint, &err),
+            message: err.to_string(),
+        }),
+    }
+}
+
+/// A client error as JSON, without secrets (every field comes from token-free messages).
+pub fn error_json<E: ApiError>(endpoint: &str, err: &Error<E>) -> Value {
+    match err {
+        Error::Api(api) => {
+            let info = api.info();
+            json!({
+                "kind": "api",
+                "endpoint": endpoint,
+                "errcode": api.code(),
+                "errmsg": api.message(),
+                "variant": info.map_or("Unknown", |i| i.variant),
+                "solution": info.map(|i| i.solution),
+                "retryable": api.is_retryable(),
+            })
+        }
+        other => json!({
+            "kind": error_kind(other),
+            "endpoint": endpoint,
+            "message": other.to_string(),
+        }),
+    }
+}
+
+fn error_kind<E>(err: &Error<E>) -> &'static str {
+    match err {
+        Error::Api(_) => "api",
+        Error::Timeout { .. } => "timeout",
+        Error::Transport { .. } => "transport",
+        Error::HttpStatus { .. } => "http_status",
+        Error::Decode { .. } => "decode",
+        Error::BodyTooLarge { .. } => "body_too_large",
+        Error::Encode { .. } => "encode",
+        Error::Token { .. } => "token",
+    }
+}
