@@ -3,11 +3,17 @@
 //! This file only parses the command line and dispatches; each subcommand lives in its own
 //! module and returns an [`outcome::Outcome`], which decides the exit status.
 
+mod builtin;
+mod call;
 mod diff;
 mod generate;
 mod import;
+mod mock;
+mod openapi;
 mod outcome;
+mod output;
 mod pipeline;
+mod schema;
 mod textdiff;
 mod validate;
 
@@ -54,6 +60,52 @@ enum Command {
         spec directory, 1 when it was written but has problems to fix, 2 on bad input."
     )]
     Import(import::Args),
+    /// Print the whole spec as an OpenAPI 3.1 document (JSON).
+    #[command(
+        after_help = "Examples:\n  wxinvoice openapi --out target/openapi.json\n  \
+        wxinvoice openapi --spec spec | jq '.paths | keys'\n\n\
+        Request and response schemas are those of the compiled Rust types \
+        (`wechat_invoice::registry::json_schema_of`), so the document is the spec wxinvoice was \
+        built from; --spec only checks that a directory is that spec. Errors come with HTTP 200: \
+        each operation's 200 response is `oneOf` the success body and `WeChatError`, and lists \
+        its codes (its own, then WeChat's general ones) in its description and `x-wechat-errors`.\n\n\
+        Endpoints sharing a method and path, told apart by a fixed query parameter (the six \
+        `POST /card/invoice/setbizattr?action=...`), are one operation: `action` is a required \
+        query enum, the request body and success response are `anyOf` theirs (`oneOf` would be \
+        wrong: their bodies overlap), and `x-wechat-endpoints` maps each action to its spec \
+        endpoint, schemas and error codes.\n\n\
+        Exit status: 0 when written, 2 when --spec differs or a file cannot be written."
+    )]
+    Openapi(openapi::Args),
+    /// Print the JSON Schema of one generated type.
+    #[command(after_help = "Examples:\n  wxinvoice schema GetAuthDataRequest\n  \
+        wxinvoice schema --list\n\n\
+        Exit status: 0 when printed, 2 for an unknown name (close names are suggested).")]
+    Schema(schema::Args),
+    /// Run the spec-driven mock WeChat server.
+    #[command(after_help = "Examples:\n  wxinvoice mock\n  \
+        wxinvoice mock --addr 127.0.0.1:8080 --error get_auth_data=72038 --delay '*=200' \
+        --fail reject_insert=html\n\n\
+        The first line on stdout is `listening on http://HOST:PORT`. Every endpoint answers its \
+        first success example and checks requests as WeChat does (72031 for a missing required \
+        field, 41001 without a token). ENDPOINT is a spec name, or `*` for every endpoint; \
+        an endpoint's own rule wins over `*`'s. Runs until Ctrl-C or SIGTERM.\n\
+        Exit status: 0 when stopped, 2 on bad rules or when the address cannot be bound.")]
+    Mock(mock::Args),
+    /// Send one typed call by endpoint name and print the typed response as JSON.
+    #[command(after_help = "Examples:\n  \
+        WECHAT_ACCESS_TOKEN=... wxinvoice call get_auth_data \
+        --body '{\"s_pappid\": \"wx123456\", \"order_id\": \"123456\"}'\n  \
+        wxinvoice call platform_set_pdf --body '{\"pdf\": \"@invoice.pdf\"}' \
+        --base-url http://127.0.0.1:8080\n\n\
+        Credentials come from the environment only and are never printed: \
+        $WECHAT_ACCESS_TOKEN (a fixed token), or $WECHAT_APPID and $WECHAT_SECRET (the client \
+        fetches tokens). The base URL is --base-url, else $WECHAT_BASE_URL, else \
+        https://api.weixin.qq.com.\n\
+        Exit status: 0 with the typed response on stdout; 1 when the call failed, with the \
+        typed error as JSON on stdout and its message on stderr; 2 for an unknown endpoint, a \
+        request that does not fit the endpoint, or missing credentials.")]
+    Call(call::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +115,10 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Openapi(args) => openapi::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Mock(args) => mock::run(&args),
+        Command::Call(args) => call::run(&args),
     };
     outcome::exit(outcome)
 }

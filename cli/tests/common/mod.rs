@@ -260,3 +260,105 @@ pub fn copy_spec(from: &Path, to: &Path, folders: &[&str]) {
         }
     }
 }
+
+/// `wxinvoice mock` as a child process, killed when dropped.
+pub struct MockProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, read from the first line of its stdout.
+    pub url: String,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl MockProcess {
+    /// Starts `wxinvoice mock ARGS --exit-on-stdin-eof` and waits (30 s at most) for its URL.
+    pub fn start(args: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader, Read};
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wxinvoice"))
+            .arg("mock")
+            .args(args)
+            .arg("--exit-on-stdin-eof")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wxinvoice mock starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let mut pipe = child.stderr.take().expect("stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        });
+        let line = receiver
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_default();
+        let mut process = Self {
+            child,
+            url: String::new(),
+            stderr: Some(stderr),
+        };
+        match line.trim().strip_prefix("listening on ") {
+            Some(url) => process.url = url.to_string(),
+            None => {
+                let (status, stderr) = process.stop();
+                panic!("no URL from wxinvoice mock (first line {line:?}, {status:?}): {stderr}");
+            }
+        }
+        process
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Closes its stdin and waits up to 10 s for it to exit, then kills it; its exit status
+    /// (`None` when it had to be killed) and everything it printed on stderr.
+    pub fn stop(&mut self) -> (Option<std::process::ExitStatus>, String) {
+        drop(self.child.stdin.take());
+        self.wait_or_kill()
+    }
+
+    /// Like [`Self::stop`] with stdin left open: the process must stop by itself (a signal).
+    pub fn stop_after_signal(&mut self) -> (Option<std::process::ExitStatus>, String) {
+        self.wait_or_kill()
+    }
+
+    fn wait_or_kill(&mut self) -> (Option<std::process::ExitStatus>, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut status = None;
+        while status.is_none() && std::time::Instant::now() < deadline {
+            match self.child.try_wait() {
+                Ok(Some(exited)) => status = Some(exited),
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(_) => break,
+            }
+        }
+        if status.is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|reader| reader.join().ok())
+            .unwrap_or_default();
+        (status, stderr)
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
