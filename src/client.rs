@@ -25,6 +25,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.weixin.qq.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default limit of connection set-up.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// `Content-Type` of JSON requests.
+const JSON_CONTENT_TYPE: reqwest::header::HeaderValue =
+    reqwest::header::HeaderValue::from_static("application/json; charset=utf-8");
 /// Default cap on a response body; invoice answers are a few kilobytes.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -49,7 +52,7 @@ struct Inner {
 /// Where calls get their token: a fixed one, or the cache in front of a provider.
 enum Tokens {
     Fixed(AccessToken),
-    Cached(TokenCache),
+    Cached(Box<TokenCache>),
 }
 
 impl fmt::Debug for Tokens {
@@ -243,7 +246,7 @@ impl ClientBuilder {
         Ok(Client::new(
             http,
             base_url,
-            Tokens::Cached(cache),
+            Tokens::Cached(Box::new(cache)),
             self.max_response_bytes,
             self.timeout,
             self.retry,
@@ -359,6 +362,9 @@ impl Client {
             let started = Instant::now();
             let (outcome, attempts) = self.call(request, started).await;
             let span = tracing::Span::current();
+            if span.is_disabled() {
+                return outcome;
+            }
             span.record("attempts", attempts);
             span.record("latency_ms", elapsed_ms(started));
             match &outcome {
@@ -387,7 +393,9 @@ impl Client {
     ) -> (Result<O::Response, Error<O::Error>>, u32) {
         let endpoint = O::ENDPOINT;
         let policy = self.inner.retry;
-        let body = match encode_json(request) {
+        // Encoded once up front (so a request that cannot be encoded is never sent); the
+        // first attempt takes the bytes, a retry encodes them again.
+        let mut body = match encode_json(request) {
             Ok(body) => body,
             Err(err) => return (Err(err), 0),
         };
@@ -399,11 +407,11 @@ impl Client {
                 Ok(token) => token,
                 Err(err) => return (Err(err), attempts),
             };
-            if let Some((stale, error)) = rejected.take() {
-                if token.as_ref() == Some(&stale) {
-                    tracing::debug!("no fresher token to retry with");
-                    return (Err(error), attempts);
-                }
+            if let Some((stale, error)) = rejected.take()
+                && token.as_ref() == Some(&stale)
+            {
+                tracing::debug!("no fresher token to retry with");
+                return (Err(error), attempts);
             }
             attempts += 1;
             let deadline = policy.get_total_deadline();
@@ -416,7 +424,7 @@ impl Client {
                 latency_ms = tracing::field::Empty,
             );
             let failure = match self
-                .attempt(request, body.as_deref(), token.as_ref(), remaining)
+                .attempt(request, body.take(), token.as_ref(), remaining)
                 .instrument(span)
                 .await
             {
@@ -473,13 +481,16 @@ impl Client {
     async fn attempt<O: Operation>(
         &self,
         request: &O,
-        json: Option<&[u8]>,
+        json: Option<Vec<u8>>,
         token: Option<&AccessToken>,
         remaining: Duration,
     ) -> Result<O::Response, Failure<O::Error>> {
+        let span = tracing::Span::current();
+        if span.is_disabled() {
+            return self.exchange(request, json, token, remaining).await;
+        }
         let started = Instant::now();
         let outcome = self.exchange(request, json, token, remaining).await;
-        let span = tracing::Span::current();
         span.record("latency_ms", elapsed_ms(started));
         match &outcome {
             Ok(_) => {
@@ -499,7 +510,7 @@ impl Client {
     async fn exchange<O: Operation>(
         &self,
         request: &O,
-        json: Option<&[u8]>,
+        json: Option<Vec<u8>>,
         token: Option<&AccessToken>,
         remaining: Duration,
     ) -> Result<O::Response, Failure<O::Error>> {
@@ -510,14 +521,19 @@ impl Client {
             HttpMethod::Get => self.inner.http.get(url),
             HttpMethod::Post => self.inner.http.post(url),
         };
-        let builder = match (endpoint.body, json) {
-            (BodyKind::Json, Some(json)) => builder
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/json; charset=utf-8",
-                )
-                .body(json.to_vec()),
-            (BodyKind::Multipart, _) => {
+        let builder = match endpoint.body {
+            BodyKind::Json => {
+                let json = match json {
+                    Some(json) => json,
+                    None => encode_json(request)
+                        .map_err(|error| Failure::new(error, Fault::Permanent))?
+                        .unwrap_or_default(),
+                };
+                builder
+                    .header(reqwest::header::CONTENT_TYPE, JSON_CONTENT_TYPE)
+                    .body(json)
+            }
+            BodyKind::Multipart => {
                 let form = multipart_body(request).map_err(|detail| {
                     let error = Error::Encode {
                         endpoint: endpoint.name,
@@ -527,7 +543,7 @@ impl Client {
                 })?;
                 builder.multipart(form)
             }
-            _ => builder,
+            BodyKind::None => builder,
         };
         let response = builder
             .timeout(self.inner.timeout.min(remaining))
@@ -565,9 +581,12 @@ impl Client {
     fn url<O: Operation>(&self, token: Option<&AccessToken>) -> Url {
         let endpoint = O::ENDPOINT;
         let mut url = self.inner.base_url.clone();
-        {
-            let base_path = url.path().trim_end_matches('/').to_string();
-            url.set_path(&format!("{base_path}{}", endpoint.path));
+        let base_path = url.path().trim_end_matches('/');
+        if base_path.is_empty() {
+            url.set_path(endpoint.path);
+        } else {
+            let path = format!("{base_path}{}", endpoint.path);
+            url.set_path(&path);
         }
         if token.is_some() || !endpoint.query.is_empty() {
             let mut query = url.query_pairs_mut();
@@ -582,7 +601,7 @@ impl Client {
     }
 }
 
-/// The JSON body of a JSON endpoint, encoded once for every attempt.
+/// The JSON body of a JSON endpoint; `None` for other endpoints.
 fn encode_json<O: Operation>(request: &O) -> Result<Option<Vec<u8>>, Error<O::Error>> {
     if O::ENDPOINT.body != BodyKind::Json {
         return Ok(None);

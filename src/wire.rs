@@ -1,7 +1,12 @@
 //! Turns an HTTP answer into the typed response or a typed error; never panics on any bytes.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::value::{CowStrDeserializer, MapAccessDeserializer};
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use crate::error::{ApiError, DecodeKind, Error};
 use crate::redact::snippet;
@@ -18,22 +23,149 @@ struct Envelope {
     errmsg: String,
 }
 
-/// `errcode` as a number, or a numeric string as some doc tables type it; absent means 0.
+/// `errcode` as a number, or a numeric string as some doc tables type it; absent or null
+/// means 0. A visitor rather than an untagged enum: this runs on every answer.
 fn lenient_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Code {
-        Number(i64),
-        Text(String),
-        Null(()),
+    struct Code;
+
+    impl serde::de::Visitor<'_> for Code {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an errcode, as a number or a numeric string")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, code: i64) -> Result<i64, E> {
+            Ok(code)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, code: u64) -> Result<i64, E> {
+            i64::try_from(code).map_err(|_| E::custom(format!("errcode {code} is out of range")))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<i64, E> {
+            text.trim()
+                .parse()
+                .map_err(|_| E::custom(format!("errcode `{text}` is not a number")))
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<i64, E> {
+            Ok(0)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<i64, E> {
+            Ok(0)
+        }
     }
-    match Code::deserialize(deserializer)? {
-        Code::Number(code) => Ok(code),
-        Code::Text(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| serde::de::Error::custom(format!("errcode `{text}` is not a number"))),
-        Code::Null(()) => Ok(0),
+
+    deserializer.deserialize_any(Code)
+}
+
+/// An answer read in one pass: `errcode` and `errmsg` taken out, every other field given to
+/// the response type (which never has those two: the spec keeps them out of `response`).
+struct Answer<T> {
+    errcode: i64,
+    errmsg: String,
+    body: T,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Answer<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(AnswerVisitor(PhantomData))
+    }
+}
+
+struct AnswerVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for AnswerVisitor<T> {
+    type Value = Answer<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a WeChat answer object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut envelope = EnvelopeFields {
+            map,
+            errcode: 0,
+            errmsg: String::new(),
+        };
+        let body = T::deserialize(MapAccessDeserializer::new(&mut envelope))?;
+        while envelope.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            envelope.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(Answer {
+            errcode: envelope.errcode,
+            errmsg: envelope.errmsg,
+            body,
+        })
+    }
+}
+
+/// The answer's map with `errcode` and `errmsg` read aside.
+struct EnvelopeFields<A> {
+    map: A,
+    errcode: i64,
+    errmsg: String,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for EnvelopeFields<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(Key(key)) = self.map.next_key::<Key<'de>>()? {
+            match key.as_ref() {
+                "errcode" => self.errcode = self.map.next_value_seed(CodeSeed)?,
+                "errmsg" => self.errmsg = self.map.next_value()?,
+                _ => return seed.deserialize(CowStrDeserializer::new(key)).map(Some),
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// A key, borrowed from the body when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_string())))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// `errcode` through [`lenient_code`].
+struct CodeSeed;
+
+impl<'de> DeserializeSeed<'de> for CodeSeed {
+    type Value = i64;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<i64, D::Error> {
+        lenient_code(deserializer)
     }
 }
 
@@ -101,6 +233,14 @@ fn decode_inner<T: DeserializeOwned, E: ApiError>(
     body: &[u8],
 ) -> Result<T, Error<E>> {
     let success_status = (200..300).contains(&status);
+    // The common case in one pass; anything unusual takes the careful path below.
+    if success_status && let Ok(answer) = serde_json::from_slice::<Answer<T>>(body) {
+        return if answer.errcode == 0 {
+            Ok(answer.body)
+        } else {
+            Err(Error::Api(E::from_code(answer.errcode, answer.errmsg)))
+        };
+    }
     let envelope = match serde_json::from_slice::<Envelope>(body) {
         Ok(envelope) => envelope,
         Err(_) if !success_status => return Err(http_status(endpoint, status, body)),
@@ -146,5 +286,69 @@ fn decode_error<E>(endpoint: &'static str, body: &[u8], err: &serde_json::Error)
         kind,
         detail: err.to_string(),
         body: snippet(body, SNIPPET_BYTES),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GetAuthDataError, GetAuthDataResponse};
+
+    fn decode_auth(body: &str) -> Result<GetAuthDataResponse, Error<GetAuthDataError>> {
+        decode("get_auth_data", 200, body.as_bytes())
+    }
+
+    #[test]
+    fn one_pass_reads_the_envelope_and_the_fields_in_any_order() {
+        let ok = decode_auth(r#"{"auth_time":1,"errcode":0,"errmsg":"ok","invoice_status":"s"}"#)
+            .expect("success");
+        assert_eq!(
+            (ok.auth_time, ok.invoice_status.as_deref()),
+            (Some(1), Some("s"))
+        );
+        let escaped = decode_auth(r#"{"err\u0063ode":72038,"errmsg":"never auth"}"#);
+        assert!(
+            matches!(
+                escaped,
+                Err(Error::Api(GetAuthDataError::InvoiceOrderNeverAuth { .. }))
+            ),
+            "{escaped:?}"
+        );
+    }
+
+    #[test]
+    fn an_error_code_wins_over_fields_of_the_wrong_shape() {
+        let err = decode_auth(r#"{"errcode":"72038","errmsg":"x","auth_time":"never"}"#);
+        assert!(
+            matches!(
+                err,
+                Err(Error::Api(GetAuthDataError::InvoiceOrderNeverAuth { .. }))
+            ),
+            "{err:?}"
+        );
+        let shape = decode_auth(r#"{"errcode":0,"auth_time":"never"}"#);
+        assert!(
+            matches!(
+                shape,
+                Err(Error::Decode {
+                    kind: DecodeKind::UnexpectedShape,
+                    ..
+                })
+            ),
+            "{shape:?}"
+        );
+    }
+
+    #[test]
+    fn an_echoed_secret_is_hidden() {
+        let body = br#"{"errcode":40001,"errmsg":"bad token SECRET-TOKEN-1"}"#;
+        let err = decode_hiding::<GetAuthDataResponse, GetAuthDataError>(
+            "get_auth_data",
+            200,
+            body,
+            "SECRET-TOKEN-1",
+        )
+        .expect_err("40001");
+        assert!(!format!("{err:?}").contains("SECRET-TOKEN-1"), "{err:?}");
     }
 }

@@ -1,0 +1,260 @@
+//! Throughput of the generated client against a hand-written reqwest + serde call of
+//! `getauthdata`, both against the mock on loopback in the same run, at concurrency 1 and 64;
+//! and the token cache's cost per call (a warm cache hit against a fixed token).
+//!
+//! Throughput is reported per wall-clock second and per CPU second of the process: on a shared
+//! machine the second is the steadier figure.
+//!
+//! Run: `cargo bench --bench client` (about 15 s). Without `--bench` (as `cargo test
+//! --all-targets` runs it) it makes one short round only.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use wechat_invoice::{Client, GetAuthDataRequest};
+use wechat_invoice_mock::MockServer;
+
+const TOKEN: &str = "BENCH-ACCESS-TOKEN";
+const APPID: &str = "wx-bench";
+const SECRET: &str = "BENCH-SECRET";
+
+/// The request as a hand-written caller would declare it.
+#[derive(Serialize)]
+struct HandRequest<'a> {
+    s_pappid: &'a str,
+    order_id: &'a str,
+}
+
+/// The answer as a hand-written caller would declare it.
+#[derive(Deserialize)]
+struct HandResponse {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    invoice_status: Option<String>,
+}
+
+/// One way to call `getauthdata`.
+#[derive(Clone)]
+enum Caller {
+    Hand {
+        http: reqwest::Client,
+        url: Arc<str>,
+    },
+    Client(Client),
+}
+
+impl Caller {
+    async fn call(&self) -> bool {
+        match self {
+            Caller::Hand { http, url } => {
+                let body = HandRequest {
+                    s_pappid: "wx123456",
+                    order_id: "123456",
+                };
+                let Ok(response) = http.post(&**url).json(&body).send().await else {
+                    return false;
+                };
+                match response.json::<HandResponse>().await {
+                    Ok(answer) => answer.errcode == 0 && answer.invoice_status.is_some(),
+                    Err(_) => false,
+                }
+            }
+            Caller::Client(client) => {
+                let request = GetAuthDataRequest {
+                    s_pappid: "wx123456".into(),
+                    order_id: "123456".into(),
+                };
+                client.get_auth_data(&request).await.is_ok()
+            }
+        }
+    }
+}
+
+/// Calls per wall-clock second and per CPU second (of this whole process: both the caller
+/// and the mock server) of `concurrency` tasks calling for `window`.
+async fn throughput(caller: &Caller, concurrency: usize, window: Duration) -> Rate {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let cpu_started = process_cpu_time();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (caller, stop, done) = (caller.clone(), stop.clone(), done.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    assert!(caller.call().await, "a benchmark call failed");
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(window).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.expect("bench task");
+    }
+    let calls = done.load(Ordering::Relaxed) as f64;
+    Rate {
+        per_second: calls / started.elapsed().as_secs_f64(),
+        per_cpu_second: calls / (process_cpu_time() - cpu_started).as_secs_f64(),
+    }
+}
+
+/// Calls per second, of wall-clock time and of this process's CPU time.
+#[derive(Clone, Copy)]
+struct Rate {
+    per_second: f64,
+    per_cpu_second: f64,
+}
+
+/// CPU time this process has used so far (all threads): unlike wall-clock throughput, it is
+/// not skewed by other processes competing for the machine's cores.
+fn process_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec for the duration of the call.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or(0),
+        u32::try_from(now.tv_nsec).unwrap_or(0),
+    )
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Nanoseconds per `client.access_token()`, best of a few runs.
+async fn token_cost(client: &Client, iterations: u32) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        for _ in 0..iterations {
+            black_box(client.access_token().await.expect("token"));
+        }
+        best = best.min(started.elapsed().as_nanos() as f64 / f64::from(iterations));
+    }
+    best
+}
+
+fn main() {
+    let full = std::env::args().any(|arg| arg == "--bench");
+    let (rounds, window, iterations) = if full {
+        (15, Duration::from_millis(150), 1_000_000)
+    } else {
+        (1, Duration::from_millis(50), 10_000)
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let server = MockServer::start().await.expect("mock starts");
+        server.record_deliveries(false);
+        server.app_credentials(APPID, SECRET);
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("reqwest client");
+        let url = format!(
+            "{}/card/invoice/getauthdata?access_token={TOKEN}",
+            server.base_url()
+        );
+        let hand = Caller::Hand {
+            http,
+            url: Arc::from(url),
+        };
+        let fixed = Client::builder()
+            .base_url(server.base_url())
+            .access_token(TOKEN)
+            .build()
+            .expect("client");
+        let cached = Client::builder()
+            .base_url(server.base_url())
+            .app_credentials(APPID, SECRET)
+            .build()
+            .expect("client");
+        let client = Caller::Client(fixed.clone());
+
+        println!(
+            "getauthdata on loopback against the mock; {rounds} rounds of {} ms per caller, \
+             the two callers alternating",
+            window.as_millis()
+        );
+        for concurrency in [1, 64] {
+            // Warm up connections and allocators.
+            throughput(&hand, concurrency, window / 2).await;
+            throughput(&client, concurrency, window / 2).await;
+            let (mut by_hand, mut generated) = (Vec::new(), Vec::new());
+            let (mut wall_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+            for round in 0..rounds {
+                let (hand_rate, client_rate) = if round % 2 == 0 {
+                    let hand_rate = throughput(&hand, concurrency, window).await;
+                    (hand_rate, throughput(&client, concurrency, window).await)
+                } else {
+                    let client_rate = throughput(&client, concurrency, window).await;
+                    (throughput(&hand, concurrency, window).await, client_rate)
+                };
+                by_hand.push(hand_rate.per_second);
+                generated.push(client_rate.per_second);
+                wall_ratios.push(client_rate.per_second / hand_rate.per_second);
+                cpu_ratios.push(client_rate.per_cpu_second / hand_rate.per_cpu_second);
+            }
+            println!(
+                "concurrency {concurrency:>2}: hand-written reqwest+serde {:>7.0} calls/s, \
+                 wechat-invoice {:>7.0} calls/s; ratio {:.3} by wall clock, {:.3} per CPU second",
+                median(by_hand),
+                median(generated),
+                median(wall_ratios),
+                median(cpu_ratios),
+            );
+        }
+
+        let issued = cached.access_token().await.expect("warm the cache");
+        // The same token, fixed: both clients then send identical requests.
+        let same_fixed = Client::builder()
+            .base_url(server.base_url())
+            .access_token(issued.secret())
+            .build()
+            .expect("client");
+        let fixed_ns = token_cost(&same_fixed, iterations).await;
+        let cached_ns = token_cost(&cached, iterations).await;
+        println!(
+            "token per call: fixed token {fixed_ns:.0} ns, token cache hit {cached_ns:.0} ns; \
+             the cache costs {:.0} ns per call",
+            cached_ns - fixed_ns
+        );
+        let hit = Caller::Client(cached.clone());
+        let client = Caller::Client(same_fixed);
+        throughput(&client, 1, window / 2).await;
+        throughput(&hit, 1, window / 2).await;
+        let (mut wall_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let (with_fixed, with_cache) = if round % 2 == 0 {
+                let with_fixed = throughput(&client, 1, window).await;
+                (with_fixed, throughput(&hit, 1, window).await)
+            } else {
+                let with_cache = throughput(&hit, 1, window).await;
+                (throughput(&client, 1, window).await, with_cache)
+            };
+            wall_ratios.push(with_cache.per_second / with_fixed.per_second);
+            cpu_ratios.push(with_cache.per_cpu_second / with_fixed.per_cpu_second);
+        }
+        println!(
+            "concurrency  1: app credentials (cache hit) / fixed token: ratio {:.3} by wall \
+             clock, {:.3} per CPU second",
+            median(wall_ratios),
+            median(cpu_ratios)
+        );
+        assert_eq!(server.token_fetches(), 1, "one token for the whole run");
+    });
+}
