@@ -298,6 +298,13 @@ impl TokenCache {
         match self.store_op("put", self.store.put(account, &issued)).await {
             Ok(true) => Ok(self.adopt(issued)),
             Ok(false) => match self.store_get().await {
+                // The source handed out the stored token again (stable_token does until the
+                // token nears its end): keep it, and refresh next by what this fetch said is
+                // left of its life, so the due window is not one fetch per call.
+                Ok(Some(stored)) if stored.token == issued.token => {
+                    let refresh_at = self.config.refresh_at(&issued);
+                    Ok(self.adopt_scheduled(stored, refresh_at))
+                }
                 Ok(Some(newer)) if newer.is_valid_at(SystemTime::now()) => Ok(self.adopt(newer)),
                 _ => Ok(self.adopt(issued)),
             },
@@ -309,8 +316,12 @@ impl TokenCache {
     }
 
     fn adopt(&self, token: IssuedToken) -> AccessToken {
-        let access = token.token.clone();
         let refresh_at = self.config.refresh_at(&token);
+        self.adopt_scheduled(token, refresh_at)
+    }
+
+    fn adopt_scheduled(&self, token: IssuedToken, refresh_at: Option<SystemTime>) -> AccessToken {
+        let access = token.token.clone();
         *self.local.write().unwrap_or_else(PoisonError::into_inner) =
             Some(Cached { token, refresh_at });
         access
@@ -406,6 +417,50 @@ mod tests {
         cache.invalidate(&first).await;
         assert_eq!(cache.token().await.unwrap(), second);
         assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+    }
+
+    /// Hands out one token until a fixed end, like stable_token without `force_refresh`.
+    #[derive(Debug)]
+    struct SameUntil {
+        fetches: AtomicUsize,
+        end: SystemTime,
+    }
+
+    impl TokenProvider for SameUntil {
+        fn account(&self) -> &str {
+            "wx-same"
+        }
+        fn fetch(&self) -> TokenFuture<'_> {
+            self.fetches.fetch_add(1, Ordering::SeqCst);
+            let end = self.end;
+            Box::pin(async move {
+                Ok(IssuedToken {
+                    token: AccessToken::new("same"),
+                    issued_at: SystemTime::now(),
+                    expires_at: Some(end),
+                })
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_token_again_does_not_make_every_call_refresh() {
+        let provider = Arc::new(SameUntil {
+            fetches: AtomicUsize::new(0),
+            end: SystemTime::now() + Duration::from_secs(2),
+        });
+        let config = TokenCacheConfig::default().refresh_before(Duration::from_secs(1));
+        let cache = TokenCache::new(provider.clone(), Arc::new(MemoryStore::new()), config);
+        cache.token().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        for _ in 0..20 {
+            assert_eq!(cache.token().await.unwrap().secret(), "same");
+        }
+        assert_eq!(
+            provider.fetches.load(Ordering::SeqCst),
+            2,
+            "one refresh in the due window, not one per call"
+        );
     }
 
     #[tokio::test]
