@@ -187,8 +187,9 @@ async fn the_total_deadline_bounds_retries_and_a_slow_attempt() {
         .get_auth_data(&request())
         .await
         .expect_err("busy");
+    // Without the deadline: 200 + 400 + 800 + 1600 + … ms of back-off.
     assert!(
-        started.elapsed() < Duration::from_millis(700),
+        started.elapsed() < Duration::from_millis(1500),
         "{:?}",
         started.elapsed()
     );
@@ -208,8 +209,9 @@ async fn the_total_deadline_bounds_retries_and_a_slow_attempt() {
     let started = Instant::now();
     let err = patient.get_auth_data(&request()).await.expect_err("slow");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    // Without the deadline cutting the attempt: the server's 3 s.
     assert!(
-        started.elapsed() < Duration::from_millis(900),
+        started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );

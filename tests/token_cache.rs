@@ -377,10 +377,10 @@ async fn tokens_are_refreshed_ahead_of_expiry_while_calls_go_on() {
         .base_url("http://127.0.0.1:9")
         .token_provider(CountingProvider {
             fetches: fetches.clone(),
-            lifetime: Duration::from_secs(2),
-            slow_after_first: Duration::from_millis(400),
+            lifetime: Duration::from_secs(4),
+            slow_after_first: Duration::from_millis(500),
         })
-        .token_cache(TokenCacheConfig::default().refresh_before(Duration::from_secs(1)))
+        .token_cache(TokenCacheConfig::default().refresh_before(Duration::from_secs(2)))
         .build()
         .expect("client builds");
     let first = client.access_token().await.expect("token");
@@ -388,18 +388,20 @@ async fn tokens_are_refreshed_ahead_of_expiry_while_calls_go_on() {
     assert_eq!(client.access_token().await.expect("cached"), first);
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    // Due, not expired: one call refreshes (slowly), the other keeps the valid token at once.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    // Due, not expired: one call refreshes (slowly), the others keep the valid token at once.
     let refresher = tokio::spawn({
         let client = client.clone();
         async move { client.access_token().await }
     });
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    while fetches.load(Ordering::SeqCst) < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let started = Instant::now();
     let meanwhile = client.access_token().await.expect("token");
     assert!(
-        started.elapsed() < Duration::from_millis(100),
-        "did not wait"
+        started.elapsed() < Duration::from_millis(250),
+        "did not wait for the refresh"
     );
     assert_eq!(meanwhile, first);
     let refreshed = refresher.await.expect("task").expect("token");
