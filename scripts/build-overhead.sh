@@ -34,7 +34,7 @@ fn main() {
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::copy(from, to).expect("copy");
     };
-    for entry in ["mod.rs", "errors.rs", "types.rs"] {
+    for entry in ["mod.rs", "errors.rs", "types.rs", "registry.rs"] {
         copy(&std::path::Path::new("generated").join(entry), &out.join(entry));
     }
     for entry in std::fs::read_dir("generated/endpoints").expect("endpoints") {
@@ -54,7 +54,7 @@ consumer() { # name, dependency path
 consumer with-build-rs "$root"
 consumer pregenerated "$base"
 
-clean_build() { # dir -> seconds
+clean_build() { # dir -> seconds (fails the script when the build fails)
   local dir="$1"
   rm -rf "$dir/target"
   (cd "$dir" && cargo fetch --quiet >/dev/null 2>&1 || true)
