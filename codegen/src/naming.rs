@@ -97,4 +97,37 @@ mod tests {
         assert_eq!(closest("strng", ["string", "integer"]), Some("string"));
         assert_eq!(closest("qwerty", ["string", "integer"]), None);
     }
+
+    #[test]
+    fn pascal_case_names_start_with_a_capital_and_hold_only_letters_and_digits() {
+        assert!(is_pascal_case("GetAuthData"));
+        assert!(is_pascal_case("E01"));
+        assert!(!is_pascal_case("getAuthData"));
+        assert!(!is_pascal_case("Get_Auth"));
+        assert!(!is_pascal_case("get_auth"));
+        assert!(!is_pascal_case(""));
+        assert!(!is_pascal_case("Self"), "a keyword");
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("ab", "ba"), 2);
+        assert_eq!(edit_distance("string", "strng"), 1);
+    }
+
+    #[test]
+    fn closest_allows_more_typos_in_longer_words() {
+        assert_eq!(edit_distance("descripshun", "description"), 3);
+        assert_eq!(closest("descripshun", ["description"]), Some("description"));
+        assert_eq!(closest("abc", ["xyz"]), None, "3 edits in a 3-letter word");
+        assert_eq!(
+            closest("integr", ["integer", "intege"]),
+            Some("integer"),
+            "the nearest of several"
+        );
+    }
 }

@@ -389,3 +389,381 @@ fn a_file_outside_the_known_folders_is_reported() {
         "spec file outside endpoints/, types/ or errors/"
     );
 }
+
+const TYPES: &str = "\
+types:
+  BuyerTitle:
+    description: A buyer's invoice title.
+    fields:
+      title_name:
+        type: string
+        description: Name on the title.
+  TitleKind:
+    description: Kind of title.
+    values:
+      - value: PERSON
+        variant: Person
+        description: A person.
+      - value: COMPANY
+        variant: Company
+        description: A company.
+";
+
+/// The base spec plus a `spec/types/shared.yaml` with `types`.
+fn spec_with_types(types: &str) -> Vec<SourceFile> {
+    let mut sources = spec_with(ENDPOINT);
+    sources.push(file("spec/types/shared.yaml", types));
+    sources
+}
+
+/// Every problem's rule and message, for assertions that name several.
+fn summary(found: &[Diagnostic]) -> Vec<(Check, String)> {
+    found.iter().map(|p| (p.check, p.message.clone())).collect()
+}
+
+#[test]
+fn shared_types_are_accepted_and_checked_in_examples() {
+    let uses = ENDPOINT
+        .replace(
+            "    description: Unix seconds.\n",
+            "    description: Unix seconds.\n  title:\n    type: BuyerTitle\n    description: The title.\n  kind:\n    type: TitleKind\n    description: The kind.\n",
+        )
+        .replace(
+            "auth_time: 1480342498}",
+            "auth_time: 1480342498, title: {title_name: ACME}, kind: PERSON}",
+        );
+    let mut sources = spec_with(&uses);
+    sources.push(file("spec/types/shared.yaml", TYPES));
+    generate(&sources).expect("valid");
+
+    sources[2].text = uses.replace("title_name: ACME", "title_name: 7");
+    let problem = only_problem(&sources);
+    assert_eq!(
+        problem.message,
+        "example `ok` does not match the spec: response.title.title_name: expected string, found integer 7"
+    );
+    sources[2].text = uses.replace("kind: PERSON", "kind: 1");
+    let problem = only_problem(&sources);
+    assert!(
+        problem
+            .message
+            .ends_with("response.kind: expected TitleKind, found integer 1"),
+        "{}",
+        problem.message
+    );
+}
+
+#[test]
+fn a_type_name_must_be_pascal_case() {
+    let problem = only_problem(&spec_with_types(
+        &TYPES.replace("  BuyerTitle:", "  buyer_title:"),
+    ));
+    assert_eq!(problem.check, Check::InvalidIdentifier);
+    assert_eq!(problem.file, PathBuf::from("spec/types/shared.yaml"));
+    assert_eq!((problem.position.line, problem.position.column), (2, 3));
+    assert_eq!(problem.message, "type name `buyer_title` is not PascalCase");
+    assert!(
+        problem
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("`BuyerTitle`"),
+        "{:?}",
+        problem.help
+    );
+}
+
+#[test]
+fn a_type_has_fields_or_values_but_not_both() {
+    let both = TYPES.replace(
+        "        description: Name on the title.\n",
+        "        description: Name on the title.\n    values:\n      - value: X\n        variant: X\n        description: X.\n",
+    );
+    let problem = only_problem(&spec_with_types(&both));
+    assert_eq!(problem.check, Check::InvalidValue);
+    assert_eq!(
+        problem.message,
+        "type `BuyerTitle` has both `fields` and `values`"
+    );
+
+    let neither = TYPES.replace(
+        "    fields:\n      title_name:\n        type: string\n        description: Name on the title.\n",
+        "",
+    );
+    let problem = only_problem(&spec_with_types(&neither));
+    assert_eq!(problem.check, Check::MissingKey);
+    assert_eq!(
+        problem.message,
+        "type `BuyerTitle` has neither `fields` nor `values`"
+    );
+}
+
+#[test]
+fn the_fields_of_a_shared_type_are_checked() {
+    let keyword = TYPES.replace("      title_name:", "      type:");
+    let problem = only_problem(&spec_with_types(&keyword));
+    assert_eq!(problem.check, Check::InvalidIdentifier);
+    assert_eq!(
+        problem.message,
+        "field `type` of `BuyerTitle` is a Rust keyword"
+    );
+}
+
+#[test]
+fn enum_values_and_variants_must_be_usable() {
+    let found = problems(&spec_with_types(
+        &TYPES.replace("        variant: Company", "        variant: Person"),
+    ));
+    assert_eq!(
+        summary(&found),
+        vec![(
+            Check::DuplicateName,
+            "enum `TitleKind` has two variants named `Person`".to_string()
+        )]
+    );
+    assert_eq!(found[0].position.line, 15);
+
+    let found = problems(&spec_with_types(
+        &TYPES.replace("      - value: COMPANY", "      - value: PERSON"),
+    ));
+    assert_eq!(
+        summary(&found),
+        vec![(
+            Check::DuplicateName,
+            "enum `TitleKind` lists the value `PERSON` twice".to_string()
+        )]
+    );
+
+    for bad in ["Unknown", "person", "Per_son"] {
+        let found = problems(&spec_with_types(&TYPES.replace(
+            "        variant: Person",
+            &format!("        variant: {bad}"),
+        )));
+        assert_eq!(
+            summary(&found),
+            vec![(
+                Check::InvalidIdentifier,
+                format!("enum variant `{bad}` of `TitleKind` is not a usable Rust variant name")
+            )],
+            "variant {bad}"
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("(like `Person`)"),
+            "{:?}",
+            found[0].help
+        );
+    }
+
+    let empty = TYPES.replace(
+        "    values:\n      - value: PERSON\n        variant: Person\n        description: A person.\n      - value: COMPANY\n        variant: Company\n        description: A company.\n",
+        "    values: []\n",
+    );
+    let problem = only_problem(&spec_with_types(&empty));
+    assert_eq!(problem.check, Check::InvalidValue);
+    assert_eq!(problem.message, "enum `TitleKind` lists no values");
+}
+
+#[test]
+fn an_inline_enum_is_checked_like_a_shared_one() {
+    let inline = ENDPOINT.replace(
+        "    description: Unix seconds.\n",
+        "    description: Unix seconds.\n  state:\n    type: enum\n    description: State.\n    values:\n      - value: A\n        variant: Same\n        description: A.\n      - value: B\n        variant: Same\n        description: B.\n",
+    );
+    let problem = only_problem(&spec_with(&inline));
+    assert_eq!(problem.check, Check::DuplicateName);
+    assert_eq!(
+        problem.message,
+        "enum `GetAuthDataResponseState` has two variants named `Same`"
+    );
+}
+
+#[test]
+fn an_inline_object_is_checked_like_a_shared_one() {
+    let inline = ENDPOINT.replace(
+        "    description: Unix seconds.\n",
+        "    description: Unix seconds.\n  detail:\n    type: object\n    description: Detail.\n    fields:\n      fn:\n        type: string\n        description: A keyword.\n",
+    );
+    let problem = only_problem(&spec_with(&inline));
+    assert_eq!(problem.check, Check::InvalidIdentifier);
+    assert_eq!(
+        problem.message,
+        "field `fn` of `GetAuthDataResponseDetail` is a Rust keyword"
+    );
+}
+
+#[test]
+fn every_description_must_say_something() {
+    let found = problems(&spec_with_types(&TYPES.replace(
+        "    description: A buyer's invoice title.",
+        "    description: \" \"",
+    )));
+    assert_eq!(
+        summary(&found),
+        vec![(
+            Check::InvalidValue,
+            "the type has an empty description".to_string()
+        )]
+    );
+
+    let found = problems(&spec_with(
+        &ENDPOINT.replace("    description: Order id.", "    description: \"\""),
+    ));
+    assert_eq!(
+        summary(&found),
+        vec![(
+            Check::InvalidValue,
+            "the field `order_id` has an empty description".to_string()
+        )]
+    );
+    assert_eq!(found[0].position.line, 17);
+
+    let found = problems(&spec_with(&ENDPOINT.replace(
+        "description: Asks whether the user authorized the order.",
+        "description: \"\"",
+    )));
+    assert_eq!(
+        summary(&found),
+        vec![(
+            Check::InvalidValue,
+            "the endpoint has an empty description".to_string()
+        )]
+    );
+}
+
+#[test]
+fn generated_type_names_share_one_namespace() {
+    let clash = TYPES.replace("  BuyerTitle:", "  GetAuthDataRequest:");
+    let problem = only_problem(&spec_with_types(&clash));
+    assert_eq!(problem.check, Check::DuplicateName);
+    assert_eq!(
+        problem.file,
+        PathBuf::from("spec/endpoints/get_auth_data.yaml")
+    );
+    assert_eq!(
+        problem.message,
+        "endpoint type `GetAuthDataRequest` is already defined (in spec/types/shared.yaml)"
+    );
+
+    let mut sources = spec_with_types(TYPES);
+    sources.push(file(
+        "spec/types/more.yaml",
+        "types:\n  TitleKind:\n    description: Again.\n    values:\n      - value: X\n        variant: X\n        description: X.\n",
+    ));
+    let problem = only_problem(&sources);
+    assert_eq!(problem.check, Check::DuplicateName);
+    assert_eq!(problem.file, PathBuf::from("spec/types/more.yaml"));
+    assert_eq!(
+        problem.message,
+        "type `TitleKind` is already defined (in spec/types/shared.yaml)"
+    );
+
+    let hoisted = ENDPOINT.replace(
+        "    description: Unix seconds.\n",
+        "    description: Unix seconds.\n  title:\n    type: object\n    description: Inline title.\n    fields:\n      a:\n        type: string\n        description: A.\n",
+    );
+    let mut sources = spec_with(&hoisted);
+    sources.push(file(
+        "spec/types/shared.yaml",
+        &TYPES.replace("  BuyerTitle:", "  GetAuthDataResponseTitle:"),
+    ));
+    let problem = only_problem(&sources);
+    assert_eq!(
+        problem.message,
+        "inline object type `GetAuthDataResponseTitle` is already defined (in spec/types/shared.yaml)"
+    );
+}
+
+#[test]
+fn an_error_variant_may_not_be_unknown() {
+    let sources = vec![
+        file(
+            "spec/errors/general.yaml",
+            &ERRORS.replace("variant: SystemBusy", "variant: Unknown"),
+        ),
+        file("spec/errors/invoice.yaml", FAMILY),
+        file("spec/endpoints/get_auth_data.yaml", ENDPOINT),
+    ];
+    let problem = only_problem(&sources);
+    assert_eq!(problem.check, Check::InvalidIdentifier);
+    assert_eq!(
+        problem.message,
+        "error variant `Unknown` (code -1) is not a usable Rust variant name"
+    );
+}
+
+#[test]
+fn codes_that_differ_only_in_description_conflict() {
+    let general = ERRORS.to_string()
+        + "  - code: 72038\n    variant: InvoiceOrderNeverAuth\n    errmsg: invoice order never auth\n    description: Other text.\n    solution: Check the ids.\n";
+    let sources = vec![
+        file("spec/errors/general.yaml", &general),
+        file("spec/errors/invoice.yaml", FAMILY),
+        file("spec/endpoints/get_auth_data.yaml", ENDPOINT),
+    ];
+    assert_eq!(only_problem(&sources).check, Check::ConflictingErrorCode);
+}
+
+#[test]
+fn a_path_is_a_bare_absolute_path() {
+    for bad in [
+        "card/invoice/getauthdata",
+        "/card/invoice/getauthdata?action=x",
+        "/card/invoice/get authdata",
+    ] {
+        let broken = ENDPOINT.replace("path: /card/invoice/getauthdata", &format!("path: {bad}"));
+        let problem = only_problem(&spec_with(&broken));
+        assert_eq!(problem.check, Check::InvalidValue, "{bad}");
+        assert_eq!(
+            problem.message,
+            format!("path `{bad}` must start with `/` and carry no query")
+        );
+    }
+}
+
+#[test]
+fn numbers_in_examples_are_judged_by_their_kind() {
+    let negative = ENDPOINT.replace("auth_time: 1480342498}", "auth_time: -5}");
+    generate(&spec_with(&negative)).expect("a negative integer is an integer");
+    let huge = ENDPOINT.replace("auth_time: 1480342498}", "auth_time: 18446744073709551615}");
+    generate(&spec_with(&huge)).expect("a u64 beyond i64 is an integer");
+
+    let float = ENDPOINT.replace("order_id: \"1\"", "order_id: 1.5");
+    assert!(
+        only_problem(&spec_with(&float))
+            .message
+            .ends_with("request.order_id: expected string, found number 1.5")
+    );
+}
+
+#[test]
+fn decimal_examples_are_numbers_or_numeric_strings() {
+    let with_amount = |sample: &str| {
+        ENDPOINT
+            .replace(
+                "    description: Unix seconds.\n",
+                "    description: Unix seconds.\n  amount:\n    type: decimal\n    description: Yuan.\n",
+            )
+            .replace(
+                "auth_time: 1480342498}",
+                &format!("auth_time: 1480342498, amount: {sample}}}"),
+            )
+    };
+    for good in ["12.5", "\"12.50\"", "\"-3\"", "\"7\"", "0"] {
+        generate(&spec_with(&with_amount(good))).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+    for bad in ["\"\"", "\"-\"", "\"abc\"", "\"1.2.3\"", "\"1e5\"", "true"] {
+        let problem = only_problem(&spec_with(&with_amount(bad)));
+        assert_eq!(problem.check, Check::ExampleMismatch, "{bad}");
+        assert!(
+            problem
+                .message
+                .contains("response.amount: expected decimal"),
+            "{bad}: {}",
+            problem.message
+        );
+    }
+}
