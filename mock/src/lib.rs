@@ -7,6 +7,11 @@
 //! /cgi-bin/stable_token` and `GET /cgi-bin/token` (pseudo-endpoints `stable_token` and
 //! `token`), for the appid and secret given to [`MockServer::app_credentials`].
 //!
+//! For load and fault runs, [`MockServer::inject_faults`] answers a random share of calls with
+//! faults (seeded, so a run can be repeated), and [`MockServer::count_by_identity`] counts
+//! deliveries per value of a body field, so a test can check that a call that is not
+//! idempotent reached the server at most once.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use wechat_invoice_mock::{MockServer, Reply};
@@ -17,6 +22,7 @@
 //! # }
 //! ```
 
+mod faults;
 mod http;
 mod multipart;
 mod routes;
@@ -32,6 +38,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use wechat_invoice_codegen::{Api, SourceFile};
 
+pub use faults::{FaultCounts, FaultMix, IdentitySummary};
 pub use http::HttpRequest;
 pub use multipart::FormPart;
 pub use routes::{Behavior, Delivery, Reply, check_object, success_example};
@@ -126,7 +133,48 @@ impl MockServer {
             .set_valid_tokens(Some(tokens.into_iter().map(Into::into).collect()));
     }
 
-    /// Forgets every behaviour and delivery.
+    /// Answers a random share of the later calls of `endpoint` (spec name, `stable_token`,
+    /// `token`, or `*` for every endpoint the mix of a named one does not cover) with the
+    /// mix's faults, replacing any mix it had; see [`FaultMix`]. Queued one-shots
+    /// ([`Self::respond_once`]) still come first; calls that draw no fault get what
+    /// [`Self::respond`] set, or the example. Requests the mock refuses before answering
+    /// (a missing token, an invalid body) draw nothing.
+    pub fn inject_faults(&self, endpoint: &str, mix: FaultMix) {
+        self.state.set_faults(endpoint, Some(mix));
+    }
+
+    /// Stops the fault mix of `endpoint` (or `*`); its counts are forgotten.
+    pub fn clear_faults(&self, endpoint: &str) {
+        self.state.set_faults(endpoint, None);
+    }
+
+    /// How many calls the fault mix of `endpoint` (or `*`) saw, and which faults it answered;
+    /// empty counts when it has none.
+    pub fn fault_counts(&self, endpoint: &str) -> FaultCounts {
+        self.state.fault_counts(endpoint)
+    }
+
+    /// From now on, counts the deliveries of `endpoint` per value of its JSON body field at
+    /// `pointer` (a JSON pointer: `/order_id`, `/invoiceinfo/fpqqlsh`), counted even while
+    /// recording is off: only the values and their counts are kept, never bodies. Every
+    /// request routed to the endpoint counts, including those answered with a fault or
+    /// refused. Replaces earlier counts of the endpoint.
+    pub fn count_by_identity(&self, endpoint: &str, pointer: &str) {
+        self.state.count_identities(endpoint, pointer);
+    }
+
+    /// How many requests of `endpoint` carried `identity` since [`Self::count_by_identity`].
+    pub fn identity_deliveries(&self, endpoint: &str, identity: &str) -> usize {
+        self.state.identity_deliveries(endpoint, identity)
+    }
+
+    /// Deliveries of `endpoint` per identity: how many identities, the most deliveries of
+    /// one, and those delivered more than once.
+    pub fn identity_summary(&self, endpoint: &str) -> IdentitySummary {
+        self.state.identity_summary(endpoint)
+    }
+
+    /// Forgets every behaviour, fault mix, delivery and identity count.
     pub fn reset(&self) {
         self.state.reset();
     }

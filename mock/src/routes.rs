@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use wechat_invoice_codegen::model::{Api, Endpoint, NamedType, Object, TypeRef};
 use wechat_invoice_codegen::spec::{BodyKind, Method, TokenKind};
 
+use crate::faults::{ActiveMix, FaultCounts, FaultMix, IdentityCounter, IdentitySummary};
 use crate::http::{HttpAnswer, HttpRequest};
 use crate::multipart::{self, FormPart};
 use crate::tokens::{self, Refusal, TokenIssuer};
@@ -97,6 +98,10 @@ pub(crate) struct State {
     pub issuer: TokenIssuer,
     /// Whether API calls must carry a token the issuer issued and that is still valid.
     pub require_issued: AtomicBool,
+    /// Fault mixes by endpoint (or `*`).
+    pub faults: Mutex<HashMap<String, ActiveMix>>,
+    /// Deliveries per identity, for the endpoints that count them.
+    pub identities: Mutex<HashMap<String, IdentityCounter>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -117,6 +122,8 @@ impl State {
             recording: AtomicBool::new(true),
             issuer: TokenIssuer::default(),
             require_issued: AtomicBool::new(false),
+            faults: Mutex::new(HashMap::new()),
+            identities: Mutex::new(HashMap::new()),
         }
     }
 
@@ -136,6 +143,40 @@ impl State {
         lock(&self.queued).clear();
         lock(&self.deliveries).clear();
         lock(&self.counts).clear();
+        lock(&self.faults).clear();
+        lock(&self.identities).clear();
+    }
+
+    pub(crate) fn set_faults(&self, endpoint: &str, mix: Option<FaultMix>) {
+        let mut faults = lock(&self.faults);
+        match mix {
+            Some(mix) => faults.insert(endpoint.to_string(), ActiveMix::new(mix)),
+            None => faults.remove(endpoint),
+        };
+    }
+
+    pub(crate) fn fault_counts(&self, endpoint: &str) -> FaultCounts {
+        lock(&self.faults)
+            .get(endpoint)
+            .map(ActiveMix::counts)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn count_identities(&self, endpoint: &str, pointer: &str) {
+        lock(&self.identities).insert(endpoint.to_string(), IdentityCounter::new(pointer));
+    }
+
+    pub(crate) fn identity_deliveries(&self, endpoint: &str, identity: &str) -> usize {
+        lock(&self.identities)
+            .get(endpoint)
+            .map_or(0, |counter| counter.get(identity))
+    }
+
+    pub(crate) fn identity_summary(&self, endpoint: &str) -> IdentitySummary {
+        lock(&self.identities)
+            .get(endpoint)
+            .map(IdentityCounter::summary)
+            .unwrap_or_default()
     }
 
     pub(crate) fn count(&self, endpoint: &str) -> usize {
@@ -150,8 +191,9 @@ impl State {
         *lock(&self.valid_tokens) = tokens;
     }
 
-    /// The behaviour for the next call of `endpoint`: a queued one-shot, else the persistent
-    /// one for the endpoint, else the one for every endpoint (`*`), else the example.
+    /// The behaviour for the next call of `endpoint`: a queued one-shot, else a fault drawn
+    /// from the endpoint's fault mix (or the one for `*`), else the persistent one for the
+    /// endpoint, else the one for every endpoint (`*`), else the example.
     fn behavior(&self, endpoint: &str) -> Behavior {
         for key in [endpoint, "*"] {
             if let Some(next) = lock(&self.queued)
@@ -159,6 +201,19 @@ impl State {
                 .and_then(VecDeque::pop_front)
             {
                 return next;
+            }
+        }
+        {
+            let mut faults = lock(&self.faults);
+            if !faults.is_empty() {
+                let mix = if faults.contains_key(endpoint) {
+                    faults.get_mut(endpoint)
+                } else {
+                    faults.get_mut("*")
+                };
+                if let Some(fault) = mix.and_then(ActiveMix::draw) {
+                    return fault;
+                }
             }
         }
         let persistent = lock(&self.persistent);
@@ -195,6 +250,12 @@ impl State {
 
     fn record(&self, endpoint: &str, request: HttpRequest, parts: Vec<FormPart>) {
         *lock(&self.counts).entry(endpoint.to_string()).or_default() += 1;
+        {
+            let mut identities = lock(&self.identities);
+            if let Some(counter) = identities.get_mut(endpoint) {
+                counter.count(&request.body);
+            }
+        }
         if !self.recording.load(Ordering::Relaxed) {
             return;
         }
