@@ -4,7 +4,7 @@
 //!   a delay…) drawn from a seeded generator: the same seed and the same order of arrival give
 //!   the same faults.
 //! - Identity counting keeps, per value of a JSON body field (an order id, a serial number),
-//!   how many requests carried it: counts only, never bodies, so a caller can check that a
+//!   how many accepted requests carried it: counts only, never bodies, so a caller can check that a
 //!   call that is not idempotent reached the server at most once.
 
 use std::collections::HashMap;
@@ -158,7 +158,7 @@ fn unit(bits: u64) -> f64 {
 /// [`MockServer::identity_summary`](crate::MockServer::identity_summary).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IdentitySummary {
-    /// Requests that carried the identity field.
+    /// Counted requests that carried the identity field.
     pub deliveries: usize,
     /// Distinct identities seen.
     pub identities: usize,
@@ -166,7 +166,7 @@ pub struct IdentitySummary {
     pub max_per_identity: usize,
     /// Identities delivered more than once with their counts, most first (at most 20).
     pub repeated: Vec<(String, usize)>,
-    /// Requests without the field, or whose body is not JSON.
+    /// Counted requests without the field.
     pub without_identity: usize,
 }
 

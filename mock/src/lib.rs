@@ -157,8 +157,10 @@ impl MockServer {
     /// From now on, counts the deliveries of `endpoint` per value of its JSON body field at
     /// `pointer` (a JSON pointer: `/order_id`, `/invoiceinfo/fpqqlsh`), counted even while
     /// recording is off: only the values and their counts are kept, never bodies. Every
-    /// request routed to the endpoint counts, including those answered with a fault or
-    /// refused. Replaces earlier counts of the endpoint.
+    /// request that passes the checks counts, including those then answered with a fault
+    /// (an error code, a reset, a delay); one refused for its token or body (40001, 42001,
+    /// 72031…) does not, since WeChat acts on neither. Replaces earlier counts of the
+    /// endpoint.
     pub fn count_by_identity(&self, endpoint: &str, pointer: &str) {
         self.state.count_identities(endpoint, pointer);
     }

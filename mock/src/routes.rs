@@ -242,20 +242,24 @@ impl State {
                 return (json_answer(&self.error_body(code)), Duration::ZERO);
             }
         };
+        // Counted only once the request passed WeChat's checks: a refused token or body is
+        // acted on by neither, and its retry is not a second delivery of the operation.
+        self.count_identity(&endpoint.name, &request.body);
         self.record(&endpoint.name, request, parts);
         let behavior = self.behavior(&endpoint.name);
         let answer = self.answer(&behavior.reply, || success_example(endpoint));
         (answer, behavior.delay)
     }
 
+    fn count_identity(&self, endpoint: &str, body: &[u8]) {
+        let mut identities = lock(&self.identities);
+        if let Some(counter) = identities.get_mut(endpoint) {
+            counter.count(body);
+        }
+    }
+
     fn record(&self, endpoint: &str, request: HttpRequest, parts: Vec<FormPart>) {
         *lock(&self.counts).entry(endpoint.to_string()).or_default() += 1;
-        {
-            let mut identities = lock(&self.identities);
-            if let Some(counter) = identities.get_mut(endpoint) {
-                counter.count(&request.body);
-            }
-        }
         if !self.recording.load(Ordering::Relaxed) {
             return;
         }
