@@ -286,7 +286,20 @@ fn fields(
     side: &str,
     guesses: &mut Vec<String>,
 ) -> Vec<DraftField> {
-    rows.iter()
+    let mut seen = std::collections::BTreeSet::new();
+    let mut unique = Vec::with_capacity(rows.len());
+    for row in rows {
+        if seen.insert(row.name.as_str()) {
+            unique.push(row);
+        } else {
+            guesses.push(format!(
+                "{side} field `{}` is listed twice on the page; the first row is kept",
+                row.name
+            ));
+        }
+    }
+    unique
+        .into_iter()
         .map(|row| {
             let sample = examples.iter().find_map(|example| example.get(&row.name));
             let path = format!("{side} field `{}`", row.name);

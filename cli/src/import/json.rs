@@ -117,6 +117,11 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
         let mut entries = Vec::new();
         while let Some((key, value)) = map.next_entry::<String, Json>()? {
+            if entries.iter().any(|(seen, _)| *seen == key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` appears twice in one object"
+                )));
+            }
             entries.push((key, value));
         }
         Ok(Json::Object(entries))
@@ -194,5 +199,11 @@ mod tests {
     #[test]
     fn rejects_what_is_not_json() {
         assert!(Json::parse("{ not json").is_err());
+    }
+
+    #[test]
+    fn refuses_a_key_written_twice() {
+        let err = Json::parse(r#"{"a": {"b": 1, "b": 2}}"#).expect_err("a repeated key");
+        assert!(err.contains("the key `b` appears twice"), "{err}");
     }
 }

@@ -8,6 +8,8 @@ pub mod check;
 pub mod draft;
 pub mod json;
 pub mod page;
+#[cfg(test)]
+mod properties;
 pub mod table;
 pub mod yaml;
 
