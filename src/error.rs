@@ -272,3 +272,111 @@ pub enum BuildError {
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+    use crate::GetAuthDataError;
+
+    fn answered(code: i64, errmsg: &str) -> Error<GetAuthDataError> {
+        Error::Api(GetAuthDataError::from_code(code, errmsg.to_string()))
+    }
+
+    fn decode_error(kind: DecodeKind) -> Error<GetAuthDataError> {
+        Error::Decode {
+            endpoint: "get_auth_data",
+            kind,
+            detail: "expected value at line 1 column 1".into(),
+            body: "<html>".into(),
+        }
+    }
+
+    #[test]
+    fn only_wechats_answer_has_a_code_and_is_not_a_transport_failure() {
+        let api = answered(72038, "invoice order never auth");
+        assert_eq!(api.code(), Some(72038));
+        assert!(!api.is_transport());
+        assert_eq!(api.api().map(GetAuthDataError::code), Some(72038));
+        assert!(matches!(
+            api.into_api(),
+            Ok(GetAuthDataError::InvoiceOrderNeverAuth { .. })
+        ));
+
+        let no_answer = [
+            Error::Timeout {
+                endpoint: "get_auth_data",
+            },
+            decode_error(DecodeKind::Html),
+            Error::Token {
+                endpoint: "get_auth_data",
+                source: TokenError::new("refresher failed"),
+            },
+        ];
+        for err in no_answer {
+            assert_eq!(err.code(), None, "{err:?}");
+            assert!(err.is_transport(), "{err:?}");
+            assert!(err.api().is_none(), "{err:?}");
+            assert!(err.into_api().is_err());
+        }
+    }
+
+    #[test]
+    fn the_source_is_wechats_error_or_the_token_error() {
+        let api = answered(72038, "never auth");
+        let source = api.source().expect("the API error");
+        assert_eq!(source.to_string(), api.to_string());
+
+        let token = Error::<GetAuthDataError>::Token {
+            endpoint: "get_auth_data",
+            source: TokenError::new("refresher failed"),
+        };
+        let source = token.source().expect("the token error");
+        assert_eq!(source.to_string(), "token provider: refresher failed");
+
+        assert!(decode_error(DecodeKind::Empty).source().is_none());
+    }
+
+    #[test]
+    fn a_decode_error_says_what_kind_of_body_arrived() {
+        for (kind, shown) in [
+            (DecodeKind::Empty, "empty body"),
+            (DecodeKind::Html, "HTML instead of JSON"),
+            (DecodeKind::NotJson, "not JSON"),
+            (DecodeKind::Truncated, "truncated JSON"),
+            (DecodeKind::UnexpectedShape, "JSON of an unexpected shape"),
+        ] {
+            let message = decode_error(kind).to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "get_auth_data: cannot decode the response ({shown}): "
+                )),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_api_error_quotes_wechats_message_only_when_there_is_one() {
+        let with_message = answered(72038, "invoice order never auth").to_string();
+        assert!(
+            with_message.starts_with(
+                "get_auth_data: WeChat answered errcode 72038 (invoice order never auth): "
+            ),
+            "{with_message}"
+        );
+        assert!(with_message.contains("Solution: "), "{with_message}");
+        let without = answered(72038, "").to_string();
+        assert!(
+            without.starts_with("get_auth_data: WeChat answered errcode 72038: "),
+            "{without}"
+        );
+        let undocumented = answered(40150, "invalid card parameters").to_string();
+        assert_eq!(
+            undocumented,
+            "get_auth_data: WeChat answered errcode 40150 (invalid card parameters): \
+             this code is not documented for get_auth_data"
+        );
+    }
+}
