@@ -346,6 +346,46 @@ mod tests {
     }
 
     #[test]
+    fn every_call_makes_at_least_one_attempt() {
+        assert_eq!(RetryPolicy::default().get_max_attempts(), 3);
+        assert_eq!(RetryPolicy::none().get_max_attempts(), 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).get_max_attempts(), 1);
+        assert_eq!(RetryPolicy::default().max_attempts(7).get_max_attempts(), 7);
+        assert_eq!(
+            RetryPolicy::default().get_total_deadline(),
+            Duration::from_secs(60)
+        );
+    }
+
+    #[test]
+    fn backoff_stays_between_the_jittered_share_and_max_delay() {
+        for share in [0.0, 0.25, 0.5, 1.0] {
+            let policy = RetryPolicy::default()
+                .base_delay(Duration::from_millis(100))
+                .max_delay(Duration::from_secs(3))
+                .jitter(share);
+            for retry in 1..=40 {
+                let full = Duration::from_millis(100)
+                    .saturating_mul(1 << (retry - 1).min(30))
+                    .min(Duration::from_secs(3));
+                for sample in [0.0, 0.3, 0.999, 1.0, -1.0, 7.0, f64::NAN] {
+                    let delay = policy.backoff(retry, sample);
+                    assert!(delay <= full, "{share} {retry} {sample}: {delay:?}");
+                    assert!(
+                        delay >= full.mul_f64(1.0 - share),
+                        "{share} {retry} {sample}: {delay:?}"
+                    );
+                }
+            }
+        }
+        // Out-of-range settings are clamped, never a panic or a negative delay.
+        let wild = RetryPolicy::default().jitter(f64::INFINITY);
+        assert_eq!(wild.backoff(1, 0.9), Duration::from_millis(200));
+        let full = RetryPolicy::default().jitter(9.0);
+        assert_eq!(full.backoff(1, 1.0), Duration::ZERO);
+    }
+
+    #[test]
     fn nothing_is_retried_past_the_deadline() {
         let policy = policy().total_deadline(Duration::from_millis(150));
         let late = CallState {
