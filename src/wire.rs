@@ -340,6 +340,59 @@ mod tests {
     }
 
     #[test]
+    fn a_null_errcode_is_success() {
+        let ok = decode_auth(r#"{"errcode":null,"errmsg":"ok","auth_time":7}"#).expect("success");
+        assert_eq!(ok.auth_time, Some(7));
+        let absent = decode_auth(r#"{"auth_time":8}"#).expect("success");
+        assert_eq!(absent.auth_time, Some(8));
+    }
+
+    #[test]
+    fn an_errcode_of_the_wrong_type_says_what_was_expected() {
+        for body in [r#"{"errcode":true}"#, r#"{"errcode":"busy"}"#] {
+            match decode_auth(body) {
+                Err(Error::Decode { kind, detail, .. }) => {
+                    assert_eq!(kind, DecodeKind::UnexpectedShape, "{body}");
+                    assert!(
+                        detail.contains("errcode") && detail.contains("number"),
+                        "{body}: {detail}"
+                    );
+                }
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_secret_the_body_is_quoted_as_received() {
+        let err = decode::<GetAuthDataResponse, GetAuthDataError>(
+            "get_auth_data",
+            502,
+            b"<html>502 Bad Gateway</html>",
+        )
+        .expect_err("502");
+        match err {
+            Error::HttpStatus { status, body, .. } => {
+                assert_eq!(
+                    (status, body.as_str()),
+                    (502, "<html>502 Bad Gateway</html>")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = decode_auth("system maintenance").expect_err("not JSON");
+        match err {
+            Error::Decode { kind, body, .. } => {
+                assert_eq!(
+                    (kind, body.as_str()),
+                    (DecodeKind::NotJson, "system maintenance")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn an_echoed_secret_is_hidden() {
         let body = br#"{"errcode":40001,"errmsg":"bad token SECRET-TOKEN-1"}"#;
         let err = decode_hiding::<GetAuthDataResponse, GetAuthDataError>(
