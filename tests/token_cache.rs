@@ -2,14 +2,14 @@
 //! cache: where they are fetched from, one fetch for many calls, refresh ahead of expiry, one
 //! retry after a rejection, compare-then-invalidate, and errors without secrets.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use wechat_invoice::{
     AccessToken, AuthorizerToken, Client, Error, GetAuthDataError, GetAuthDataRequest, IssuedToken,
-    MemoryStore, RetryPolicy, TokenCacheConfig, TokenEndpoint, TokenError, TokenFuture,
-    TokenProvider,
+    MemoryStore, RetryPolicy, StoreFuture, TokenCacheConfig, TokenEndpoint, TokenError,
+    TokenFuture, TokenProvider, TokenStore,
 };
 use wechat_invoice_mock::{Behavior, MockServer, Reply};
 
@@ -503,4 +503,268 @@ fn debug_of_an_app_credentials_client_hides_the_secret() {
     let client = builder.build().expect("client builds");
     let shown = format!("{client:?}");
     assert!(!shown.contains(SECRET) && shown.contains(APPID), "{shown}");
+}
+
+/// A shared store as the cache sees it: a [`MemoryStore`] whose reads are counted and whose
+/// lock leases are recorded; a silent one never answers, like a Redis that accepts the
+/// connection and then says nothing.
+#[derive(Debug, Clone, Default)]
+struct ObservedStore {
+    inner: MemoryStore,
+    gets: Arc<AtomicUsize>,
+    leases: Arc<Mutex<Vec<Duration>>>,
+    silent: bool,
+}
+
+impl ObservedStore {
+    fn gets(&self) -> usize {
+        self.gets.load(Ordering::SeqCst)
+    }
+
+    fn answer<'a, T: Send + 'a>(&self, answer: StoreFuture<'a, T>) -> StoreFuture<'a, T> {
+        if self.silent {
+            Box::pin(std::future::pending())
+        } else {
+            answer
+        }
+    }
+}
+
+impl TokenStore for ObservedStore {
+    fn get<'a>(&'a self, account: &'a str) -> StoreFuture<'a, Option<IssuedToken>> {
+        self.gets.fetch_add(1, Ordering::SeqCst);
+        self.answer(self.inner.get(account))
+    }
+
+    fn put<'a>(&'a self, account: &'a str, token: &'a IssuedToken) -> StoreFuture<'a, bool> {
+        self.answer(self.inner.put(account, token))
+    }
+
+    fn invalidate<'a>(
+        &'a self,
+        account: &'a str,
+        rejected: &'a AccessToken,
+    ) -> StoreFuture<'a, bool> {
+        self.answer(self.inner.invalidate(account, rejected))
+    }
+
+    fn try_lock<'a>(
+        &'a self,
+        account: &'a str,
+        owner: &'a str,
+        lease: Duration,
+    ) -> StoreFuture<'a, bool> {
+        self.leases.lock().unwrap().push(lease);
+        self.answer(self.inner.try_lock(account, owner, lease))
+    }
+
+    fn unlock<'a>(&'a self, account: &'a str, owner: &'a str) -> StoreFuture<'a, ()> {
+        self.answer(self.inner.unlock(account, owner))
+    }
+}
+
+fn counting_provider(fetches: &Arc<AtomicUsize>, slow: Duration) -> CountingProvider {
+    CountingProvider {
+        fetches: fetches.clone(),
+        lifetime: Duration::from_secs(7200),
+        slow_after_first: slow,
+    }
+}
+
+fn client_with_store(
+    provider: impl TokenProvider,
+    store: &ObservedStore,
+    config: TokenCacheConfig,
+) -> Client {
+    Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token_provider(provider)
+        .token_store(store.clone())
+        .token_cache(config)
+        .build()
+        .expect("client builds")
+}
+
+/// Takes the refresh lock of `wx-custom` as another process would.
+async fn lock_as_another_instance(store: &ObservedStore) {
+    let locked = store
+        .inner
+        .try_lock("wx-custom", "another-instance", Duration::from_secs(60))
+        .await
+        .expect("memory store");
+    assert!(locked);
+}
+
+#[tokio::test]
+async fn a_call_waits_for_another_instances_refresh_and_takes_its_token() {
+    let store = ObservedStore::default();
+    lock_as_another_instance(&store).await;
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let config = TokenCacheConfig::default()
+        .lock_wait(Duration::from_secs(10))
+        .poll_interval(Duration::from_millis(20));
+    let client = client_with_store(counting_provider(&fetches, Duration::ZERO), &store, config);
+    let waiting = tokio::spawn({
+        let client = client.clone();
+        async move { client.access_token().await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let theirs = IssuedToken::new(
+        AccessToken::new("from-another-instance"),
+        Duration::from_secs(7200),
+    );
+    assert!(store.inner.put("wx-custom", &theirs).await.expect("put"));
+    let token = waiting
+        .await
+        .expect("task")
+        .expect("the other instance's token");
+    assert_eq!(token.secret(), "from-another-instance");
+    assert_eq!(fetches.load(Ordering::SeqCst), 0, "no fetch of its own");
+}
+
+#[tokio::test]
+async fn waiting_for_another_instance_is_bounded_and_polls_at_the_interval() {
+    let store = ObservedStore::default();
+    lock_as_another_instance(&store).await;
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let config = TokenCacheConfig::default()
+        .lock_wait(Duration::from_millis(1200))
+        .poll_interval(Duration::from_millis(400));
+    let client = client_with_store(counting_provider(&fetches, Duration::ZERO), &store, config);
+    let started = Instant::now();
+    let err = client
+        .access_token()
+        .await
+        .expect_err("the lock stays taken");
+    match err {
+        TokenError::LockTimeout { waited } => {
+            assert!(waited >= Duration::from_millis(1200), "{waited:?}");
+        }
+        other => panic!("expected LockTimeout, got {other:?}"),
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    // One read before the loop, then one per poll: 1200 / 400 = 3 sleeps, at most 4 polls.
+    assert!(store.gets() <= 5, "{} store reads", store.gets());
+    assert_eq!(fetches.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_store_that_does_not_answer_fails_within_the_store_timeout() {
+    let store = ObservedStore {
+        silent: true,
+        ..ObservedStore::default()
+    };
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let config = TokenCacheConfig::default().store_timeout(Duration::from_millis(200));
+    let client = client_with_store(counting_provider(&fetches, Duration::ZERO), &store, config);
+    let started = Instant::now();
+    let err = client.access_token().await.expect_err("no answer");
+    assert_eq!(
+        err,
+        TokenError::StoreTimeout {
+            operation: "get",
+            timeout: Duration::from_millis(200)
+        }
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn the_refresh_lock_is_leased_for_one_fetch_and_two_store_operations() {
+    let store = ObservedStore::default();
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let config = TokenCacheConfig::default()
+        .fetch_timeout(Duration::from_secs(3))
+        .store_timeout(Duration::from_millis(500));
+    let client = client_with_store(counting_provider(&fetches, Duration::ZERO), &store, config);
+    client.access_token().await.expect("token");
+    assert_eq!(*store.leases.lock().unwrap(), [Duration::from_secs(4)]);
+    assert_eq!(config.lock_lease(), Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn callers_waiting_for_a_refresh_take_its_token_without_reading_the_store() {
+    let store = ObservedStore::default();
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    // A slow source, so that every call arrives while the one fetch is in flight.
+    let provider = AuthorizerToken::new("wx-slow", move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Ok(IssuedToken::new(
+                AccessToken::new(format!("slow-{n}")),
+                Duration::from_secs(7200),
+            ))
+        }
+    });
+    let client = client_with_store(provider, &store, TokenCacheConfig::default());
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.access_token().await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.expect("task").expect("token").secret(), "slow-1");
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    let reads = store.gets();
+    assert!(reads <= 3, "{reads} store reads for one refresh");
+    for _ in 0..100 {
+        client.access_token().await.expect("cached");
+    }
+    assert_eq!(
+        store.gets(),
+        reads,
+        "a cached token is used without the store"
+    );
+}
+
+/// Fetches `mine`; meanwhile another instance stores a token that lives longer.
+#[derive(Debug)]
+struct RacedByAnotherInstance {
+    shared: MemoryStore,
+}
+
+impl TokenProvider for RacedByAnotherInstance {
+    fn account(&self) -> &str {
+        "wx-raced"
+    }
+
+    fn fetch(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            let theirs = IssuedToken::new(AccessToken::new("theirs"), Duration::from_secs(7200));
+            assert!(self.shared.put("wx-raced", &theirs).await?);
+            Ok(IssuedToken::new(
+                AccessToken::new("mine"),
+                Duration::from_secs(3600),
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_longer_lived_token_another_instance_stored_meanwhile_wins() {
+    let store = ObservedStore::default();
+    let provider = RacedByAnotherInstance {
+        shared: store.inner.clone(),
+    };
+    let client = client_with_store(provider, &store, TokenCacheConfig::default());
+    let token = client.access_token().await.expect("token");
+    assert_eq!(
+        token.secret(),
+        "theirs",
+        "every instance uses the stored token"
+    );
+    let stored = store.inner.get("wx-raced").await.expect("get");
+    assert_eq!(stored.map(|t| t.token), Some(token));
 }

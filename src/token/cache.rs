@@ -404,6 +404,78 @@ mod tests {
         let forever = IssuedToken::without_expiry(AccessToken::new("c"));
         assert_eq!(config.refresh_at(&forever), None);
         assert!(config.is_fresh(&forever, SystemTime::now()));
+
+        let early = TokenCacheConfig::default().refresh_before(Duration::from_secs(60));
+        assert_eq!(
+            early.refresh_at(&long),
+            Some(long.issued_at + Duration::from_secs(7140))
+        );
+    }
+
+    #[test]
+    fn a_token_is_due_from_its_refresh_time_on() {
+        let config = TokenCacheConfig::default();
+        let token = IssuedToken::new(AccessToken::new("a"), Duration::from_secs(7200));
+        let due = config.refresh_at(&token).expect("expires");
+        assert!(config.is_fresh(&token, due - Duration::from_millis(1)));
+        assert!(!config.is_fresh(&token, due));
+        assert!(!config.is_fresh(&token, due + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_crashed_refresher_blocks_the_lock_for_one_fetch_and_two_store_operations() {
+        assert_eq!(
+            TokenCacheConfig::default().lock_lease(),
+            Duration::from_secs(14)
+        );
+        let config = TokenCacheConfig::default()
+            .fetch_timeout(Duration::from_secs(3))
+            .store_timeout(Duration::from_millis(500));
+        assert_eq!(config.lock_lease(), Duration::from_secs(4));
+    }
+
+    /// Issues one short-lived token, then fails every fetch.
+    #[derive(Debug)]
+    struct OnceThenFailing {
+        fetches: AtomicUsize,
+        lifetime: Duration,
+    }
+
+    impl TokenProvider for OnceThenFailing {
+        fn account(&self) -> &str {
+            "wx-once"
+        }
+        fn fetch(&self) -> TokenFuture<'_> {
+            let first = self.fetches.fetch_add(1, Ordering::SeqCst) == 0;
+            let lifetime = self.lifetime;
+            Box::pin(async move {
+                if first {
+                    Ok(IssuedToken::new(AccessToken::new("short"), lifetime))
+                } else {
+                    Err(TokenError::new("the source is down"))
+                }
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn an_expired_token_is_never_handed_out_when_the_refresh_fails() {
+        let provider = Arc::new(OnceThenFailing {
+            fetches: AtomicUsize::new(0),
+            lifetime: Duration::from_millis(50),
+        });
+        let cache = TokenCache::new(
+            provider.clone(),
+            Arc::new(MemoryStore::new()),
+            TokenCacheConfig::default(),
+        );
+        assert_eq!(cache.token().await.unwrap().secret(), "short");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            cache.token().await,
+            Err(TokenError::new("the source is down"))
+        );
+        assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
