@@ -15,6 +15,9 @@ use crate::spec::{BodyKind, EndpointFile, ErrorDef, Field, Method, OrderedMap, T
 /// Variant name every error enum reserves for undocumented codes.
 pub const RESERVED_ERROR_VARIANT: &str = "Unknown";
 
+/// Keys of every answer's envelope, which the client reads before the response type.
+const ENVELOPE_FIELDS: [&str; 2] = ["errcode", "errmsg"];
+
 /// Runs every check over the loaded spec.
 pub fn validate(spec: &LoadedSpec) -> Vec<Diagnostic> {
     let mut cx = Context::new(spec);
@@ -635,6 +638,23 @@ impl<'a> Context<'a> {
             &endpoint.response,
             false,
         );
+        for (wire, field) in endpoint.response.iter() {
+            let names = std::iter::once(&wire.value).chain(&field.aliases);
+            if let Some(envelope) = names
+                .into_iter()
+                .find(|n| ENVELOPE_FIELDS.contains(&n.as_str()))
+            {
+                self.report(
+                    Diagnostic::new(
+                        Check::InvalidValue,
+                        path,
+                        pos(wire),
+                        format!("response field `{envelope}` is part of WeChat's envelope, not of the response"),
+                    )
+                    .with_help("remove it: every answer carries errcode and errmsg, and the client turns a non-zero errcode into the endpoint's error enum"),
+                );
+            }
+        }
 
         let mut seen = BTreeSet::new();
         for code in &endpoint.errors {

@@ -767,3 +767,28 @@ fn decimal_examples_are_numbers_or_numeric_strings() {
         );
     }
 }
+
+#[test]
+fn a_response_does_not_declare_the_envelope() {
+    let broken = ENDPOINT.replace(
+        "    description: Unix seconds.\n",
+        "    description: Unix seconds.\n  errcode:\n    type: integer\n    description: The code.\n",
+    );
+    let problem = only_problem(&spec_with(&broken));
+    assert_eq!(problem.check, Check::InvalidValue);
+    assert_eq!((problem.position.line, problem.position.column), (25, 3));
+    assert_eq!(
+        problem.message,
+        "response field `errcode` is part of WeChat's envelope, not of the response"
+    );
+
+    let aliased = ENDPOINT.replace(
+        "    description: Unix seconds.\n",
+        "    description: Unix seconds.\n    aliases: [errmsg]\n",
+    );
+    let problem = only_problem(&spec_with(&aliased));
+    assert_eq!(
+        problem.message,
+        "response field `errmsg` is part of WeChat's envelope, not of the response"
+    );
+}
