@@ -26,9 +26,9 @@
 //! to 100%, and the process's peak so far (VmHWM).
 //!
 //! Run: `cargo bench --bench load --features redis` (100,000 calls per run at concurrency
-//! 256); without `--features redis` the Redis run is skipped. Without `--bench` (as `cargo
-//! test --all-targets` runs it) it makes a short round of 2,000 calls per run at concurrency
-//! 32, with tokens that do not expire during the round, and the same checks. `-- --calls N
+//! 256); without `--features redis` the Redis run is skipped. Without `--bench` (`cargo test`
+//! runs it: the target has `test = true`) it makes a short round of 2,000 calls per run at
+//! concurrency 32, with tokens that do not expire during the round, and the same checks. `-- --calls N
 //! --concurrency C --token-lifetime-s S` (or `WXI_LOAD_CALLS`, `WXI_LOAD_CONCURRENCY`,
 //! `WXI_LOAD_TOKEN_LIFETIME_S`) change them. The process exits non-zero when a check fails,
 //! after printing every figure.
