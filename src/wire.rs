@@ -316,6 +316,43 @@ mod tests {
         );
     }
 
+    /// The one-pass reader alone, without the careful path that would hide its failures behind
+    /// a second parse: every well-formed answer must take the fast path.
+    #[test]
+    fn a_well_formed_answer_is_read_in_one_pass() {
+        let one_pass = |body: &str| {
+            serde_json::from_slice::<Answer<GetAuthDataResponse>>(body.as_bytes())
+                .unwrap_or_else(|err| panic!("{body}: {err}"))
+        };
+        let ok = one_pass(r#"{"errcode":0,"errmsg":"ok","auth_time":1,"invoice_status":"s"}"#);
+        assert_eq!((ok.errcode, ok.errmsg.as_str()), (0, "ok"));
+        assert_eq!(
+            ok.body,
+            GetAuthDataResponse {
+                invoice_status: Some("s".into()),
+                auth_time: Some(1),
+            }
+        );
+        for (body, code) in [
+            (r#"{"errcode":72038,"errmsg":"never auth"}"#, 72038),
+            (r#"{"errmsg":"never auth","errcode":"72038"}"#, 72038),
+            (r#"{"errcode":-1,"errmsg":"never auth","extra":[1]}"#, -1),
+        ] {
+            let answer = one_pass(body);
+            assert_eq!(
+                (answer.errcode, answer.errmsg.as_str()),
+                (code, "never auth"),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn any_negative_errcode_is_kept() {
+        let err = decode_auth(r#"{"errcode":-1000,"errmsg":"odd"}"#).expect_err("an error");
+        assert_eq!(err.code(), Some(-1000));
+    }
+
     #[test]
     fn an_error_code_wins_over_fields_of_the_wrong_shape() {
         let err = decode_auth(r#"{"errcode":"72038","errmsg":"x","auth_time":"never"}"#);
