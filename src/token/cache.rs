@@ -115,6 +115,9 @@ pub(crate) struct TokenCache {
     flight: tokio::sync::Mutex<Option<TokenError>>,
     /// How many refreshes have finished: a waiter that saw one finish takes its result.
     flights: AtomicU64,
+    /// The token WeChat last rejected: never taken back from the store, where a refresh that
+    /// raced the rejection (fetched just before the token's end) may have written it again.
+    rejected: RwLock<Option<AccessToken>>,
 }
 
 impl fmt::Debug for TokenCache {
@@ -141,6 +144,7 @@ impl TokenCache {
             local: RwLock::new(None),
             flight: tokio::sync::Mutex::new(None),
             flights: AtomicU64::new(0),
+            rejected: RwLock::new(None),
         }
     }
 
@@ -166,6 +170,10 @@ impl TokenCache {
     /// WeChat rejected `rejected`: forget it, here and in the store, if it is still the
     /// current token; a token another call already refreshed stays.
     pub(crate) async fn invalidate(&self, rejected: &AccessToken) {
+        *self
+            .rejected
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(rejected.clone());
         {
             let mut local = self.local.write().unwrap_or_else(PoisonError::into_inner);
             if local.as_ref().is_some_and(|c| &c.token.token == rejected) {
@@ -285,16 +293,18 @@ impl TokenCache {
     /// fetches from the provider and stores the token unless a later one is stored already.
     async fn fetch_holding_lock(&self) -> Result<AccessToken, TokenError> {
         let account = self.provider.account();
-        if let Some(stored) = self.store_get().await?
-            && self.config.is_fresh(&stored, SystemTime::now())
+        let stored = self.store_get().await?;
+        if let Some(stored) = &stored
+            && self.config.is_fresh(stored, SystemTime::now())
         {
-            return Ok(self.adopt(stored));
+            return Ok(self.adopt(stored.clone()));
         }
         tracing::debug!(account, "fetching a fresh access token");
         let timeout = self.config.fetch_timeout;
-        let issued = tokio::time::timeout(timeout, self.provider.fetch())
+        let mut issued = tokio::time::timeout(timeout, self.provider.fetch())
             .await
             .map_err(|_| TokenError::FetchTimeout { timeout })??;
+        self.keep_first_expiry(&mut issued, stored.as_ref());
         match self.store_op("put", self.store.put(account, &issued)).await {
             Ok(true) => Ok(self.adopt(issued)),
             Ok(false) => match self.store_get().await {
@@ -315,6 +325,25 @@ impl TokenCache {
         }
     }
 
+    /// A token handed out again ends when it was first said to end: WeChat reports whole
+    /// seconds, so a later answer's `expires_in` may round past the real end, never before it.
+    fn keep_first_expiry(&self, issued: &mut IssuedToken, stored: Option<&IssuedToken>) {
+        let local = self
+            .local
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|cached| cached.token.clone());
+        for known in stored.into_iter().chain(local.as_ref()) {
+            if known.token == issued.token
+                && let (Some(first), Some(now_said)) = (known.expires_at, issued.expires_at)
+                && first < now_said
+            {
+                issued.expires_at = Some(first);
+            }
+        }
+    }
+
     fn adopt(&self, token: IssuedToken) -> AccessToken {
         let refresh_at = self.config.refresh_at(&token);
         self.adopt_scheduled(token, refresh_at)
@@ -327,9 +356,13 @@ impl TokenCache {
         access
     }
 
+    /// The store's token, unless it is the one WeChat last rejected.
     async fn store_get(&self) -> Result<Option<IssuedToken>, TokenError> {
-        self.store_op("get", self.store.get(self.provider.account()))
-            .await
+        let stored = self
+            .store_op("get", self.store.get(self.provider.account()))
+            .await?;
+        let rejected = self.rejected.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(stored.filter(|token| rejected.as_ref() != Some(&token.token)))
     }
 
     async fn store_op<T>(
