@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use wechat_invoice::{
     AccessToken, AuthorizerToken, Client, Error, GetAuthDataError, GetAuthDataRequest, IssuedToken,
@@ -507,13 +507,14 @@ fn debug_of_an_app_credentials_client_hides_the_secret() {
 
 /// A shared store as the cache sees it: a [`MemoryStore`] whose reads are counted and whose
 /// lock leases are recorded; a silent one never answers, like a Redis that accepts the
-/// connection and then says nothing.
+/// connection and then says nothing; one that refuses puts breaks the store's contract.
 #[derive(Debug, Clone, Default)]
 struct ObservedStore {
     inner: MemoryStore,
     gets: Arc<AtomicUsize>,
     leases: Arc<Mutex<Vec<Duration>>>,
     silent: bool,
+    refuse_puts: bool,
 }
 
 impl ObservedStore {
@@ -537,6 +538,9 @@ impl TokenStore for ObservedStore {
     }
 
     fn put<'a>(&'a self, account: &'a str, token: &'a IssuedToken) -> StoreFuture<'a, bool> {
+        if self.refuse_puts {
+            return self.answer(Box::pin(async { Ok(false) }));
+        }
         self.answer(self.inner.put(account, token))
     }
 
@@ -746,7 +750,7 @@ impl TokenProvider for RacedByAnotherInstance {
             assert!(self.shared.put("wx-raced", &theirs).await?);
             Ok(IssuedToken::new(
                 AccessToken::new("mine"),
-                Duration::from_secs(3600),
+                Duration::from_secs(1),
             ))
         })
     }
@@ -766,5 +770,35 @@ async fn a_longer_lived_token_another_instance_stored_meanwhile_wins() {
         "every instance uses the stored token"
     );
     let stored = store.inner.get("wx-raced").await.expect("get");
-    assert_eq!(stored.map(|t| t.token), Some(token));
+    assert_eq!(stored.map(|t| t.token.clone()), Some(token.clone()));
+    // It is kept by its own lifetime, not by the second the fetched token had.
+    let reads = store.gets();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    for _ in 0..10 {
+        assert_eq!(client.access_token().await.expect("cached"), token);
+    }
+    assert_eq!(store.gets(), reads, "no refresh of the long-lived token");
+}
+
+#[tokio::test]
+async fn a_store_that_refuses_the_fetched_token_and_holds_an_expired_one_is_not_believed() {
+    let store = ObservedStore {
+        refuse_puts: true,
+        ..ObservedStore::default()
+    };
+    let now = SystemTime::now();
+    let expired = IssuedToken {
+        token: AccessToken::new("expired"),
+        issued_at: now - Duration::from_secs(7200),
+        expires_at: Some(now - Duration::from_secs(1)),
+    };
+    store.inner.put("wx-custom", &expired).await.expect("put");
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let client = client_with_store(
+        counting_provider(&fetches, Duration::ZERO),
+        &store,
+        TokenCacheConfig::default(),
+    );
+    let token = client.access_token().await.expect("token");
+    assert_eq!(token.secret(), "custom-1");
 }
