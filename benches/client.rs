@@ -13,29 +13,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+mod common;
+
+use common::hand_written_call;
 use wechat_invoice::{Client, GetAuthDataRequest};
 use wechat_invoice_mock::MockServer;
 
 const TOKEN: &str = "BENCH-ACCESS-TOKEN";
 const APPID: &str = "wx-bench";
 const SECRET: &str = "BENCH-SECRET";
-
-/// The request as a hand-written caller would declare it.
-#[derive(Serialize)]
-struct HandRequest<'a> {
-    s_pappid: &'a str,
-    order_id: &'a str,
-}
-
-/// The answer as a hand-written caller would declare it.
-#[derive(Deserialize)]
-struct HandResponse {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    invoice_status: Option<String>,
-}
 
 /// One way to call `getauthdata`.
 #[derive(Clone)]
@@ -50,19 +36,7 @@ enum Caller {
 impl Caller {
     async fn call(&self) -> bool {
         match self {
-            Caller::Hand { http, url } => {
-                let body = HandRequest {
-                    s_pappid: "wx123456",
-                    order_id: "123456",
-                };
-                let Ok(response) = http.post(&**url).json(&body).send().await else {
-                    return false;
-                };
-                match response.json::<HandResponse>().await {
-                    Ok(answer) => answer.errcode == 0 && answer.invoice_status.is_some(),
-                    Err(_) => false,
-                }
-            }
+            Caller::Hand { http, url } => hand_written_call(http, url).await.is_ok(),
             Caller::Client(client) => {
                 let request = GetAuthDataRequest {
                     s_pappid: "wx123456".into(),

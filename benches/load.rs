@@ -42,7 +42,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+mod common;
+
+use common::hand_written_call;
+use serde::Deserialize;
 use wechat_invoice::{
     ApiError, Client, Error, GetAuthDataRequest, InsertInvoiceRequest, RetryPolicy,
 };
@@ -81,22 +84,6 @@ const LONG_DELAY: Duration = Duration::from_millis(400);
 const UNCLASSIFIED: &str = "unclassified error";
 /// A call that did not end within its bound plus the watchdog's margin.
 const HUNG: &str = "no end within the watchdog";
-
-/// The request as a hand-written caller would declare it.
-#[derive(Serialize)]
-struct HandRequest<'a> {
-    s_pappid: &'a str,
-    order_id: &'a str,
-}
-
-/// The answer as a hand-written caller would declare it.
-#[derive(Deserialize)]
-struct HandResponse {
-    #[serde(default)]
-    errcode: i64,
-    #[serde(default)]
-    invoice_status: Option<String>,
-}
 
 /// The token answer, as a hand-written caller would declare it.
 #[derive(Deserialize)]
@@ -529,23 +516,7 @@ async fn baseline_run(
     let (http, url) = (http.clone(), url.clone());
     let call = move |_| {
         let (http, url) = (http.clone(), url.clone());
-        async move {
-            let body = HandRequest {
-                s_pappid: "wx123456",
-                order_id: "123456",
-            };
-            let response = http
-                .post(&*url)
-                .json(&body)
-                .send()
-                .await
-                .map_err(|_| "hand-written: transport".to_string())?;
-            match response.json::<HandResponse>().await {
-                Ok(answer) if answer.errcode == 0 && answer.invoice_status.is_some() => Ok(()),
-                Ok(answer) => Err(format!("hand-written: errcode {}", answer.errcode)),
-                Err(_) => Err("hand-written: decode".into()),
-            }
-        }
+        async move { hand_written_call(&http, &url).await }
     };
     let warm = Settings {
         calls: settings.concurrency * 2,
