@@ -501,6 +501,22 @@ fn get_auth_data_examples() {
     );
     check_request::<
         wechat_invoice::GetAuthDataRequest,
+    >("{\"order_id\":\"223456\",\"s_pappid\":\"wx123456\"}");
+    check_success::<
+        wechat_invoice::GetAuthDataRequest,
+    >(
+        "{\"auth_time\":1480342498,\"errcode\":0,\"errmsg\":\"ok\",\"invoice_status\":\"auth success\",\"user_auth_info\":{\"biz_field\":{\"addr\":\"深圳市南山区科技园\",\"bank_no\":\"6225880000000000\",\"bank_type\":\"招商银行\",\"custom_field\":[{\"key\":\"部门\",\"value\":\"财务部\"}],\"phone\":\"0755-86013388\",\"tax_no\":\"91440300MA5EXAMPLE\",\"title\":\"某某科技有限公司\"}}}",
+    );
+    check_request::<
+        wechat_invoice::GetAuthDataRequest,
+    >("{\"order_id\":\"323456\",\"s_pappid\":\"wx123456\"}");
+    check_success::<
+        wechat_invoice::GetAuthDataRequest,
+    >(
+        "{\"auth_time\":1480342498,\"errcode\":0,\"errmsg\":\"ok\",\"invoice_status\":\"auth success\",\"user_auth_info\":{\"user_field\":{\"custom_field\":[],\"email\":\"zhangsan@example.com\",\"phone\":\"13800000000\",\"title\":\"张三\"}}}",
+    );
+    check_request::<
+        wechat_invoice::GetAuthDataRequest,
     >("{\"order_id\":\"654321\",\"s_pappid\":\"wx123456\"}");
     check_error::<
         wechat_invoice::GetAuthDataRequest,

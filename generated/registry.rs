@@ -42,6 +42,7 @@ pub mod registry {
     pub static TYPE_NAMES: &[&str] = &[
         "AuthBizField",
         "AuthCustomField",
+        "AuthCustomFieldValue",
         "AuthField",
         "AuthUserField",
         "BillAuthSource",
@@ -65,6 +66,9 @@ pub mod registry {
         "GetAuthDataError",
         "GetAuthDataRequest",
         "GetAuthDataResponse",
+        "GetAuthDataResponseUserAuthInfo",
+        "GetAuthDataResponseUserAuthInfoBizField",
+        "GetAuthDataResponseUserAuthInfoUserField",
         "GetAuthFieldError",
         "GetAuthFieldRequest",
         "GetAuthFieldResponse",
@@ -292,6 +296,7 @@ pub mod registry {
         match type_name {
             "AuthBizField" => Some(schemars::schema_for!(AuthBizField)),
             "AuthCustomField" => Some(schemars::schema_for!(AuthCustomField)),
+            "AuthCustomFieldValue" => Some(schemars::schema_for!(AuthCustomFieldValue)),
             "AuthField" => Some(schemars::schema_for!(AuthField)),
             "AuthUserField" => Some(schemars::schema_for!(AuthUserField)),
             "BillAuthSource" => Some(schemars::schema_for!(BillAuthSource)),
@@ -331,6 +336,15 @@ pub mod registry {
             "GetAuthDataError" => Some(schemars::schema_for!(GetAuthDataError)),
             "GetAuthDataRequest" => Some(schemars::schema_for!(GetAuthDataRequest)),
             "GetAuthDataResponse" => Some(schemars::schema_for!(GetAuthDataResponse)),
+            "GetAuthDataResponseUserAuthInfo" => {
+                Some(schemars::schema_for!(GetAuthDataResponseUserAuthInfo))
+            }
+            "GetAuthDataResponseUserAuthInfoBizField" => {
+                Some(schemars::schema_for!(GetAuthDataResponseUserAuthInfoBizField))
+            }
+            "GetAuthDataResponseUserAuthInfoUserField" => {
+                Some(schemars::schema_for!(GetAuthDataResponseUserAuthInfoUserField))
+            }
             "GetAuthFieldError" => Some(schemars::schema_for!(GetAuthFieldError)),
             "GetAuthFieldRequest" => Some(schemars::schema_for!(GetAuthFieldRequest)),
             "GetAuthFieldResponse" => Some(schemars::schema_for!(GetAuthFieldResponse)),

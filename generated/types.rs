@@ -59,6 +59,17 @@ pub struct AuthCustomField {
     pub notice: Option<String>,
 }
 
+/// A merchant-defined field of the authorization page with what the user entered, as `get_auth_data` returns it (the settings of `set_auth_field` use `AuthCustomField`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct AuthCustomFieldValue {
+    /// Name of the field, as set with `set_auth_field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// What the user entered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
 /// Fields shown on the type=1 authorization page (填写抬头申请开票), for a personal title (`user_field`) and for a company title (`biz_field`). Fields set to show are mandatory for the user.
 ///
 /// Note: The official table marks the whole object as required for every setbizattr action, although only set_auth_field sends it; whether `user_field` and `biz_field` may be left out is unconfirmed.
@@ -321,6 +332,64 @@ pub struct BlueInvoiceItem {
     pub sl: crate::Decimal,
     /// Tax amount (税额), yuan with two decimals.
     pub se: crate::Decimal,
+}
+
+/// The invoice title the user filled in or picked on the authorization page. Sent for a type=1 authorization (the user fills in a title, 填写抬头申请开票); absent otherwise.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GetAuthDataResponseUserAuthInfo {
+    /// The personal (个人) title, when the user chose one.
+    ///
+    /// Source: Listed on WeChat's older merchant-flow page (Vendor_API_List, section 7) and modelled by the public SDKs WxJava (`InvoiceAuthDataResult.UserAuthInfo`) and SKIT (`CardInvoiceGetAuthDataResponse`); the current WeChat page does not list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_field: Option<GetAuthDataResponseUserAuthInfoUserField>,
+    /// The company (单位) title, when the user chose one.
+    ///
+    /// Source: Listed on WeChat's older merchant-flow page (Vendor_API_List, section 7) and modelled by the public SDKs WxJava (`InvoiceAuthDataResult.UserAuthInfo`) and SKIT (`CardInvoiceGetAuthDataResponse`); the current WeChat page does not list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biz_field: Option<GetAuthDataResponseUserAuthInfoBizField>,
+}
+
+/// The company (单位) title, when the user chose one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GetAuthDataResponseUserAuthInfoBizField {
+    /// The company name on the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The company's taxpayer identification number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_no: Option<String>,
+    /// The company's registered address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    /// The company's phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The name of the company's bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_type: Option<String>,
+    /// The company's bank account number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_no: Option<String>,
+    /// The merchant-defined fields of the authorization page (see `set_auth_field`) with the user's answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_field: Option<Vec<AuthCustomFieldValue>>,
+}
+
+/// The personal (个人) title, when the user chose one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct GetAuthDataResponseUserAuthInfoUserField {
+    /// The name on the personal title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The user's phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The user's email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The merchant-defined fields of the authorization page (see `set_auth_field`) with the user's answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_field: Option<Vec<AuthCustomFieldValue>>,
 }
 
 /// Where the user opens the invoice authorization page (开票来源) of `get_auth_url`.

@@ -331,6 +331,7 @@ mod tests {
             GetAuthDataResponse {
                 invoice_status: Some("s".into()),
                 auth_time: Some(1),
+                ..Default::default()
             }
         );
         for (body, code) in [

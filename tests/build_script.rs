@@ -28,13 +28,15 @@ impl Consumer {
         fs::write(dir.join("Cargo.toml"), manifest).expect("write manifest");
         fs::write(dir.join("src/lib.rs"), "").expect("write lib");
         fs::copy(Path::new(ROOT).join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy lock");
-        for folder in ["errors", "endpoints"] {
+        for folder in ["errors", "endpoints", "types"] {
             fs::create_dir_all(dir.join("spec").join(folder)).expect("create spec");
         }
         for file in [
             "errors/general.yaml",
             "errors/invoice.yaml",
             "endpoints/get_auth_data.yaml",
+            // `user_auth_info`'s custom fields use the shared `AuthCustomFieldValue`.
+            "types/merchant.yaml",
         ] {
             fs::copy(
                 Path::new(ROOT).join("spec").join(file),

@@ -64,6 +64,48 @@ async fn success_decodes_the_documented_example() {
     );
 }
 
+/// The title the user chose reaches the caller typed: the mock answers the documented
+/// example whose request names order 223456 (a company title) or 323456 (a personal one).
+#[tokio::test]
+async fn the_users_invoice_title_arrives_as_user_auth_info() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = client(&server);
+    let company = client
+        .get_auth_data(&GetAuthDataRequest {
+            s_pappid: "wx123456".into(),
+            order_id: "223456".into(),
+        })
+        .await
+        .expect("success");
+    let info = company.user_auth_info.expect("user_auth_info");
+    assert!(info.user_field.is_none());
+    let biz = info.biz_field.expect("a company title");
+    let title: Option<String> = biz.title;
+    assert_eq!(title.as_deref(), Some("某某科技有限公司"));
+    assert_eq!(biz.tax_no.as_deref(), Some("91440300MA5EXAMPLE"));
+    let custom = biz.custom_field.expect("custom fields");
+    assert_eq!(custom.len(), 1);
+    assert_eq!(
+        (custom[0].key.as_deref(), custom[0].value.as_deref()),
+        (Some("部门"), Some("财务部"))
+    );
+
+    let person = client
+        .get_auth_data(&GetAuthDataRequest {
+            s_pappid: "wx123456".into(),
+            order_id: "323456".into(),
+        })
+        .await
+        .expect("success");
+    let user = person
+        .user_auth_info
+        .and_then(|info| info.user_field)
+        .expect("a personal title");
+    assert_eq!(user.title.as_deref(), Some("张三"));
+    assert_eq!(user.email.as_deref(), Some("zhangsan@example.com"));
+    assert_eq!(user.custom_field, Some(Vec::new()));
+}
+
 #[tokio::test]
 async fn errcode_72038_is_the_contract_variant() {
     let err = call_with(Reply::Error(72038)).await;

@@ -377,6 +377,9 @@ fn field_doc(field: &Field) -> String {
     if let Some(default) = &field.default {
         text.push_str(&format!("\n\nWeChat assumes `{default}` when absent."));
     }
+    if let Some(source) = &field.source {
+        text.push_str(&format!("\n\nSource: {source}"));
+    }
     if let Some(note) = &field.note {
         text.push_str(&format!("\n\nNote: {note}"));
     }

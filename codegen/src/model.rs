@@ -136,6 +136,8 @@ pub struct Field {
     pub description: String,
     /// Caveat.
     pub note: Option<String>,
+    /// Where the field is documented, when not on the current WeChat page.
+    pub source: Option<String>,
     /// Value WeChat assumes when absent.
     pub default: Option<serde_json::Value>,
     /// Other accepted JSON names.
@@ -415,6 +417,10 @@ fn resolve_field(
         required: field.required,
         description: field.description.trim().to_string(),
         note: field.note.as_ref().map(|note| note.trim().to_string()),
+        source: field
+            .source
+            .as_ref()
+            .map(|source| source.trim().to_string()),
         default: field.default.clone(),
         aliases: field.aliases.clone(),
         constant: field.constant.clone(),

@@ -310,6 +310,10 @@ pub struct Field {
     /// Caveat about this field: unconfirmed unit, requiredness, doc contradiction.
     #[serde(default)]
     pub note: Option<String>,
+    /// Where the field is documented when the current WeChat page does not list it (an older
+    /// WeChat page, a named public SDK), in words a reader of the rustdoc can follow.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// One value of a string enum.

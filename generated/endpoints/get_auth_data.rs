@@ -21,6 +21,11 @@ pub struct GetAuthDataResponse {
     /// Time of the authorization, Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<i64>,
+    /// The invoice title the user filled in or picked on the authorization page. Sent for a type=1 authorization (the user fills in a title, 填写抬头申请开票); absent otherwise.
+    ///
+    /// Source: Listed on WeChat's older merchant-flow page (Vendor_API_List, section 7) and modelled by the public SDKs WxJava (`InvoiceAuthDataResult.UserAuthInfo`) and SKIT (`CardInvoiceGetAuthDataResponse`); the current WeChat page does not list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_auth_info: Option<GetAuthDataResponseUserAuthInfo>,
 }
 
 /// Errors WeChat answers to [`Client::get_auth_data`](crate::Client::get_auth_data) with: a variant per documented code, WeChat's general codes, and `Unknown` for any other code.
@@ -550,8 +555,6 @@ impl crate::Client {
     /// Idempotent: a retryable error (such as `-1` system busy) may be retried. Third-party platforms may call it with an `authorizer_access_token` (permission set 26).
     ///
     /// Documented errors: `40078` InvalidCardStatus, `72015` UnauthorizedCreateInvoice, `72031` InvalidParams, `72035` BizRejectInsert, `72036` InvoiceIsBusy, `72038` InvoiceOrderNeverAuth, `72040` InvoicePdfError, `72042` BillingCodeAndNoRepeated, `72043` BillingCodeOrNoSizeError.
-    ///
-    /// Note: The old merchant-flow doc also returns `user_auth_info` (the user's invoice title); the current page does not list it, so it is not modelled yet.
     ///
     /// Note: The page lists 40042 nowhere; community posts also report 40150 (invalid card parameters) for this call, which stays an `Unknown` code.
     pub async fn get_auth_data(

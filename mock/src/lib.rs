@@ -41,7 +41,7 @@ use wechat_invoice_codegen::{Api, SourceFile};
 pub use faults::{FaultCounts, FaultMix, IdentitySummary};
 pub use http::HttpRequest;
 pub use multipart::FormPart;
-pub use routes::{Behavior, Delivery, Reply, check_object, success_example};
+pub use routes::{Behavior, Delivery, Reply, check_object, example_for, success_example};
 pub use tokens::{CLASSIC_TOKEN, STABLE_TOKEN};
 
 mod embedded {

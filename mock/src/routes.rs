@@ -245,9 +245,10 @@ impl State {
         // Counted only once the request passed WeChat's checks: a refused token or body is
         // acted on by neither, and its retry is not a second delivery of the operation.
         self.count_identity(&endpoint.name, &request.body);
+        let example = example_for(endpoint, &request.body);
         self.record(&endpoint.name, request, parts);
         let behavior = self.behavior(&endpoint.name);
-        let answer = self.answer(&behavior.reply, || success_example(endpoint));
+        let answer = self.answer(&behavior.reply, || example);
         (answer, behavior.delay)
     }
 
@@ -381,13 +382,31 @@ impl State {
     }
 }
 
+/// The success example whose request is exactly this body, else [`success_example`]: a test
+/// picks a documented answer (a company title, a personal one) by sending its request.
+pub fn example_for(endpoint: &Endpoint, body: &[u8]) -> Value {
+    let sent: Option<Value> = serde_json::from_slice(body).ok();
+    endpoint
+        .examples
+        .iter()
+        .filter(|example| example.request.is_some() && example.request == sent)
+        .map(|example| &example.response)
+        .find(|response| is_success(response))
+        .cloned()
+        .unwrap_or_else(|| success_example(endpoint))
+}
+
+fn is_success(response: &Value) -> bool {
+    response.get("errcode").and_then(Value::as_i64).unwrap_or(0) == 0
+}
+
 /// The endpoint's first example whose errcode is 0, or a bare success.
 pub fn success_example(endpoint: &Endpoint) -> Value {
     endpoint
         .examples
         .iter()
         .map(|example| &example.response)
-        .find(|response| response.get("errcode").and_then(Value::as_i64).unwrap_or(0) == 0)
+        .find(|response| is_success(response))
         .cloned()
         .unwrap_or_else(|| json!({ "errcode": 0, "errmsg": "ok" }))
 }
