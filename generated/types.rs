@@ -97,7 +97,7 @@ pub struct AuthUserField {
     pub show_email: Option<i32>,
     /// Whether the phone number must be filled in (1 = required, 0 = optional).
     ///
-    /// Note: The official table labels the `require_*` fields as returned by get_auth_field only; SKIT (S4) never sends them, WxJava (S5) and the Go SDK (S7) do.
+    /// Note: The official table labels the `require_*` fields as returned by get_auth_field only; the SKIT .NET SDK never sends them, WxJava and a public Go SDK do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_phone: Option<i32>,
     /// Whether the email must be filled in (1 = required, 0 = optional).
@@ -183,7 +183,7 @@ pub struct BillCardInfo {
 
 /// Wrapper of the fiscal e-note data inserted into the user's card bag.
 ///
-/// Note: The official table puts the note's fields directly under `user_card`; the official example and SKIT (S4) and the Go SDK (S7) nest them in `invoice_user_data`, which is followed here.
+/// Note: The official table puts the note's fields directly under `user_card`; the official example and the SKIT .NET SDK and a public Go SDK nest them in `invoice_user_data`, which is followed here.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct BillUserCard {
     /// The fiscal e-note itself.
@@ -218,7 +218,7 @@ pub struct BillUserData {
 pub struct BizContact {
     /// Invoicing timeout (开票超时时间).
     ///
-    /// Note: Unit unconfirmed: SKIT (S4) documents seconds; the official page and Mud (S3) state no unit.
+    /// Note: Unit unconfirmed: the SKIT .NET SDK documents seconds; the official page and the MudWechat C# SDK state no unit.
     pub time_out: i32,
     /// Contact phone number.
     pub phone: String,
@@ -226,7 +226,7 @@ pub struct BizContact {
 
 /// A blue (normal) invoice to issue (`invoiceinfo` of `make_out_invoice`). Amounts are yuan (元) with two decimals.
 ///
-/// Note: The old doc page was not captured; requiredness follows SKIT's (S4) nullable typing and is unconfirmed.
+/// Note: The old doc page was not captured; requiredness follows the SKIT .NET SDK's nullable typing and is unconfirmed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BlueInvoiceInfo {
     /// The user's openid.
@@ -254,7 +254,7 @@ pub struct BlueInvoiceInfo {
     pub ghfnsrsbh: Option<String>,
     /// Buyer's name (购货方名称).
     ///
-    /// Note: Optional per SKIT (S4), but the error table has 73010 "ghfmc empty".
+    /// Note: Optional per the SKIT .NET SDK, but the error table has 73010 "ghfmc empty".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghfmc: Option<String>,
     /// Buyer's address.
@@ -288,7 +288,7 @@ pub struct BlueInvoiceInfo {
     pub bz: Option<String>,
     /// Industry type (行业类型); 0 = commerce (商业), 1 = other.
     ///
-    /// Note: SKIT (S4) sends a number; WxJava (S5) and the doc sample send the string "0". Which one WeChat requires is unconfirmed. Optional per S4, but the error table has 73015 "hylx empty".
+    /// Note: The SKIT .NET SDK sends a number; WxJava and the doc sample send the string "0". Which one WeChat requires is unconfirmed. Optional per SKIT, but the error table has 73015 "hylx empty".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hylx: Option<i64>,
     /// Line items (发票行项目).
@@ -300,7 +300,7 @@ pub struct BlueInvoiceInfo {
 pub struct BlueInvoiceItem {
     /// Line nature (发票行性质); 0 = normal line, 1 = discount line (折扣行), 2 = discounted line (被折扣行).
     ///
-    /// Note: SKIT (S4) sends a number; WxJava (S5) and the doc sample send the string "0". Which one WeChat requires is unconfirmed.
+    /// Note: The SKIT .NET SDK sends a number; WxJava and the doc sample send the string "0". Which one WeChat requires is unconfirmed.
     pub fphxz: i64,
     /// Tax classification code (税收分类编码), 19 digits.
     pub spbm: String,
@@ -308,22 +308,22 @@ pub struct BlueInvoiceItem {
     pub xmmc: String,
     /// Unit of measure (计量单位).
     ///
-    /// Note: SKIT (S4) always sends it (empty by default); requiredness unconfirmed.
+    /// Note: The SKIT .NET SDK always sends it (empty by default); requiredness unconfirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dw: Option<String>,
     /// Specification or model (规格型号).
     ///
-    /// Note: SKIT (S4) always sends it (empty by default); requiredness unconfirmed.
+    /// Note: The SKIT .NET SDK always sends it (empty by default); requiredness unconfirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ggxh: Option<String>,
     /// Quantity (项目数量).
     ///
-    /// Note: SKIT (S4) types it as an integer, WxJava (S5) and the doc sample as a string ("1"); requiredness unconfirmed.
+    /// Note: The SKIT .NET SDK types it as an integer, WxJava and the doc sample as a string ("1"); requiredness unconfirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xmsl: Option<crate::Decimal>,
     /// Unit price (项目单价), yuan.
     ///
-    /// Note: SKIT (S4) always sends it; requiredness unconfirmed.
+    /// Note: The SKIT .NET SDK always sends it; requiredness unconfirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xmdj: Option<crate::Decimal>,
     /// Amount excluding tax (项目金额), yuan with two decimals.
@@ -513,7 +513,7 @@ pub struct InvoiceCardRef {
 
 /// One line item (商品明细) of an invoice, as inserted into the card bag and read back.
 ///
-/// Note: Requiredness from Mud (S3); the WeCom variant of the reimburse page also shows a per-item `fee`, which the Official Account pages do not list.
+/// Note: Requiredness from the MudWechat C# SDK; the WeCom variant of the reimburse page also shows a per-item `fee`, which the Official Account pages do not list.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceItem {
     /// Item name.
@@ -550,22 +550,22 @@ pub struct InvoiceUserData {
     pub billing_no: String,
     /// Invoice code (发票代码); empty for fully digital (数电) invoices.
     ///
-    /// Note: The official excerpt ends here; this and the following fields come from Mud (S3), SKIT (S4) and the Go SDK (S7).
+    /// Note: The official excerpt ends here; this and the following fields come from the MudWechat C# SDK, the SKIT .NET SDK and a public Go SDK.
     pub billing_code: String,
     /// Line items (商品明细).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<InvoiceItem>>,
     /// Amount excluding tax, in fen.
     ///
-    /// Note: Required per the Go SDK (S7); unconfirmed against the official table.
+    /// Note: Required per a public Go SDK; unconfirmed against the official table.
     pub fee_without_tax: i64,
     /// Tax amount, in fen.
     ///
-    /// Note: Required per the Go SDK (S7); unconfirmed against the official table.
+    /// Note: Required per a public Go SDK; unconfirmed against the official table.
     pub tax: i64,
     /// Id of the invoice PDF uploaded with `platform_set_pdf` (a 64-bit integer carried as a string).
     ///
-    /// Note: Required per the Go SDK (S7); unconfirmed against the official table.
+    /// Note: Required per a public Go SDK; unconfirmed against the official table.
     pub s_pdf_media_id: String,
     /// Id of another uploaded attachment (itinerary, receipt), from `platform_set_pdf`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -634,7 +634,7 @@ pub struct InvoiceUserInfo {
     ///
     /// Also accepted as `trip_pdf_ur`.
     ///
-    /// Note: The official pages spell it `trip_pdf_ur`; SKIT (S4) reads `trip_pdf_url`. Both are accepted.
+    /// Note: The official pages spell it `trip_pdf_ur`; the SKIT .NET SDK reads `trip_pdf_url`. Both are accepted.
     #[serde(alias = "trip_pdf_ur", default, skip_serializing_if = "Option::is_none")]
     pub trip_pdf_url: Option<String>,
     /// Check code (校验码); empty for fully digital (数电) invoices.
@@ -669,12 +669,12 @@ pub struct InvoiceUserInfo {
     pub maker: Option<String>,
     /// Reimbursement status of the invoice.
     ///
-    /// Note: Present in the doc examples and in Mud (S3), SKIT (S4) and the Go SDK (S7); always present is unconfirmed.
+    /// Note: Present in the doc examples and in the MudWechat C# SDK, the SKIT .NET SDK and a public Go SDK; always present is unconfirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reimburse_status: Option<ReimburseStatus>,
     /// The order id the invoice was authorized and inserted for.
     ///
-    /// Note: Optional per SKIT (S4) and the Go SDK (S7); Mud (S3) sees it only in the batch example.
+    /// Note: Optional per the SKIT .NET SDK and a public Go SDK; the MudWechat C# SDK sees it only in the batch example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
 }
@@ -693,7 +693,7 @@ pub struct IssuedInvoiceDetail {
     pub fphm: Option<String>,
     /// Issue date and time (开票日期).
     ///
-    /// Note: Format unconfirmed; the SKIT (S4) sample shows `20171204172159` (yyyyMMddHHmmss).
+    /// Note: Format unconfirmed; the SKIT .NET SDK sample shows `20171204172159` (yyyyMMddHHmmss).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kprq: Option<String>,
     /// Check code (校验码).
@@ -715,7 +715,7 @@ pub struct PayMchInfo {
 
 /// The blue invoice to red-flush (冲红) (`invoiceinfo` of `clear_out_invoice`).
 ///
-/// Note: Six-field shape of SKIT (S4) and WxJava (S5); Mud (S3) instead sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. Requiredness unconfirmed.
+/// Note: Six-field shape of the SKIT .NET SDK and WxJava; the MudWechat C# SDK instead sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. Requiredness unconfirmed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RedInvoiceInfo {
     /// The user's openid.

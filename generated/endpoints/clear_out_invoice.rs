@@ -580,7 +580,7 @@ impl crate::Client {
     ///
     /// Documented errors: `73000` MakeOutInvoiceFailed, `73001` WxopenidError, `73003` FpqqlshEmpty, `73007` NsrmcEmpty, `73016` NsrsbhEmpty, `73100` KaPlatError, `73101` NsrsbhNotCmp, `73102` InvoicePlatformSysError, `73105` KpPlatMakeInvoiceTimeout, `73106` FpqqlshExistWithDifferentDdh, `73107` FpqqlshIsProcessing, `73110` FpqqlshPrefixMismatch.
     ///
-    /// Note: Old doc only (Vendor_API_List #15), not captured by the catalog: the six-field body of SKIT (S4) and WxJava (S5) is modelled; Mud (S3) sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. The request example is S4's sample; the response example is composed (errcode/errmsg only, per S4 and S5).
+    /// Note: Old doc only (Vendor_API_List #15), not among the WeChat pages we could read: the six-field body of the SKIT .NET SDK and WxJava is modelled; the MudWechat C# SDK sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. The request example is SKIT's sample; the response example is composed (errcode/errmsg only, per SKIT and WxJava).
     ///
     /// Note: Errors are the 73xxx protocol codes that concern the fields this body carries plus the platform and serial-number codes; which of them the red-flush call returns is unconfirmed.
     ///

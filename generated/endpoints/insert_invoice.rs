@@ -10,7 +10,7 @@ pub struct InsertInvoiceRequest {
     pub card_id: String,
     /// Appid used when the order was authorized, usually the merchant's appid.
     ///
-    /// Note: The page also says the call must use the invoicing platform's access token; the appid here is the authorizing (merchant) account's, which Mud (S3) flags as confusing.
+    /// Note: The page also says the call must use the invoicing platform's access token; the appid here is the authorizing (merchant) account's, which the MudWechat C# SDK flags as confusing.
     pub appid: String,
     /// The invoice data.
     pub card_ext: InvoiceCardExt,
@@ -534,9 +534,9 @@ impl crate::Client {
     ///
     /// Note: The doc example is inconsistent: `fee` 123 with `fee_without_tax` 2345 and `tax` 123, a missing comma, `billing_time` written as a string, and no `check_code`. The example here sends `billing_time` as a number; the other values are kept as printed.
     ///
-    /// Note: The official excerpt stops after `billing_code`; the remaining invoice fields and their requiredness come from Mud (S3), SKIT (S4) and the Go SDK (S7).
+    /// Note: The official excerpt stops after `billing_code`; the remaining invoice fields and their requiredness come from the MudWechat C# SDK, the SKIT .NET SDK and a public Go SDK.
     ///
-    /// Note: The response example is composed from the response table (code and openid values of the fiscal insert sample); the catalog quotes none for this page.
+    /// Note: The response example is composed from the response table (code and openid values of the fiscal insert sample); the WeChat page as we could read it quotes none.
     ///
     /// Note: Not idempotent: on a timeout, do not insert again blindly; a repeated insert of the same billing_code/billing_no fails with 72042.
     pub async fn insert_invoice(

@@ -696,7 +696,7 @@ impl crate::Client {
     ///
     /// Documented errors: `73000` MakeOutInvoiceFailed, `73001` WxopenidError, `73002` DdhEmpty, `73003` FpqqlshEmpty, `73004` KplxEmpty, `73007` NsrmcEmpty, `73008` NsrdzEmpty, `73009` NsrdhEmpty, `73010` GhfmcEmpty, `73011` KprEmpty, `73012` JshjEmpty, `73013` HjjeEmpty, `73014` HjseEmpty, `73015` HylxEmpty, `73016` NsrsbhEmpty, `73100` KaPlatError, `73101` NsrsbhNotCmp, `73102` InvoicePlatformSysError, `73105` KpPlatMakeInvoiceTimeout, `73106` FpqqlshExistWithDifferentDdh, `73107` FpqqlshIsProcessing, `73108` DdhWithOtherFpqqlshExists, `73110` FpqqlshPrefixMismatch.
     ///
-    /// Note: Old doc only (Vendor_API_List #14), not captured by the catalog: fields come from SKIT (S4), WxJava (S5) and Mud (S3), requiredness from S4's nullable typing, and the examples from S4's sample (success errmsg `sucesss` as printed there). Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
+    /// Note: Old doc only (Vendor_API_List #14), not among the WeChat pages we could read: fields come from the SKIT .NET SDK, WxJava and the MudWechat C# SDK, requiredness from SKIT's nullable typing, and the examples from SKIT's sample (success errmsg `sucesss` as printed there). Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
     ///
     /// Note: The sample sends `hylx` and `fphxz` as strings ("0"); they are integers here, so the example sends numbers. Whether WeChat wants numbers or numeric strings for them is unconfirmed; the spec cannot say "integer, sent as a string".
     ///

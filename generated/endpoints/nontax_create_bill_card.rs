@@ -6,7 +6,7 @@
 pub struct NontaxCreateBillCardRequest {
     /// The template to create.
     ///
-    /// Note: The official table puts `base_info` and `payee` at the top level of the body; the official example and SKIT (S4) wrap them in `invoice_info`, which is followed here. The Go SDK (S7) follows the table. Which shape WeChat accepts is unconfirmed.
+    /// Note: The official table puts `base_info` and `payee` at the top level of the body; the official example and the SKIT .NET SDK wrap them in `invoice_info`, which is followed here. The public Go SDK follows the table. Which shape WeChat accepts is unconfirmed.
     pub invoice_info: BillCardInfo,
 }
 

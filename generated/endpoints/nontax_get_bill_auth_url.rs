@@ -448,7 +448,7 @@ impl crate::Client {
     ///
     /// Note: The page documents only 40001 (a general code).
     ///
-    /// Note: The example is SKIT's (S4) sample; the catalog quotes none from the page.
+    /// Note: The example is the SKIT .NET SDK's sample; the WeChat page as we could read it quotes none.
     pub async fn nontax_get_bill_auth_url(
         &self,
         request: &NontaxGetBillAuthUrlRequest,

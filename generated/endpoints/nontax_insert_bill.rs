@@ -553,13 +553,13 @@ impl crate::Client {
     ///
     /// Note: The page's error table was not captured (excerpt truncated). The codes listed are the fiscal family table printed on the getauthdata page, whose descriptions (note refused, note busy, ticket number and code repeated or of the wrong length, invalid PDF) are about inserting notes; unconfirmed for this page.
     ///
-    /// Note: The table puts the note fields directly under `user_card`; the example and SKIT (S4) and the Go SDK (S7) nest them in `invoice_user_data`, which is followed here. There is no `nonce_str`, unlike `insert_invoice`.
+    /// Note: The table puts the note fields directly under `user_card`; the example and the SKIT .NET SDK and a public Go SDK nest them in `invoice_user_data`, which is followed here. There is no `nonce_str`, unlike `insert_invoice`.
     ///
     /// Note: The sample writes `billing_time` as a string ("1511169724"); the table types it Int, so the example sends a number.
     ///
     /// Note: Third-party platforms cannot call it on a merchant's behalf. Not idempotent: on a timeout, do not insert again blindly.
     ///
-    /// Note: The success example is SKIT's (S4) sample; the "order refused" example is built from the error table.
+    /// Note: The success example is the SKIT .NET SDK's sample; the "order refused" example is built from the error table.
     pub async fn nontax_insert_bill(
         &self,
         request: &NontaxInsertBillRequest,

@@ -543,9 +543,9 @@ impl crate::Client {
     ///
     /// Documented errors: `40078` InvalidCardStatus, `72015` UnauthorizedCreateInvoice, `72031` InvalidParams, `72035` BizRejectInsert, `72036` InvoiceIsBusy, `72038` InvoiceOrderNeverAuth, `72040` InvoicePdfError, `72042` BillingCodeAndNoRepeated, `72043` BillingCodeOrNoSizeError.
     ///
-    /// Note: Per Mud (S3) the page reproduces the shared family error table; the codes listed are that table as printed on the getauthdata page (the 73xxx codes of the unified invoicing interface are left out). Most of them concern inserting rather than creating a template. The page's table types `errcode` as a string; examples return a number.
+    /// Note: Per the MudWechat C# SDK the page reproduces the shared family error table; the codes listed are that table as printed on the getauthdata page (the 73xxx codes of the unified invoicing interface are left out). Most of them concern inserting rather than creating a template. The page's table types `errcode` as a string; examples return a number.
     ///
-    /// Note: Mud (S3) says the 开票平台 pages are "需申请" (must apply) for this call; unconfirmed from the official excerpt.
+    /// Note: The MudWechat C# SDK says the 开票平台 pages are "需申请" (must apply) for this call; unconfirmed from the official excerpt.
     ///
     /// Note: Not idempotent: each call creates another template. The "payee missing" example is a community report (errmsg as observed), not from the page.
     pub async fn platform_create_card(

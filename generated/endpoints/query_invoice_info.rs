@@ -502,9 +502,9 @@ impl crate::Client {
     ///
     /// Documented errors: `73003` FpqqlshEmpty, `73016` NsrsbhEmpty, `73100` KaPlatError, `73101` NsrsbhNotCmp, `73102` InvoicePlatformSysError, `73107` FpqqlshIsProcessing.
     ///
-    /// Note: The path is spelled `queryinvoceinfo` (missing "i") on the wire, as in every SDK; Mud (S3) says this is the official spelling.
+    /// Note: The path is spelled `queryinvoceinfo` (missing "i") on the wire, as in every SDK; the MudWechat C# SDK says this is the official spelling.
     ///
-    /// Note: Old doc only (Vendor_API_List #16), not captured by the catalog: fields from SKIT (S4), WxJava (S5) and Mud (S3); the example is S4's sample. Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
+    /// Note: Old doc only (Vendor_API_List #16), not among the WeChat pages we could read: fields from the SKIT .NET SDK, WxJava and the MudWechat C# SDK; the example is SKIT's sample. Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
     ///
     /// Note: Errors are the 73xxx protocol codes that concern a query (missing serial or taxpayer id, platform errors, still processing); which of them this call returns is unconfirmed.
     pub async fn query_invoice_info(

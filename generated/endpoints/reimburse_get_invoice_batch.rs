@@ -499,9 +499,9 @@ impl crate::Client {
     ///
     /// Note: WeCom (企业微信) has a look-alike batch call on another host and path (`qyapi.weixin.qq.com/cgi-bin/card/invoice/reimburse/getinvoiceinfobatch`); it is not this one.
     ///
-    /// Note: Whether one bad card fails the whole batch or is skipped is not documented. Errors: the page's table per Mud (S3) (72015, 72017, 72023, 72024) plus 72031, seen in a community thread for a malformed body.
+    /// Note: Whether one bad card fails the whole batch or is skipped is not documented. Errors: the page's table per the MudWechat C# SDK (72015, 72017, 72023, 72024) plus 72031, seen in a community thread for a malformed body.
     ///
-    /// Note: The example is SKIT's (S4) sample; the catalog quotes none from the page.
+    /// Note: The example is the SKIT .NET SDK's sample; the WeChat page as we could read it quotes none.
     pub async fn reimburse_get_invoice_batch(
         &self,
         request: &ReimburseGetInvoiceBatchRequest,

@@ -23,7 +23,7 @@ pub struct ReimburseGetInvoiceInfoResponse {
     pub end_time: Option<i64>,
     /// Status of the card in the user's card bag (e.g. `EXPIRE`).
     ///
-    /// Note: Modelled by SKIT (S4) and present in its sample; not on the official page and no list of values is published, so it stays a string.
+    /// Note: Modelled by the SKIT .NET SDK and present in its sample; not on the official page and no list of values is published, so it stays a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<String>,
     /// The user's openid under the calling account.
@@ -530,9 +530,9 @@ impl crate::Client {
     ///
     /// Note: The page spells the attachment link `trip_pdf_ur`; it is read as `trip_pdf_url` with the typo accepted as an alias; the example uses the page's spelling, so its test pins the alias.
     ///
-    /// Note: The page's error table (per Mud, S3) is 0 ("ok"), 72015, 72017, 72023 and 72024. 72031 is observed in community threads; so are 40073 (invalid card id) and 40101 (missing parameter), which are in no table and stay Unknown.
+    /// Note: The page's error table (per the MudWechat C# SDK) is 0 ("ok"), 72015, 72017, 72023 and 72024. 72031 is observed in community threads; so are 40073 (invalid card id) and 40101 (missing parameter), which are in no table and stay Unknown.
     ///
-    /// Note: The example is SKIT's (S4) sample; the catalog quotes none from the page.
+    /// Note: The example is the SKIT .NET SDK's sample; the WeChat page as we could read it quotes none.
     pub async fn reimburse_get_invoice_info(
         &self,
         request: &ReimburseGetInvoiceInfoRequest,

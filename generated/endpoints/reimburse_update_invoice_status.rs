@@ -476,7 +476,7 @@ impl crate::Client {
     ///
     /// Note: Mini programs may call it only when verified (仅认证); Official Accounts, Service Accounts and mobile apps may.
     ///
-    /// Note: The page lists only 40001. 72039 is the family table's lock-before-close rule (Mud, S3); 72023 (locked by another account) and 72024 (status error) are listed because the family table describes status changes with them (unconfirmed for this page). The "close before locking" example is built from the error table.
+    /// Note: The page lists only 40001. 72039 is the family table's lock-before-close rule (per the MudWechat C# SDK); 72023 (locked by another account) and 72024 (status error) are listed because the family table describes status changes with them (unconfirmed for this page). The "close before locking" example is built from the error table.
     ///
     /// Note: Marked idempotent: setting the same status again is harmless as far as the docs say, but CLOSURE is irreversible.
     pub async fn reimburse_update_invoice_status(

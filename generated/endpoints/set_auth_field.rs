@@ -472,7 +472,7 @@ impl crate::Client {
     ///
     /// Note: The page marks `auth_field`, `paymch_info` and `contact` all required, although each action sends exactly one of them.
     ///
-    /// Note: SKIT (S4) returns only errcode/errmsg; Mud (S3) says the response echoes `auth_field` (unconfirmed, not modelled).
+    /// Note: The SKIT .NET SDK returns only errcode/errmsg; the MudWechat C# SDK says the response echoes `auth_field` (unconfirmed, not modelled).
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated.
     pub async fn set_auth_field(
