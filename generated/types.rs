@@ -487,8 +487,6 @@ pub struct InvoiceCardExt {
 }
 
 /// The invoice card template (发票卡券模板) created by an invoicing platform.
-///
-/// Note: wechatpy also sends `detail` (备注详情) inside `invoice_info`; the official table does not list it, so it is not modelled.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceCardInfo {
     /// What the card shows in the card bag list and its links.
@@ -500,6 +498,11 @@ pub struct InvoiceCardInfo {
     /// JSON name: `type`.
     #[serde(rename = "type")]
     pub invoice_type: String,
+    /// Remark details (备注详情) shown on the invoice card.
+    ///
+    /// Source: Sent by the wechatpy Python SDK (`create_card`); the current WeChat page does not list it, so WeChat may ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// One invoice card in the user's card bag, as a reimbursing party sees it: the card template id with the encrypted card code obtained from the `chooseInvoice` JS API.
