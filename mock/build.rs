@@ -1,11 +1,14 @@
 //! Embeds the repository's `spec/` into the mock, so `MockServer::start()` needs no files.
+//!
+//! `mock/spec` is a symbolic link to the repository's `spec/`, so the published package
+//! (which cannot reach outside its own folder) carries the same files.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let spec_dir = Path::new("..").join("spec");
+    let spec_dir = Path::new("spec");
     println!("cargo::rerun-if-changed={}", spec_dir.display());
     let mut files = Vec::new();
     for folder in ["endpoints", "types", "errors"] {
@@ -27,12 +30,11 @@ fn main() {
         "/// The spec files of the repository, as (path, text) pairs.\npub static SPEC_FILES: &[(&str, &str)] = &[\n",
     );
     for path in &files {
-        let relative: PathBuf = path.strip_prefix("..").unwrap_or(path).to_path_buf();
         let absolute = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         let _ = writeln!(
             out,
             "    ({:?}, include_str!({:?})),",
-            relative.display().to_string(),
+            path.display().to_string(),
             absolute.display().to_string()
         );
     }

@@ -1,22 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need, then runs them.
-# The `redis` feature's tests (tests/token_redis.rs) start their own `redis-server`, so it
-# must be on PATH; on Debian/Ubuntu it is installed here when missing.
+#
+# The `redis` feature's tests (tests/token_redis.rs) start their own `redis-server`, and the
+# `wxinvoice diff` tests read git revisions with `git` and `tar`: each is installed here
+# (Debian/Ubuntu, apt-get) when missing. Arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null; then
-  echo "scripts/test.sh: redis-server is missing; installing it (apt-get install redis-server)" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
-    echo "scripts/test.sh: not root and no sudo: install redis-server by hand, then run again" >&2
-    exit 1
-  fi
-  if ! command -v apt-get >/dev/null; then
-    echo "scripts/test.sh: no apt-get here: install redis-server with your package manager" >&2
-    exit 1
-  fi
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q redis-server
-fi
+scripts/apt-install.sh redis-server redis-server
+scripts/apt-install.sh git git
+scripts/apt-install.sh tar tar
 
 exec cargo test --workspace --all-features "$@"

@@ -1,29 +1,5 @@
-//! Typed bindings to WeChat's electronic-invoice API family (电子发票 and 财政电子票据),
-//! generated at build time from the reviewed YAML spec in `spec/`.
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = wechat_invoice::Client::builder()
-//!     .base_url("http://127.0.0.1:8080") // default https://api.weixin.qq.com
-//!     .access_token("ACCESS_TOKEN")
-//!     .build()?;
-//! let request = wechat_invoice::GetAuthDataRequest {
-//!     s_pappid: "wx123456".into(),
-//!     order_id: "123456".into(),
-//! };
-//! match client.get_auth_data(&request).await {
-//!     Ok(response) => println!("status: {:?}", response.invoice_status),
-//!     Err(wechat_invoice::Error::Api(wechat_invoice::GetAuthDataError::InvoiceOrderNeverAuth { .. })) => {
-//!         println!("the user has not authorized this order yet")
-//!     }
-//!     Err(other) => return Err(other.into()),
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Every endpoint is a method on [`Client`] taking a `…Request` and returning the
-//! `…Response` or an [`Error`] whose [`Error::Api`] holds the endpoint's `…Error` enum.
+#![doc = include_str!("../docs/guide.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 pub mod dynamic;
@@ -43,6 +19,7 @@ pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use retry::RetryPolicy;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use token::RedisStore;
 pub use token::{
     AccessToken, AppSecret, AuthorizerToken, FixedToken, IssuedToken, MemoryStore, StoreFuture,
