@@ -1,16 +1,16 @@
-//! A small HTTP/1.1 server on a tokio listener, with full control over how an answer goes
-//! wrong: delays, truncated bodies, connections closed mid-answer.
+//! The transport interface between the server and the routes: a request as the routes see it,
+//! the answer they choose (including the ways an answer goes wrong), and their conversions to
+//! and from hyper's types. The server itself is in `server.rs`.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-/// Largest request head accepted.
-const MAX_HEAD: usize = 64 * 1024;
-/// Largest request body accepted.
-const MAX_BODY: usize = 32 * 1024 * 1024;
+use bytes::Bytes;
+use http_body::{Body, Frame};
+use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Response, StatusCode};
 
 /// A request as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,12 +43,33 @@ impl HttpRequest {
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
+
+    /// The request from hyper's head and the collected body.
+    pub(crate) fn from_parts(parts: &hyper::http::request::Parts, body: Bytes) -> Self {
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Self {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(parse_query).unwrap_or_default(),
+            headers,
+            body: body.to_vec(),
+        }
+    }
 }
 
 /// How the server answers one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpAnswer {
-    /// A complete response.
+    /// A complete response. A status outside 100–999, which HTTP cannot carry, is sent as 500.
     Full {
         /// Status code.
         status: u16,
@@ -69,223 +90,127 @@ pub enum HttpAnswer {
 /// What the server calls for each request: the answer and a delay before sending it.
 pub type Handler = Arc<dyn Fn(HttpRequest) -> (HttpAnswer, Duration) + Send + Sync>;
 
-/// Accepts connections until the task is dropped.
-pub async fn serve(listener: TcpListener, handler: Handler) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let handler = handler.clone();
-        tokio::spawn(async move {
-            let _ = stream.set_nodelay(true);
-            serve_connection(stream, handler).await;
-        });
+/// The answer asked the server to close the connection without a response; returned to hyper
+/// as the service's error, which makes it drop the connection without writing anything.
+#[derive(Debug)]
+pub(crate) struct CloseWithoutAnswer;
+
+impl std::fmt::Display for CloseWithoutAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the mock was told to close the connection without an answer")
     }
 }
 
-async fn serve_connection(mut stream: TcpStream, handler: Handler) {
-    let mut buffer = Vec::with_capacity(8192);
-    loop {
-        let request = match read_request(&mut stream, &mut buffer).await {
-            Ok(Some(request)) => request,
-            Ok(None) => return,
-            Err(status) => {
-                let answer = HttpAnswer::Full {
-                    status,
-                    content_type: "text/plain".into(),
-                    body: b"bad request".to_vec(),
-                };
-                let _ = write_answer(&mut stream, &answer, true).await;
-                return;
+impl std::error::Error for CloseWithoutAnswer {}
+
+/// The body of an answer: complete, or half of an announced body and then an error, which
+/// makes hyper close the connection mid-body.
+pub(crate) enum AnswerBody {
+    /// The whole body (taken when sent).
+    Full(Option<Bytes>),
+    /// Half of the body, then a pause that lets hyper flush it, then the cut.
+    Cut {
+        /// The half still to send.
+        half: Option<Bytes>,
+        /// Whether the pause after the half is over.
+        paused: bool,
+    },
+}
+
+impl Body for AnswerBody {
+    type Data = Bytes;
+    type Error = CloseWithoutAnswer;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.get_mut() {
+            Self::Full(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
+            Self::Cut { half, paused } => {
+                if let Some(bytes) = half.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(bytes))));
+                }
+                if !*paused {
+                    // One pending turn: hyper flushes what it buffered before polling again.
+                    *paused = true;
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Poll::Ready(Some(Err(CloseWithoutAnswer)))
             }
-        };
-        let close = request
-            .header("connection")
-            .is_some_and(|value| value.eq_ignore_ascii_case("close"));
-        let (answer, delay) = handler(request);
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        match write_answer(&mut stream, &answer, close).await {
-            Ok(true) if !close => continue,
-            _ => return,
         }
     }
-}
 
-/// Reads one request; `Ok(None)` when the peer closed the connection between requests.
-async fn read_request(
-    stream: &mut TcpStream,
-    buffer: &mut Vec<u8>,
-) -> Result<Option<HttpRequest>, u16> {
-    let head_len = loop {
-        if let Some(end) = find(buffer, b"\r\n\r\n") {
-            break end + 4;
-        }
-        if buffer.len() > MAX_HEAD {
-            return Err(431);
-        }
-        let mut chunk = [0u8; 8192];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Ok(None),
-            Ok(read) => buffer.extend_from_slice(&chunk[..read]),
-        }
-    };
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut parsed = httparse::Request::new(&mut headers);
-    if parsed.parse(&buffer[..head_len]).is_err() {
-        return Err(400);
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Self::Full(None))
     }
-    let method = parsed.method.unwrap_or_default().to_string();
-    let target = parsed.path.unwrap_or("/").to_string();
-    let headers: Vec<(String, String)> = parsed
-        .headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_ascii_lowercase(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
-    buffer.drain(..head_len);
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let chunked =
-        header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let body = if chunked {
-        read_chunked(stream, buffer).await?
-    } else {
-        let length: usize = match header("content-length") {
-            Some(value) => value.trim().parse().map_err(|_| 400u16)?,
-            None => 0,
-        };
-        if length > MAX_BODY {
-            return Err(413);
-        }
-        fill(stream, buffer, length).await?;
-        buffer.drain(..length).collect()
-    };
-    let (path, query) = match target.split_once('?') {
-        Some((path, query)) => (path.to_string(), parse_query(query)),
-        None => (target, Vec::new()),
-    };
-    Ok(Some(HttpRequest {
-        method,
-        path,
-        query,
-        headers,
-        body,
-    }))
-}
 
-async fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>, wanted: usize) -> Result<(), u16> {
-    while buffer.len() < wanted {
-        let mut chunk = [0u8; 16384];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Err(400),
-            Ok(read) => buffer.extend_from_slice(&chunk[..read]),
-        }
-    }
-    Ok(())
-}
-
-async fn read_chunked(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Vec<u8>, u16> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = loop {
-            if let Some(end) = find(buffer, b"\r\n") {
-                break end;
+    fn size_hint(&self) -> http_body::SizeHint {
+        match self {
+            Self::Full(bytes) => {
+                http_body::SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
-            let wanted = buffer.len() + 1;
-            fill(stream, buffer, wanted).await?;
-        };
-        let size_text = String::from_utf8_lossy(&buffer[..line_end]).into_owned();
-        let size_text = size_text
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let size = usize::from_str_radix(&size_text, 16).map_err(|_| 400u16)?;
-        buffer.drain(..line_end + 2);
-        if body.len() + size > MAX_BODY {
-            return Err(413);
-        }
-        fill(stream, buffer, size + 2).await?;
-        body.extend_from_slice(&buffer[..size]);
-        buffer.drain(..size + 2);
-        if size == 0 {
-            return Ok(body);
+            Self::Cut { .. } => http_body::SizeHint::default(),
         }
     }
 }
 
-/// Writes an answer; `Ok(true)` when the connection may serve another request.
-async fn write_answer(
-    stream: &mut TcpStream,
-    answer: &HttpAnswer,
-    close: bool,
-) -> std::io::Result<bool> {
-    match answer {
-        HttpAnswer::Full {
+impl HttpAnswer {
+    /// The hyper response for this answer; `Err` when the connection is to be closed without
+    /// one. `close` adds `Connection: close`.
+    pub(crate) fn into_response(
+        self,
+        close: bool,
+    ) -> Result<Response<AnswerBody>, CloseWithoutAnswer> {
+        let mut response = match self {
+            Self::Full {
+                status,
+                content_type,
+                body,
+            } => {
+                let mut response = Response::new(AnswerBody::Full(Some(Bytes::from(body))));
+                *response.status_mut() =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                if let Ok(value) = HeaderValue::from_str(&content_type) {
+                    response.headers_mut().insert(CONTENT_TYPE, value);
+                }
+                response
+            }
+            Self::CutShort { body } => {
+                let announced = body.len();
+                let mut body = Bytes::from(body);
+                body.truncate(announced / 2);
+                let mut response = Response::new(AnswerBody::Cut {
+                    half: Some(body),
+                    paused: false,
+                });
+                let headers = response.headers_mut();
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                );
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(announced));
+                response
+            }
+            Self::Close => return Err(CloseWithoutAnswer),
+        };
+        if close {
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        Ok(response)
+    }
+
+    /// A plain-text answer the server gives on its own (a body too large, too slow…).
+    pub(crate) fn plain(status: u16, text: &str) -> Self {
+        Self::Full {
             status,
-            content_type,
-            body,
-        } => {
-            let connection = if close { "close" } else { "keep-alive" };
-            let head = format!(
-                "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: {connection}\r\n\r\n",
-                reason(*status),
-                body.len()
-            );
-            let mut bytes = head.into_bytes();
-            bytes.extend_from_slice(body);
-            stream.write_all(&bytes).await?;
-            stream.flush().await?;
-            Ok(!close)
-        }
-        HttpAnswer::CutShort { body } => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-                body.len()
-            );
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body[..body.len() / 2]).await?;
-            stream.flush().await?;
-            let _ = stream.shutdown().await;
-            Ok(false)
-        }
-        HttpAnswer::Close => {
-            let _ = stream.shutdown().await;
-            Ok(false)
+            content_type: "text/plain; charset=utf-8".into(),
+            body: text.as_bytes().to_vec(),
         }
     }
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        413 => "Payload Too Large",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 /// Splits and percent-decodes `a=1&b=x%20y`.
@@ -334,5 +259,16 @@ mod tests {
                 ("x".to_string(), String::new()),
             ]
         );
+    }
+
+    #[test]
+    fn a_status_http_cannot_carry_is_sent_as_500() {
+        let answer = HttpAnswer::Full {
+            status: 42,
+            content_type: "text/plain".into(),
+            body: Vec::new(),
+        };
+        let response = answer.into_response(false).expect("a response");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

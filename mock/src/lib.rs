@@ -7,6 +7,10 @@
 //! /cgi-bin/stable_token` and `GET /cgi-bin/token` (pseudo-endpoints `stable_token` and
 //! `token`), for the appid and secret given to [`MockServer::app_credentials`].
 //!
+//! The server is hyper's HTTP/1.1 server with bounds on what a client can hold (connections,
+//! head and body sizes, and a timeout on every wait; see [`ServerLimits`]), and it warns on
+//! standard error when it listens beyond loopback.
+//!
 //! For load and fault runs, [`MockServer::inject_faults`] answers a random share of calls with
 //! faults (seeded, so a run can be repeated), and [`MockServer::count_by_identity`] counts
 //! deliveries per value of a body field, so a test can check that a call that is not
@@ -26,6 +30,7 @@ mod faults;
 mod http;
 mod multipart;
 mod routes;
+mod server;
 mod tokens;
 
 use std::net::SocketAddr;
@@ -42,6 +47,7 @@ pub use faults::{FaultCounts, FaultMix, IdentitySummary};
 pub use http::HttpRequest;
 pub use multipart::FormPart;
 pub use routes::{Behavior, Delivery, Reply, check_object, example_for, success_example};
+pub use server::{ConnectionStats, ServerLimits};
 pub use tokens::{CLASSIC_TOKEN, STABLE_TOKEN};
 
 mod embedded {
@@ -64,6 +70,7 @@ pub fn embedded_api() -> Result<Api, wechat_invoice_codegen::Failure> {
 pub struct MockServer {
     address: SocketAddr,
     state: Arc<routes::State>,
+    connections: Arc<server::Counters>,
     task: JoinHandle<()>,
 }
 
@@ -82,19 +89,45 @@ impl MockServer {
         Self::start_with(api, "127.0.0.1:0").await
     }
 
-    /// Starts a mock of `api` on `address` (`127.0.0.1:0` picks a free port).
+    /// Starts a mock of `api` on `address` (`127.0.0.1:0` picks a free port), with the default
+    /// [`ServerLimits`]. Warns on standard error when `address` is beyond loopback.
     pub async fn start_with(api: Api, address: &str) -> std::io::Result<Self> {
+        Self::start_with_limits(api, address, ServerLimits::default()).await
+    }
+
+    /// Starts a mock of `api` on `address` within these limits on connections, sizes and
+    /// waits. Warns on standard error when `address` is beyond loopback.
+    pub async fn start_with_limits(
+        api: Api,
+        address: &str,
+        limits: ServerLimits,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
+        if let Some(warning) = server::exposure_warning(address) {
+            eprintln!("{warning}");
+        }
         let state = Arc::new(routes::State::new(api));
         let handler_state = state.clone();
         let handler: http::Handler = Arc::new(move |request| handler_state.handle(request));
-        let task = tokio::spawn(http::serve(listener, handler));
+        let connections = Arc::new(server::Counters::default());
+        let task = tokio::spawn(server::serve(
+            listener,
+            handler,
+            limits,
+            connections.clone(),
+        ));
         Ok(Self {
             address,
             state,
+            connections,
             task,
         })
+    }
+
+    /// Connections accepted, refused at the limit and open now, and failed accepts.
+    pub fn connection_stats(&self) -> ConnectionStats {
+        self.connections.snapshot()
     }
 
     /// `http://127.0.0.1:PORT`, the base URL to give the client.
