@@ -80,6 +80,9 @@ pub fn json(changes: &[Change]) -> String {
     text
 }
 
+/// Whether a change belongs under a CHANGELOG heading.
+type Belongs = fn(&Change) -> bool;
+
 /// A CHANGELOG entry to edit and paste: the suggested bump, then the changes under the
 /// Keep a Changelog headings (breaking changes first, as “Changed (breaking)”).
 pub fn changelog(changes: &[Change]) -> String {
@@ -93,7 +96,7 @@ pub fn changelog(changes: &[Change]) -> String {
         "\n<!-- drafted by `wxinvoice diff --format changelog`; suggested version bump: {} -->\n",
         bump.name()
     ));
-    let groups: [(&str, fn(&Change) -> bool); 4] = [
+    let groups: [(&str, Belongs); 4] = [
         ("Changed (breaking)", |c| c.level() == Level::Breaking),
         ("Changed", |c| {
             c.level() == Level::Warning

@@ -144,8 +144,14 @@ impl SeenKeys {
 
 /// An object key as the duplicate check stores it; in tests, each equality test between two
 /// keys is counted, which is the work a scan of earlier keys would grow quadratically.
-#[derive(Hash, Eq)]
+#[derive(Eq)]
 struct Key(String);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
