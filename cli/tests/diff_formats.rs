@@ -252,3 +252,61 @@ fn bad_format_is_a_usage_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn semver_hint_follows_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    pair(dir.path());
+    let output = run_in(dir.path(), &["diff", "base", "head", "--semver"]);
+    let text = stdout(&output);
+    assert!(
+        text.ends_with(
+            "semver: major (a change breaks existing callers) (before 1.0: bump the minor number)\n"
+        ),
+        "{text}"
+    );
+    let docs_only = dir.path().join("docs_only");
+    Spec::tiny()
+        .thing("title: Get a thing.", "title: Fetch a thing.")
+        .write(&docs_only);
+    let output = run_in(dir.path(), &["diff", "base", "docs_only", "--semver"]);
+    assert!(stdout(&output).ends_with("semver: patch (documentation and examples only)\n"));
+    let output = run_in(
+        dir.path(),
+        &["diff", "base", "head", "--format", "json", "--semver"],
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(value.as_array().map(Vec::len), Some(3));
+    assert!(stderr(&output).starts_with("semver: major"));
+    let output = run_in(
+        dir.path(),
+        &["diff", "base", "head", "--format", "markdown", "--semver"],
+    );
+    assert!(stdout(&output).contains("\n**Suggested version bump:** semver: major"));
+}
+
+#[test]
+fn changelog_is_an_entry_draft() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    pair(dir.path());
+    let output = run_in(
+        dir.path(),
+        &["diff", "base", "head", "--format", "changelog"],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("## [Unreleased]\n"), "{text}");
+    assert!(text.contains("suggested version bump: major"), "{text}");
+    assert!(
+        text.contains("### Changed (breaking)\n\n- get_thing: request field `note` removed\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("### Changed\n\n- get_thing: idempotent changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("### Documentation\n\n- get_thing: title changed\n"),
+        "{text}"
+    );
+}

@@ -24,6 +24,14 @@ fn ids(base: &Spec, head: &Spec) -> Vec<String> {
         .collect()
 }
 
+/// The changes from `base` to `head` with this rule id.
+fn with_id(base: &Spec, head: &Spec, id: &str) -> Vec<Value> {
+    changes(base, head)
+        .into_iter()
+        .filter(|change| change["id"] == id)
+        .collect()
+}
+
 /// Asserts that `base` → `head` is exactly one change, of this rule, level and direction.
 fn only(base: &Spec, head: &Spec, id: &str, level: &str, direction: &str) -> String {
     let found = changes(base, head);
@@ -37,6 +45,16 @@ fn only(base: &Spec, head: &Spec, id: &str, level: &str, direction: &str) -> Str
 
 fn tiny() -> Spec {
     Spec::tiny()
+}
+
+/// `spec` with the request enum `kind` required, which takes `Default` away from
+/// `GetThingRequest`.
+fn kind_required(spec: Spec) -> Spec {
+    spec.thing(
+        "    description: What kind.\n",
+        "    required: true\n    description: What kind.\n",
+    )
+    .thing("order_id: \"1\"\n", "order_id: \"1\"\n      kind: A\n")
 }
 
 /// `get_thing` with `note` as a constant.
@@ -58,8 +76,39 @@ fn identical_specs_have_no_changes() {
 fn endpoint_added() {
     let mut base = tiny();
     base.endpoints.retain(|(name, _)| name != "ping");
-    let message = only(&base, &tiny(), "endpoint-added", "info", "endpoint");
+    // The new method, then its three new public types.
+    let found = changes(&base, &tiny());
+    let ids: Vec<&str> = found.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        ["endpoint-added", "type-added", "type-added", "type-added"]
+    );
+    assert_eq!(found[0]["level"], "info");
+    let message = found[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("GET /card/invoice/ping"), "{message}");
+    let types: Vec<&str> = found[1..]
+        .iter()
+        .filter_map(|c| c["message"].as_str())
+        .collect();
+    for name in ["PingRequest", "PingResponse", "PingError"] {
+        assert!(
+            types.iter().any(|m| m.contains(&format!("`{name}`"))),
+            "{types:?}"
+        );
+    }
+}
+
+#[test]
+fn nested_object_added_lists_its_new_type() {
+    let head = tiny().thing(
+        "  count:\n",
+        "  extra:\n    type: object\n    description: More.\n    fields:\n      a:\n        type: string\n        description: A.\n  count:\n",
+    );
+    let added = with_id(&tiny(), &head, "type-added");
+    assert_eq!(added.len(), 1, "{added:#?}");
+    assert_eq!(added[0]["endpoint"], "get_thing");
+    let message = added[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`GetThingResponseExtra`"), "{message}");
 }
 
 #[test]
@@ -77,7 +126,16 @@ fn endpoint_renamed_is_removed_plus_added() {
         "ping_again".into(),
         common::PING.replace("endpoint: ping", "endpoint: ping_again"),
     ));
-    assert_eq!(ids(&tiny(), &head), ["endpoint-removed", "endpoint-added"]);
+    assert_eq!(
+        ids(&tiny(), &head),
+        [
+            "endpoint-removed",
+            "endpoint-added",
+            "type-added",
+            "type-added",
+            "type-added"
+        ]
+    );
 }
 
 #[test]
@@ -230,18 +288,97 @@ fn request_field_added_required() {
 
 #[test]
 fn request_field_added_optional_is_a_warning_for_struct_literals() {
+    // `GetThingRequest` derives `Default` (its one required field is a string).
+    let head = tiny()
+        .thing(
+            "  note:\n",
+            "  extra:\n    type: string\n    description: More.\n  note:\n",
+        )
+        .thing("order_id: \"1\"\n", "order_id: \"1\"\n      extra: x\n");
+    assert_eq!(
+        ids(&tiny(), &head),
+        ["request-field-added-optional", "examples-changed"]
+    );
+    let found = with_id(&tiny(), &head, "request-field-added-optional");
+    assert_eq!(found[0]["level"], "warning");
+    assert_eq!(found[0]["direction"], "request");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("..Default::default()"), "{message}");
+    assert!(message.contains("`extra: None`"), "{message}");
+}
+
+#[test]
+fn request_field_added_optional_without_default_breaks_every_literal() {
+    // A required enum field takes `Default` away from `GetThingRequest`.
+    let base = kind_required(tiny());
+    let head = base
+        .clone()
+        .thing(
+            "  note:\n",
+            "  extra:\n    type: string\n    description: More.\n  note:\n",
+        )
+        .thing("order_id: \"1\"\n", "order_id: \"1\"\n      extra: x\n");
+    let found = with_id(&base, &head, "request-field-added-optional-no-default");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "breaking");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(!message.contains("..Default::default()"), "{message}");
+    assert!(message.contains("has no `Default`"), "{message}");
+    assert!(with_id(&base, &head, "request-field-added-optional").is_empty());
+}
+
+#[test]
+fn new_field_without_example_is_a_warning() {
     let head = tiny().thing(
         "  note:\n",
         "  extra:\n    type: string\n    description: More.\n  note:\n",
     );
-    let message = only(
-        &tiny(),
-        &head,
-        "request-field-added-optional",
-        "warning",
-        "request",
+    let found = with_id(&tiny(), &head, "request-field-without-example");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "warning");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`extra`")
     );
-    assert!(message.contains("..Default::default()"), "{message}");
+    let nested = tiny().thing(
+        "      score:\n",
+        "      rank:\n        type: integer\n        description: Rank.\n      score:\n",
+    );
+    let found = with_id(&tiny(), &nested, "response-field-without-example");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`detail.rank`")
+    );
+    let shown = nested.thing(
+        "      count: 1\n",
+        "      count: 1\n      detail:\n        rank: 2\n",
+    );
+    assert!(with_id(&tiny(), &shown, "response-field-without-example").is_empty());
+}
+
+#[test]
+fn note_naming_what_the_change_models_is_a_warning() {
+    let base = tiny().thing(
+        "    description: Details.\n",
+        "    description: Details.\n    note: The page also lists `rank`, not modelled yet.\n",
+    );
+    let head = base.clone().thing(
+        "      score:\n",
+        "      rank:\n        type: integer\n        description: Rank.\n      score:\n",
+    );
+    let found = with_id(&base, &head, "note-names-modelled");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "warning");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`rank`"), "{message}");
+    // A note rewritten in the same change was reviewed with it.
+    let rewritten = head.thing("not modelled yet", "modelled since 2026-12");
+    assert!(with_id(&base, &rewritten, "note-names-modelled").is_empty());
 }
 
 #[test]
@@ -471,12 +608,52 @@ fn request_field_alias_added_and_removed() {
 
 #[test]
 fn response_field_added() {
-    let head = tiny().thing(
-        "  count:\n",
-        "  total:\n    type: integer\n    description: Total.\n  count:\n",
+    // `GetThingResponse` has no `Default` in the tiny spec (its `status` enum is required);
+    // make it optional so the struct derives `Default`.
+    let base = tiny().thing(
+        "    type: Status\n    required: true\n",
+        "    type: Status\n",
     );
-    let message = only(&tiny(), &head, "response-field-added", "info", "response");
+    let head = base
+        .clone()
+        .thing(
+            "  count:\n",
+            "  total:\n    type: integer\n    description: Total.\n  count:\n",
+        )
+        .thing("      count: 1\n", "      count: 1\n      total: 2\n");
+    assert_eq!(
+        ids(&base, &head),
+        ["response-field-added", "examples-changed"]
+    );
+    let found = with_id(&base, &head, "response-field-added");
+    assert_eq!(found[0]["level"], "warning");
+    let message = found[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("`Option<i64>`"), "{message}");
+    assert!(message.contains("..Default::default()"), "{message}");
+}
+
+#[test]
+fn response_field_added_without_default_breaks_literals() {
+    let head = tiny()
+        .thing(
+            "  count:\n",
+            "  total:\n    type: integer\n    description: Total.\n  count:\n",
+        )
+        .thing("      count: 1\n", "      count: 1\n      total: 2\n");
+    let found = with_id(&tiny(), &head, "response-field-added-no-default");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "breaking");
+    assert_eq!(found[0]["direction"], "response");
+}
+
+#[test]
+fn type_losing_default_is_breaking() {
+    let head = kind_required(tiny());
+    let found = with_id(&tiny(), &head, "type-default-removed");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "breaking");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`GetThingRequest`"), "{message}");
 }
 
 #[test]
@@ -595,9 +772,10 @@ fn response_enum_value_added() {
         &tiny(),
         &head,
         "response-enum-value-added",
-        "info",
+        "warning",
         "response",
     );
+    assert!(message.contains("Unknown(\"GONE\")"), "{message}");
     assert!(message.contains("#[non_exhaustive]"), "{message}");
 }
 
@@ -686,7 +864,26 @@ fn response_field_alias_added_and_removed() {
 #[test]
 fn error_code_added_to_an_endpoint() {
     let head = tiny().thing("errors: [72031, 72038]", "errors: [72031, 72036, 72038]");
-    only(&tiny(), &head, "error-code-added", "info", "error");
+    assert_eq!(
+        ids(&tiny(), &head),
+        ["error-code-added", "error-code-without-example"]
+    );
+    let found = with_id(&tiny(), &head, "error-code-added");
+    assert_eq!(found[0]["level"], "warning");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("`GetThingError::Unknown { code: 72036, .. }`"),
+        "{message}"
+    );
+    assert!(message.contains("the client now retries it"), "{message}");
+    let shown = head.thing(
+        "      count: 1\n",
+        "      count: 1\n  - name: busy\n    request:\n      order_id: \"1\"\n    response:\n      errcode: 72036\n      errmsg: invoice is busy\n",
+    );
+    assert_eq!(
+        ids(&tiny(), &shown),
+        ["error-code-added", "examples-changed"]
+    );
 }
 
 #[test]

@@ -127,6 +127,51 @@ impl Change {
     }
 }
 
+/// The version bump a set of changes calls for, under Cargo's semver rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    /// Text only: docs, examples, error descriptions.
+    Patch,
+    /// New API (fields, types, variants, endpoints) or changed behaviour that still compiles.
+    Minor,
+    /// Some existing caller stops compiling or stops working on the wire.
+    Major,
+}
+
+impl Bump {
+    /// `patch`, `minor`, `major`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+
+    /// What one change calls for: breaking → major; a warning or an addition → minor; a
+    /// change of text or examples only → patch.
+    pub fn of(change: &Change) -> Bump {
+        match change.level() {
+            Level::Breaking => Bump::Major,
+            Level::Warning => Bump::Minor,
+            Level::Info if is_text_only(change.rule) => Bump::Patch,
+            Level::Info => Bump::Minor,
+        }
+    }
+
+    /// The largest bump any of `changes` calls for; `None` when nothing changed.
+    pub fn for_changes(changes: &[Change]) -> Option<Bump> {
+        changes.iter().map(Bump::of).max()
+    }
+}
+
+/// Rules that change only documentation, examples or mock-side decoding.
+fn is_text_only(rule: &Rule) -> bool {
+    rule.id.ends_with("-doc-changed")
+        || rule.id.ends_with("-alias-added")
+        || matches!(rule.id, "examples-changed" | "endpoint-metadata-changed")
+}
+
 /// Counts of changes by level.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {

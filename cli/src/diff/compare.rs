@@ -8,6 +8,7 @@ use wechat_invoice_codegen::model::{
 };
 
 use super::change::{Change, EndpointRef, Rule, Scope};
+use super::generated;
 use super::rules::{self, SideRules};
 
 /// Every change from `base` to `head`: endpoints by name, then error tables, then types.
@@ -16,10 +17,12 @@ pub fn compare(base: &Api, head: &Api) -> Vec<Change> {
         base,
         head,
         changes: Vec::new(),
+        added: Vec::new(),
     };
     walker.endpoints();
     walker.error_tables();
     walker.shared_types();
+    walker.generated_types();
     let mut changes = walker.changes;
     changes.sort_by_key(|change| (scope_rank(&change.scope), change.level()));
     changes
@@ -69,6 +72,8 @@ struct Walker<'a> {
     base: &'a Api,
     head: &'a Api,
     changes: Vec<Change>,
+    /// The fields added to the endpoint being compared: side and path.
+    added: Vec<(Side, String)>,
 }
 
 impl Walker<'_> {
@@ -129,7 +134,85 @@ impl Walker<'_> {
             seen: BTreeSet::new(),
         };
         self.object(&mut response, "", &old.response, &new.response);
-        self.endpoint_errors(&scope, old, new);
+        let added_codes = self.endpoint_errors(&scope, old, new);
+        let added_fields = std::mem::take(&mut self.added);
+        self.example_coverage(&scope, new, &added_fields, &added_codes);
+        self.stale_notes(&scope, old, new, &added_fields, &added_codes);
+    }
+
+    /// Warns for each added field or code that none of the endpoint's examples shows.
+    fn example_coverage(
+        &mut self,
+        scope: &Scope,
+        new: &Endpoint,
+        fields: &[(Side, String)],
+        codes: &[i64],
+    ) {
+        for (side, path) in fields {
+            let shown = new.examples.iter().any(|example| {
+                let body = match side {
+                    Side::Request => example.request.as_ref(),
+                    Side::Response => Some(&example.response),
+                };
+                body.is_some_and(|body| exercises(body, path))
+            });
+            if !shown {
+                let (rule, name) = match side {
+                    Side::Request => (&rules::REQUEST_FIELD_WITHOUT_EXAMPLE, "request"),
+                    Side::Response => (&rules::RESPONSE_FIELD_WITHOUT_EXAMPLE, "response"),
+                };
+                let message = format!(
+                    "new {name} field `{path}` appears in no example, so no generated test exercises it; add an example that shows it"
+                );
+                self.push(rule, scope, message);
+            }
+        }
+        for code in codes {
+            if !new.errors.contains(code) {
+                continue;
+            }
+            let shown = new.examples.iter().any(|example| {
+                example.response.get("errcode").and_then(|c| c.as_i64()) == Some(*code)
+            });
+            if !shown {
+                let message = format!(
+                    "new error code {code} appears in no example, so no generated test decodes it; add an example answering it"
+                );
+                self.push(&rules::ERROR_CODE_WITHOUT_EXAMPLE, scope, message);
+            }
+        }
+    }
+
+    /// Warns for each note kept from the base that names a field or code this change added.
+    fn stale_notes(
+        &mut self,
+        scope: &Scope,
+        old: &Endpoint,
+        new: &Endpoint,
+        fields: &[(Side, String)],
+        codes: &[i64],
+    ) {
+        let before = notes_of(self.base, old);
+        let mut names: Vec<String> = fields
+            .iter()
+            .filter_map(|(_, path)| path.rsplit('.').next())
+            .map(|name| name.trim_end_matches("[]").to_string())
+            .collect();
+        names.extend(codes.iter().map(i64::to_string));
+        names.sort();
+        names.dedup();
+        for (place, note) in notes_of(self.head, new) {
+            if !before.iter().any(|(_, kept)| *kept == note) {
+                continue;
+            }
+            for name in names.iter().filter(|name| names_word(&note, name)) {
+                let message = format!(
+                    "the {place} note names `{name}`, which this change models; check that it is not stale: \"{}\"",
+                    excerpt(&note)
+                );
+                self.push(&rules::NOTE_NAMES_MODELLED, scope, message);
+            }
+        }
     }
 
     fn route(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) {
@@ -239,7 +322,8 @@ impl Walker<'_> {
         }
     }
 
-    fn endpoint_errors(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) {
+    /// Reports codes removed and added; returns the added ones.
+    fn endpoint_errors(&mut self, scope: &Scope, old: &Endpoint, new: &Endpoint) -> Vec<i64> {
         let old_codes = effective_errors(self.base, old);
         let new_codes = effective_errors(self.head, new);
         for code in old_codes.difference(&new_codes) {
@@ -250,17 +334,47 @@ impl Walker<'_> {
             );
             self.push(&rules::ERROR_CODE_REMOVED, scope, message);
         }
-        for code in new_codes.difference(&old_codes) {
+        let added: Vec<i64> = new_codes.difference(&old_codes).copied().collect();
+        for code in &added {
             let variant = variant_of(self.head, *code);
+            let error_type = new.error_type();
+            let flags = self
+                .head
+                .errors
+                .get(code)
+                .map(|error| {
+                    let mut flags = Vec::new();
+                    if error.retryable {
+                        flags.push("the client now retries it");
+                    }
+                    if error.invalidates_token {
+                        flags.push("it now invalidates the cached token");
+                    }
+                    if error.may_have_succeeded {
+                        flags.push("`may_have_succeeded()` is now true for it");
+                    }
+                    flags
+                })
+                .unwrap_or_default();
+            let flags = if flags.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", flags.join(", "))
+            };
             let message = format!(
-                "error code {code} ({variant}) added; error enums are #[non_exhaustive], so matches keep compiling"
+                "error code {code} ({variant}) added: it arrived as `{error_type}::Unknown {{ code: {code}, .. }}` before and as `{error_type}::{variant}` now, so code matching the `Unknown` form takes another branch{flags}; matches keep compiling (#[non_exhaustive])"
             );
             self.push(&rules::ERROR_CODE_ADDED, scope, message);
         }
+        added
     }
 
     /// Compares the fields of two objects; `prefix` is the path of the object (`` at the top).
     fn object(&mut self, place: &mut Place<'_>, prefix: &str, old: &Object, new: &Object) {
+        let owner = Owner {
+            name: &new.name,
+            derives_default: generated::derives_default(self.head, new),
+        };
         for old_field in &old.fields {
             let path = join(prefix, &old_field.wire_name);
             match new
@@ -279,7 +393,7 @@ impl Walker<'_> {
                 .any(|f| f.wire_name == new_field.wire_name)
             {
                 let path = join(prefix, &new_field.wire_name);
-                self.field_added(place, &path, new_field);
+                self.field_added(place, &path, new_field, &owner);
             }
         }
     }
@@ -296,37 +410,52 @@ impl Walker<'_> {
         self.push(place.side.rules().removed, place.scope, message);
     }
 
-    fn field_added(&mut self, place: &Place<'_>, path: &str, new: &Field) {
+    fn field_added(&mut self, place: &Place<'_>, path: &str, new: &Field, owner: &Owner<'_>) {
         if let Some(value) = &new.constant {
             let message = format!("constant request field `{path}` (always {value}) is now sent");
             self.push(&rules::REQUEST_CONSTANT_CHANGED, place.scope, message);
             return;
         }
+        self.added.push((place.side, path.to_string()));
         let ty = rust_type(&new.ty);
-        let (rule, message) = match (place.side, new.required) {
-            (Side::Request, true) => (
+        let shown = if new.required {
+            ty.clone()
+        } else {
+            format!("Option<{ty}>")
+        };
+        let struct_name = owner.name;
+        let rust = &new.rust_name;
+        let (rule, message) = match (place.side, new.required, owner.derives_default) {
+            (Side::Request, true, _) => (
                 &rules::REQUEST_FIELD_ADDED_REQUIRED,
                 format!(
                     "required request field `{path}` (`{ty}`) added: every caller must now set it"
                 ),
             ),
-            (Side::Request, false) => (
+            (Side::Request, false, true) => (
                 &rules::REQUEST_FIELD_ADDED_OPTIONAL,
                 format!(
-                    "optional request field `{path}` (`Option<{ty}>`) added: the wire stays compatible, but struct literals without `..Default::default()` stop compiling"
+                    "optional request field `{path}` (`{shown}`) added to `{struct_name}`: the wire stays compatible and literals ending in `..Default::default()` keep compiling, but literals naming every field need `{rust}: None`"
                 ),
             ),
-            (Side::Response, required) => {
-                let shown = if required {
-                    ty
-                } else {
-                    format!("Option<{ty}>")
-                };
-                (
-                    &rules::RESPONSE_FIELD_ADDED,
-                    format!("response field `{path}` (`{shown}`) added"),
-                )
-            }
+            (Side::Request, false, false) => (
+                &rules::REQUEST_FIELD_ADDED_OPTIONAL_NO_DEFAULT,
+                format!(
+                    "optional request field `{path}` (`{shown}`) added to `{struct_name}`, which has no `Default`: every struct literal of it stops compiling until it adds `{rust}: None`"
+                ),
+            ),
+            (Side::Response, _, true) => (
+                &rules::RESPONSE_FIELD_ADDED,
+                format!(
+                    "response field `{path}` (`{shown}`) added to `{struct_name}`: code reading responses keeps compiling, but responses built as struct literals (test fakes) need `{rust}` or `..Default::default()`, and patterns need `..`"
+                ),
+            ),
+            (Side::Response, _, false) => (
+                &rules::RESPONSE_FIELD_ADDED_NO_DEFAULT,
+                format!(
+                    "response field `{path}` (`{shown}`) added to `{struct_name}`, which has no `Default`: every struct literal of it (test fakes) stops compiling until it sets `{rust}`"
+                ),
+            ),
         };
         self.push(rule, place.scope, message);
     }
@@ -506,10 +635,16 @@ impl Walker<'_> {
         }
         for value in &new.values {
             if !old.values.iter().any(|v| v.value == value.value) {
-                let message = format!(
-                    "value `{}` added to enum `{name}` ({side} field `{path}`); enums are #[non_exhaustive] and older versions keep it as `Unknown`",
-                    value.value
-                );
+                let message = match place.side {
+                    Side::Request => format!(
+                        "value `{}` added to enum `{name}` ({side} field `{path}`) as `{name}::{}`",
+                        value.value, value.variant
+                    ),
+                    Side::Response => format!(
+                        "value `{}` added to enum `{name}` ({side} field `{path}`): it arrived as `{name}::Unknown(\"{}\")` before and as `{name}::{}` now, so code matching the `Unknown` string takes another branch; matches keep compiling (#[non_exhaustive])",
+                        value.value, value.value, value.variant
+                    ),
+                };
                 self.push(rules.enum_value_added, place.scope, message);
             }
         }
@@ -606,9 +741,6 @@ impl Walker<'_> {
                     let message = format!("type `{name}` removed: a public Rust type disappears");
                     self.push(&rules::TYPE_REMOVED, &scope, message);
                 }
-                (None, Some(_)) => {
-                    self.push(&rules::TYPE_ADDED, &scope, format!("type `{name}` added"));
-                }
                 (Some(old), Some(new)) if type_docs_differ(old, new) => {
                     let message = format!("type `{name}`: description changed");
                     self.push(&rules::TYPE_DOC_CHANGED, &scope, message);
@@ -616,6 +748,44 @@ impl Walker<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// Every generated Rust type that is new, and every struct that lost `Default`.
+    fn generated_types(&mut self) {
+        let before = generated::type_names(self.base);
+        let after = generated::type_names(self.head);
+        for name in after.difference(&before) {
+            let scope = self.type_scope(name);
+            let what = match self.head.types.get(name) {
+                Some(NamedType::Enum(_)) => "enum",
+                Some(NamedType::Object(_)) => "struct",
+                None if name.ends_with("Error") => "error enum",
+                None => "struct",
+            };
+            self.push(
+                &rules::TYPE_ADDED,
+                &scope,
+                format!("type `{name}` added (a new public {what})"),
+            );
+        }
+        for name in after.intersection(&before) {
+            let was = generated::named_derives_default(self.base, name);
+            let is = generated::named_derives_default(self.head, name);
+            if was == Some(true) && is == Some(false) {
+                let scope = self.type_scope(name);
+                let message = format!(
+                    "`{name}` no longer derives `Default` (a required field's type has none): literals ending in `..Default::default()` and calls to `{name}::default()` stop compiling"
+                );
+                self.push(&rules::TYPE_DEFAULT_REMOVED, &scope, message);
+            }
+        }
+    }
+
+    /// The endpoint a generated type belongs to, else the shared types.
+    fn type_scope(&self, name: &str) -> Scope {
+        generated::owner(self.head, name)
+            .and_then(|owner| self.head.endpoints.iter().find(|e| e.name == owner))
+            .map_or(Scope::Types, endpoint_scope)
     }
 
     /// Whether `name` was hoisted out of an endpoint's request or response.
@@ -629,6 +799,95 @@ impl Walker<'_> {
                     || name.starts_with(&endpoint.response_type())
             })
     }
+}
+
+/// Which struct a field is added to, and whether it derives `Default`.
+struct Owner<'a> {
+    name: &'a str,
+    derives_default: bool,
+}
+
+/// Whether `body` shows the field at `path` (`a.b`, `a[].b`), in any item of an array.
+fn exercises(body: &serde_json::Value, path: &str) -> bool {
+    let segments: Vec<&str> = path.split('.').collect();
+    shows(body, &segments)
+}
+
+fn shows(value: &serde_json::Value, segments: &[&str]) -> bool {
+    let Some((first, rest)) = segments.split_first() else {
+        return true;
+    };
+    let name = first.trim_end_matches("[]");
+    let depth = (first.len() - name.len()) / 2;
+    let Some(child) = value.get(name) else {
+        return false;
+    };
+    items_at(child, depth).iter().any(|item| shows(item, rest))
+}
+
+/// The values `depth` array levels below `value` (itself at depth 0).
+fn items_at(value: &serde_json::Value, depth: usize) -> Vec<&serde_json::Value> {
+    let mut level = vec![value];
+    for _ in 0..depth {
+        level = level
+            .into_iter()
+            .filter_map(serde_json::Value::as_array)
+            .flatten()
+            .collect();
+    }
+    level
+}
+
+/// The endpoint's notes and the notes of its fields (nested named objects included), each
+/// with where it sits.
+fn notes_of(api: &Api, endpoint: &Endpoint) -> Vec<(String, String)> {
+    let mut notes: Vec<(String, String)> = endpoint
+        .notes
+        .iter()
+        .map(|note| ("endpoint".to_string(), note.clone()))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<&Object> = vec![&endpoint.request, &endpoint.response];
+    while let Some(object) = pending.pop() {
+        for field in &object.fields {
+            if let Some(note) = &field.note {
+                notes.push((
+                    format!("`{}.{}`", object.name, field.rust_name),
+                    note.clone(),
+                ));
+            }
+            let mut ty = &field.ty;
+            while let TypeRef::Array(item) = ty {
+                ty = item;
+            }
+            if let TypeRef::Named(name) = ty
+                && seen.insert(name.clone())
+                && let Some(NamedType::Object(inner)) = api.types.get(name)
+            {
+                pending.push(inner);
+            }
+        }
+    }
+    notes
+}
+
+/// Whether `text` has `word` with no identifier character on either side.
+fn names_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+/// The first 120 characters of a note.
+fn excerpt(note: &str) -> String {
+    let mut cut: String = note.chars().take(120).collect();
+    if cut.len() < note.len() {
+        cut.push('…');
+    }
+    cut
 }
 
 fn by_name(endpoints: &[Endpoint]) -> BTreeMap<&str, &Endpoint> {

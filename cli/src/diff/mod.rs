@@ -5,6 +5,7 @@
 
 pub mod change;
 pub mod compare;
+pub mod generated;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -24,6 +25,8 @@ pub enum Format {
     Markdown,
     /// An array of {id, level, direction, endpoint, message}.
     Json,
+    /// A CHANGELOG entry draft (Keep a Changelog headings).
+    Changelog,
 }
 
 /// When to exit with status 1.
@@ -52,6 +55,9 @@ pub struct Args {
     /// Exit 1 when a change of this level (or worse) is found.
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
+    /// After the report, print the version bump the changes call for (patch, minor, major).
+    #[arg(long)]
+    pub semver: bool,
     /// Print every rule (id, direction, level) and exit.
     #[arg(long, conflicts_with_all = ["base", "head"])]
     pub list_rules: bool,
@@ -72,8 +78,18 @@ pub fn run(args: &Args) -> Outcome {
         Format::Text => report::text(&changes),
         Format::Markdown => report::markdown(&changes),
         Format::Json => report::json(&changes),
+        Format::Changelog => report::changelog(&changes),
     };
     print!("{printed}");
+    if args.semver {
+        let hint = report::semver_hint(&changes);
+        match args.format {
+            // Keep the JSON parseable: the hint goes to stderr.
+            Format::Json => eprint!("{hint}"),
+            Format::Markdown => print!("\n**Suggested version bump:** {hint}"),
+            Format::Text | Format::Changelog => print!("{hint}"),
+        }
+    }
     Ok(status(args.fail_on, &Tally::of(&changes)))
 }
 

@@ -2,7 +2,7 @@
 
 use wechat_invoice_codegen::spec::Method;
 
-use super::change::{Change, Level, Rule, Scope, Tally};
+use super::change::{Bump, Change, Level, Rule, Scope, Tally};
 
 /// The rule catalogue, one `id  direction  level` line each.
 pub fn rules(all: &[&Rule]) -> String {
@@ -80,6 +80,78 @@ pub fn json(changes: &[Change]) -> String {
     text
 }
 
+/// Whether a change belongs under a CHANGELOG heading.
+type Belongs = fn(&Change) -> bool;
+
+/// A CHANGELOG entry to edit and paste: the suggested bump, then the changes under the
+/// Keep a Changelog headings (breaking changes first, as “Changed (breaking)”).
+pub fn changelog(changes: &[Change]) -> String {
+    let bump = Bump::for_changes(changes);
+    let mut out = String::from("## [Unreleased]\n");
+    let Some(bump) = bump else {
+        out.push_str("\nNo spec changes.\n");
+        return out;
+    };
+    out.push_str(&format!(
+        "\n<!-- drafted by `wxinvoice diff --format changelog`; suggested version bump: {} -->\n",
+        bump.name()
+    ));
+    let groups: [(&str, Belongs); 4] = [
+        ("Changed (breaking)", |c| c.level() == Level::Breaking),
+        ("Changed", |c| {
+            c.level() == Level::Warning
+                && !c.rule.id.contains("-without-example")
+                && c.rule.id != "note-names-modelled"
+        }),
+        ("Added", |c| {
+            c.level() == Level::Info && Bump::of(c) == Bump::Minor
+        }),
+        ("Documentation", |c| Bump::of(c) == Bump::Patch),
+    ];
+    for (title, belongs) in groups {
+        let lines: Vec<String> = changes
+            .iter()
+            .filter(|change| belongs(change))
+            .map(|change| format!("- {}: {}\n", change.scope.label(), change.message))
+            .collect();
+        if !lines.is_empty() {
+            out.push_str(&format!("\n### {title}\n\n"));
+            out.extend(lines);
+        }
+    }
+    let review: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.rule.id.contains("-without-example") || c.rule.id == "note-names-modelled")
+        .collect();
+    if !review.is_empty() {
+        out.push_str(&format!(
+            "\n<!-- {} reviewer warning(s) left out of the entry: run `wxinvoice diff` to see them -->\n",
+            review.len()
+        ));
+    }
+    out
+}
+
+/// The `--semver` line: the bump the changes call for, and why.
+pub fn semver_hint(changes: &[Change]) -> String {
+    match Bump::for_changes(changes) {
+        None => "semver: none (no changes)\n".to_string(),
+        Some(bump) => {
+            let why = match bump {
+                Bump::Major => "a change breaks existing callers",
+                Bump::Minor => "new API or changed behaviour, nothing breaks a compile",
+                Bump::Patch => "documentation and examples only",
+            };
+            let zero = if bump == Bump::Major {
+                " (before 1.0: bump the minor number)"
+            } else {
+                ""
+            };
+            format!("semver: {} ({why}){zero}\n", bump.name())
+        }
+    }
+}
+
 fn heading(scope: &Scope) -> String {
     match scope {
         Scope::Endpoint(endpoint) => {
@@ -121,9 +193,9 @@ mod tests {
                 message: "request field `order_id` removed".into(),
             },
             Change {
-                rule: &rules::RESPONSE_FIELD_ADDED,
+                rule: &rules::RESPONSE_FIELD_DOC_CHANGED,
                 scope,
-                message: "response field `x` (`Option<String>`) added".into(),
+                message: "response field `x`: description changed".into(),
             },
         ]
     }
@@ -133,7 +205,7 @@ mod tests {
         assert_eq!(
             text(&sample()),
             "[breaking] get_auth_data: request field `order_id` removed\n\
-             [info] get_auth_data: response field `x` (`Option<String>`) added\n"
+             [info] get_auth_data: response field `x`: description changed\n"
         );
     }
 
@@ -149,6 +221,26 @@ mod tests {
             "- :x: **breaking** request field `order_id` removed (`request-field-removed`)"
         ));
         assert_eq!(report.matches("### ").count(), 1);
+    }
+
+    #[test]
+    fn semver_is_the_largest_bump() {
+        assert!(semver_hint(&sample()).starts_with("semver: major"));
+        assert!(semver_hint(&sample()[1..]).starts_with("semver: patch"));
+        assert_eq!(semver_hint(&[]), "semver: none (no changes)\n");
+    }
+
+    #[test]
+    fn changelog_groups_breaking_first() {
+        let entry = changelog(&sample());
+        assert!(entry.starts_with("## [Unreleased]\n"), "{entry}");
+        assert!(entry.contains("suggested version bump: major"), "{entry}");
+        let breaking = entry
+            .find("### Changed (breaking)")
+            .expect("breaking section");
+        let docs = entry.find("### Documentation").expect("docs section");
+        assert!(breaking < docs, "{entry}");
+        assert!(entry.contains("- get_auth_data: request field `order_id` removed\n"));
     }
 
     #[test]

@@ -52,10 +52,15 @@ pub static EXAMPLES_CHANGED: Rule = rule("examples-changed", Endpoint, Info);
 /// A required request field appeared: every caller must set it.
 pub static REQUEST_FIELD_ADDED_REQUIRED: Rule =
     rule("request-field-added-required", Request, Breaking);
-/// An optional request field appeared: wire-compatible, but struct literals without
-/// `..Default::default()` stop compiling, hence a warning.
+/// An optional request field appeared on a type that derives `Default`: wire-compatible, and
+/// literals ending in `..Default::default()` keep compiling, but literals naming every field
+/// and patterns without `..` stop compiling, hence a warning.
 pub static REQUEST_FIELD_ADDED_OPTIONAL: Rule =
     rule("request-field-added-optional", Request, Warning);
+/// An optional request field appeared on a type that has no `Default` (it holds an enum, a
+/// file or a decimal): every struct literal names every field, so every caller must add it.
+pub static REQUEST_FIELD_ADDED_OPTIONAL_NO_DEFAULT: Rule =
+    rule("request-field-added-optional-no-default", Request, Breaking);
 /// A request field is gone.
 pub static REQUEST_FIELD_REMOVED: Rule = rule("request-field-removed", Request, Breaking);
 /// An optional request field became required (`Option<T>` → `T`).
@@ -95,8 +100,14 @@ pub static REQUEST_FIELD_ALIAS_ADDED: Rule = rule("request-field-alias-added", R
 /// A request field no longer accepts a JSON name when decoded (mock server side only).
 pub static REQUEST_FIELD_ALIAS_REMOVED: Rule = rule("request-field-alias-removed", Request, Info);
 
-/// A response field appeared.
-pub static RESPONSE_FIELD_ADDED: Rule = rule("response-field-added", Response, Info);
+/// A response field appeared on a type that derives `Default`: code reading responses keeps
+/// compiling, but responses built as struct literals (test fakes) without
+/// `..Default::default()`, and patterns without `..`, stop compiling.
+pub static RESPONSE_FIELD_ADDED: Rule = rule("response-field-added", Response, Warning);
+/// A response field appeared on a type that has no `Default`: every struct literal of it
+/// (test fakes) must name the new field.
+pub static RESPONSE_FIELD_ADDED_NO_DEFAULT: Rule =
+    rule("response-field-added-no-default", Response, Breaking);
 /// A response field is gone.
 pub static RESPONSE_FIELD_REMOVED: Rule = rule("response-field-removed", Response, Breaking);
 /// A response field that was always present may now be absent (`T` → `Option<T>`).
@@ -111,8 +122,10 @@ pub static RESPONSE_FIELD_TYPE_CHANGED: Rule =
 /// A response field's Rust name changed.
 pub static RESPONSE_FIELD_RUST_NAME_CHANGED: Rule =
     rule("response-field-rust-name-changed", Response, Breaking);
-/// A value was added to an enum callers receive; older versions keep it as `Unknown`.
-pub static RESPONSE_ENUM_VALUE_ADDED: Rule = rule("response-enum-value-added", Response, Info);
+/// A value was added to an enum callers receive: it compiles (enums are `#[non_exhaustive]`),
+/// but the value arrived as `Unknown("…")` before and as its own variant now, so code matching
+/// the `Unknown` string takes another branch.
+pub static RESPONSE_ENUM_VALUE_ADDED: Rule = rule("response-enum-value-added", Response, Warning);
 /// A value was removed from an enum callers receive: its variant disappears.
 pub static RESPONSE_ENUM_VALUE_REMOVED: Rule =
     rule("response-enum-value-removed", Response, Breaking);
@@ -130,8 +143,14 @@ pub static RESPONSE_FIELD_ALIAS_ADDED: Rule = rule("response-field-alias-added",
 pub static RESPONSE_FIELD_ALIAS_REMOVED: Rule =
     rule("response-field-alias-removed", Response, Warning);
 
-/// An endpoint documents a new error code; error enums are `#[non_exhaustive]`.
-pub static ERROR_CODE_ADDED: Rule = rule("error-code-added", Error, Info);
+/// An endpoint documents a new error code: matches keep compiling (error enums are
+/// `#[non_exhaustive]`), but the code arrived as `Unknown { code, .. }` before and as its own
+/// variant now, so code matching `Unknown { code: N, .. }` takes another branch, and the
+/// code's flags (retryable, may have succeeded, token invalid) now apply to it.
+pub static ERROR_CODE_ADDED: Rule = rule("error-code-added", Error, Warning);
+/// A code this endpoint newly documents appears in none of its examples, so no generated test
+/// decodes it.
+pub static ERROR_CODE_WITHOUT_EXAMPLE: Rule = rule("error-code-without-example", Error, Warning);
 /// An endpoint no longer documents a code: its error variant disappears.
 pub static ERROR_CODE_REMOVED: Rule = rule("error-code-removed", Error, Breaking);
 /// A code's `retryable` flag flipped: `is_retryable()` and the retry policy change.
@@ -151,8 +170,22 @@ pub static ERROR_UNDEFINED: Rule = rule("error-undefined", Error, Breaking);
 /// A code's errmsg, description, solution or table changed.
 pub static ERROR_DOC_CHANGED: Rule = rule("error-doc-changed", Error, Info);
 
-/// A shared named type was added.
+/// A generated Rust type was added: a shared named type, an endpoint's request, response or
+/// error type, or a nested object hoisted out of a field.
 pub static TYPE_ADDED: Rule = rule("type-added", Endpoint, Info);
+/// A generated struct no longer derives `Default` (a required enum, file or decimal field
+/// reached it): literals ending in `..Default::default()` stop compiling.
+pub static TYPE_DEFAULT_REMOVED: Rule = rule("type-default-removed", Endpoint, Breaking);
+/// A field this change added appears in none of the endpoint's examples, so no generated test
+/// exercises it.
+pub static REQUEST_FIELD_WITHOUT_EXAMPLE: Rule =
+    rule("request-field-without-example", Request, Warning);
+/// A response field this change added appears in none of the endpoint's examples.
+pub static RESPONSE_FIELD_WITHOUT_EXAMPLE: Rule =
+    rule("response-field-without-example", Response, Warning);
+/// A note kept from before names a field or code this change just modelled (“not modelled
+/// yet”): it is probably stale.
+pub static NOTE_NAMES_MODELLED: Rule = rule("note-names-modelled", Endpoint, Warning);
 /// A shared named type was removed: a public Rust type disappears.
 pub static TYPE_REMOVED: Rule = rule("type-removed", Endpoint, Breaking);
 /// A shared named type's description or its values' descriptions changed.
@@ -177,6 +210,7 @@ pub static ALL: &[&Rule] = &[
     &EXAMPLES_CHANGED,
     &REQUEST_FIELD_ADDED_REQUIRED,
     &REQUEST_FIELD_ADDED_OPTIONAL,
+    &REQUEST_FIELD_ADDED_OPTIONAL_NO_DEFAULT,
     &REQUEST_FIELD_REMOVED,
     &REQUEST_FIELD_BECAME_REQUIRED,
     &REQUEST_FIELD_BECAME_OPTIONAL,
@@ -193,6 +227,7 @@ pub static ALL: &[&Rule] = &[
     &REQUEST_FIELD_ALIAS_ADDED,
     &REQUEST_FIELD_ALIAS_REMOVED,
     &RESPONSE_FIELD_ADDED,
+    &RESPONSE_FIELD_ADDED_NO_DEFAULT,
     &RESPONSE_FIELD_REMOVED,
     &RESPONSE_FIELD_BECAME_OPTIONAL,
     &RESPONSE_FIELD_BECAME_REQUIRED,
@@ -206,6 +241,7 @@ pub static ALL: &[&Rule] = &[
     &RESPONSE_FIELD_ALIAS_ADDED,
     &RESPONSE_FIELD_ALIAS_REMOVED,
     &ERROR_CODE_ADDED,
+    &ERROR_CODE_WITHOUT_EXAMPLE,
     &ERROR_CODE_REMOVED,
     &ERROR_RETRYABLE_CHANGED,
     &ERROR_VARIANT_RENAMED,
@@ -217,6 +253,10 @@ pub static ALL: &[&Rule] = &[
     &TYPE_ADDED,
     &TYPE_REMOVED,
     &TYPE_DOC_CHANGED,
+    &TYPE_DEFAULT_REMOVED,
+    &REQUEST_FIELD_WITHOUT_EXAMPLE,
+    &RESPONSE_FIELD_WITHOUT_EXAMPLE,
+    &NOTE_NAMES_MODELLED,
 ];
 
 /// The rules that differ only by side, picked for a request or a response field.

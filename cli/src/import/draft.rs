@@ -4,7 +4,7 @@
 use wechat_invoice_codegen::naming::{is_keyword, is_snake_case};
 
 use super::json::Json;
-use super::page::{Page, PageExample};
+use super::page::{NestedTable, Page, PageExample, Side};
 use super::table::FieldRow;
 
 /// A field's spec type.
@@ -18,6 +18,8 @@ pub enum DraftType {
     Number,
     /// `boolean`.
     Boolean,
+    /// `file`: a part of a multipart upload.
+    File,
     /// An inline `object` with these fields.
     Object(Vec<DraftField>),
     /// An `array` of these items.
@@ -154,9 +156,33 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         .iter()
         .filter_map(|e| e.response.as_ref())
         .collect();
-    let request = fields(&page.request, &requests, true, "request", guesses);
-    let response = fields(&page.response, &responses, false, "response", guesses);
-    let body = if call.method == "GET" && request.is_empty() {
+    let mut request = fields(&page.request, &requests, true, "request", guesses);
+    let mut response = fields(&page.response, &responses, false, "response", guesses);
+    nest(&mut request, &page.nested, Side::Request, &[], guesses);
+    nest(&mut response, &page.nested, Side::Response, &[], guesses);
+    if request.is_empty() && !page.file_parts.is_empty() {
+        for part in &page.file_parts {
+            guesses.push(format!(
+                "request field `{part}`: a file part of the page's multipart upload (`curl -F '{part}=@…'`), required"
+            ));
+            request.push(DraftField {
+                name: part.clone(),
+                ty: DraftType::File,
+                required: true,
+                description: format!("The file sent as the multipart part `{part}`."),
+                rust_name: rust_name_for(part),
+            });
+        }
+    }
+    if page.request.is_empty() && page.file_parts.is_empty() {
+        from_example(&mut request, &requests, "request", guesses);
+    }
+    if page.response.is_empty() {
+        from_example(&mut response, &responses, "response", guesses);
+    }
+    let body = if !page.file_parts.is_empty() {
+        "multipart"
+    } else if call.method == "GET" && request.is_empty() {
         "none"
     } else {
         "json"
@@ -356,6 +382,7 @@ fn map_type(
         },
         "float" | "double" => DraftType::Number,
         "boolean" | "bool" => DraftType::Boolean,
+        "formdata" | "form-data" | "file" | "buffer" => DraftType::File,
         "object" | "json" | "jsonobject" => object_type(sample, path, guesses),
         "objarray" | "object[]" | "array<object>" | "jsonarray" => {
             let item = match sample {
@@ -428,6 +455,78 @@ fn infer(value: &Json) -> DraftType {
         }
         Json::Null | Json::String(_) => DraftType::String,
     }
+}
+
+/// Fills objects (and arrays of objects) whose fields a `Body.x Object Payload` section lists.
+fn nest(
+    fields: &mut [DraftField],
+    nested: &[NestedTable],
+    side: Side,
+    prefix: &[String],
+    guesses: &mut Vec<String>,
+) {
+    for field in fields.iter_mut() {
+        let mut path = prefix.to_vec();
+        path.push(field.name.clone());
+        let Some(table) = nested
+            .iter()
+            .find(|table| table.side == side && table.path == path)
+        else {
+            continue;
+        };
+        let label = format!("{} field `{}`", side.name(), path.join("."));
+        let mut inner = fields_of_rows(&table.rows, side == Side::Request, &label, guesses);
+        nest(&mut inner, nested, side, &path, guesses);
+        let target = match &mut field.ty {
+            DraftType::Array(item) => item.as_mut(),
+            other => other,
+        };
+        *target = DraftType::Object(inner);
+        guesses.push(format!(
+            "{label}: fields from the page's `{}` section",
+            table.heading
+        ));
+    }
+}
+
+/// Rows of a nested section as fields (no example values to refine their types).
+fn fields_of_rows(
+    rows: &[FieldRow],
+    request: bool,
+    label: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    fields(rows, &[], request, label, guesses)
+}
+
+/// When the page's table says there are no fields (`无`) but its examples show some, the
+/// example's top-level keys become optional fields typed from their values.
+fn from_example(
+    fields: &mut Vec<DraftField>,
+    examples: &[&Json],
+    side: &str,
+    guesses: &mut Vec<String>,
+) {
+    if !fields.is_empty() {
+        return;
+    }
+    let Some(Json::Object(entries)) = examples.first() else {
+        return;
+    };
+    let entries: Vec<(String, Json)> = entries
+        .iter()
+        .filter(|(key, _)| key != "errcode" && key != "errmsg")
+        .cloned()
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    let names: Vec<String> = entries.iter().map(|(k, _)| format!("`{k}`")).collect();
+    guesses.push(format!(
+        "{side}: the page lists no fields but its example has {}: typed from the example, optional; describe them",
+        names.join(", ")
+    ));
+    fields.extend(inferred_fields(&entries));
 }
 
 fn examples(page_examples: &[PageExample], body: &str) -> Vec<DraftExample> {

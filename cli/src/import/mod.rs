@@ -121,12 +121,10 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
         .map_err(|err| CliError::new(format!("cannot write `{}`: {err}", target.display())))?;
     println!("wrote {} (from {shown})", target.display());
 
-    for warning in &page.warnings {
-        eprintln!("warning: {shown}: {warning}");
-    }
-    for guess in &guesses {
-        eprintln!("guess: {guess}");
-    }
+    eprint!(
+        "{}",
+        page_report(&shown.to_string(), &target, &page.warnings, &guesses)
+    );
     if !proposals.is_empty() {
         eprintln!(
             "error codes not defined under {}/errors/ yet; proposed entries to review and add to a table:",
@@ -137,6 +135,24 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
         }
     }
     Ok(report_validation(spec_dir, &target, &draft.name, &yaml))
+}
+
+/// The per-page report on stderr: every part of the page that could not be read, then every
+/// guess, each line naming the page and the file written from it.
+fn page_report(page: &str, target: &Path, warnings: &[String], guesses: &[String]) -> String {
+    let mut out = format!(
+        "{page}: {} part(s) not read, {} guess(es) in {}\n",
+        warnings.len(),
+        guesses.len(),
+        target.display()
+    );
+    for warning in warnings {
+        out.push_str(&format!("{page}: could not read: {warning}\n"));
+    }
+    for guess in guesses {
+        out.push_str(&format!("{page}: guess: {guess}\n"));
+    }
+    out
 }
 
 /// Checks the written file in its spec directory and prints the verdict.

@@ -29,8 +29,43 @@ pub enum SectionKind {
     Errors,
     /// Account types that may call the endpoint.
     Scope,
+    /// `# Body.card_ext Object Payload`: the fields of a nested object of the request or
+    /// the response.
+    Nested,
     /// Anything else.
     Other,
+}
+
+/// Which side of the call a nested payload section describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The request body.
+    Request,
+    /// The response.
+    Response,
+}
+
+impl Side {
+    /// `request` or `response`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Request => "request",
+            Side::Response => "response",
+        }
+    }
+}
+
+/// The table of a `Body.x.y Object Payload` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedTable {
+    /// Request or response.
+    pub side: Side,
+    /// The field path below the body (`["card_ext", "base_info"]`), `[]` removed.
+    pub path: Vec<String>,
+    /// The heading as printed.
+    pub heading: String,
+    /// The object's field rows.
+    pub rows: Vec<FieldRow>,
 }
 
 /// One section: its heading and the lines under it.
@@ -91,6 +126,10 @@ pub struct Page {
     pub account_types: Vec<&'static str>,
     /// The notes section's text, unless it says there is nothing to note.
     pub notes: Vec<String>,
+    /// Tables of nested objects (`Body.x Object Payload` sections).
+    pub nested: Vec<NestedTable>,
+    /// Multipart file parts shown by a `curl -F 'name=@file'` line.
+    pub file_parts: Vec<String>,
     /// What could not be read.
     pub warnings: Vec<String>,
 }
@@ -144,7 +183,13 @@ pub fn read(text: &str) -> Page {
             .map(|section| section.heading.clone()),
         ..Page::default()
     };
+    page.doc_url = first_line_url(text);
     for line in text.lines() {
+        for part in curl_file_parts(line) {
+            if !page.file_parts.contains(&part) {
+                page.file_parts.push(part);
+            }
+        }
         if page.call.is_none() {
             page.call = call_line(line);
         }
@@ -158,7 +203,98 @@ pub fn read(text: &str) -> Page {
     for section in &sections {
         read_section(&mut page, section);
     }
+    cut_off_signs(text, &sections, &mut page);
     page
+}
+
+/// The page's first non-empty line when it is a bare address (browser copies often start so).
+fn first_line_url(text: &str) -> Option<String> {
+    let first = text.lines().map(str::trim).find(|line| !line.is_empty())?;
+    let url = first
+        .trim_start_matches(['<', '('])
+        .trim_end_matches(['>', ')']);
+    let is_url = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains(char::is_whitespace);
+    is_url.then(|| url.to_string())
+}
+
+/// `curl -F 'pdf=@test.pdf' …` → `pdf`: the parts of a multipart upload that carry a file.
+fn curl_file_parts(line: &str) -> Vec<String> {
+    if !line.contains("curl") && !line.trim_start().starts_with("-F") {
+        return Vec::new();
+    }
+    let mut parts = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("-F") {
+        rest = &rest[at + 2..];
+        let arg = rest.trim_start().trim_start_matches(['\'', '"']);
+        if let Some((name, value)) = arg.split_once('=')
+            && value.starts_with('@')
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            parts.push(name.to_string());
+        }
+    }
+    parts
+}
+
+/// Says when the copy looks cut off: a code block or JSON example never closed, or no
+/// response or error-code section.
+fn cut_off_signs(text: &str, sections: &[Section], page: &mut Page) {
+    let fences = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with("```"))
+        .count();
+    if fences % 2 == 1 {
+        page.warnings.push(
+            "the page ends inside a code block: the copy looks cut off; copy the whole page"
+                .to_string(),
+        );
+    }
+    let has = |kind: SectionKind| sections.iter().any(|section| section.kind == kind);
+    if !has(SectionKind::Response) {
+        page.warnings.push(
+            "the page has no response section (a cut-off copy?): response fields come from the examples only"
+                .to_string(),
+        );
+    }
+    if !has(SectionKind::Errors) {
+        page.warnings.push(
+            "the page has no error-code section (a cut-off copy?): no endpoint error codes listed"
+                .to_string(),
+        );
+    }
+    if !has(SectionKind::Examples) {
+        page.warnings
+            .push("the page has no examples section (a cut-off copy?)".to_string());
+    }
+}
+
+/// `Body.card_ext.base_info Object Payload` → (request, `["card_ext", "base_info"]`).
+fn nested_heading(heading: &str) -> Option<(Side, Vec<String>)> {
+    let lower = heading.to_lowercase();
+    if !(lower.contains("payload") || lower.contains("object") || heading.contains("对象")) {
+        return None;
+    }
+    let word = heading.split_whitespace().next()?;
+    let mut segments = word.split('.');
+    let side = match segments.next()?.to_lowercase().as_str() {
+        "body" | "req" | "request" => Side::Request,
+        "res" | "resp" | "response" | "return" => Side::Response,
+        _ => return None,
+    };
+    let path: Vec<String> = segments
+        .map(|segment| segment.trim_end_matches("[]").to_string())
+        .collect();
+    let valid = !path.is_empty()
+        && path.iter().all(|segment| {
+            !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    valid.then_some((side, path))
 }
 
 fn read_section(page: &mut Page, section: &Section) {
@@ -199,6 +335,23 @@ fn read_section(page: &mut Page, section: &Section) {
                 .into_iter()
                 .filter(|p| !is_boilerplate(p)),
         ),
+        SectionKind::Nested => {
+            if let Some((side, path)) = nested_heading(&section.heading) {
+                let rows = table::field_rows(&section.lines, &mut page.warnings);
+                if rows.is_empty() {
+                    page.warnings.push(format!(
+                        "the section `{}` has no field rows I could read",
+                        section.heading
+                    ));
+                }
+                page.nested.push(NestedTable {
+                    side,
+                    path,
+                    heading: section.heading.clone(),
+                    rows,
+                });
+            }
+        }
         SectionKind::Query | SectionKind::Other => {}
     }
 }
@@ -253,7 +406,9 @@ fn heading_text(line: &str) -> Option<String> {
 fn kind_of(heading: &str) -> SectionKind {
     let lower = heading.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&["example", "示例"]) {
+    if nested_heading(heading).is_some() {
+        SectionKind::Nested
+    } else if has(&["example", "示例"]) {
         SectionKind::Examples
     } else if has(&["query", "查询参数", "url 参数", "url参数"]) {
         SectionKind::Query

@@ -68,7 +68,7 @@ pub fn field_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<FieldRow>
     let mut markdown: Option<Vec<Column>> = None;
     let mut flat: Option<(bool, bool)> = None;
     for raw in lines {
-        let line = raw.trim();
+        let line = &markdown_row(raw.trim());
         if line.starts_with('|') {
             flat = None;
             let cells = cells(line);
@@ -123,7 +123,7 @@ pub fn error_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<ErrorRow>
     let mut rows = Vec::new();
     let mut markdown: Option<Vec<Column>> = None;
     for raw in lines {
-        let line = raw.trim();
+        let line = &markdown_row(raw.trim());
         if line.starts_with('|') {
             let cells = cells(line);
             match &markdown {
@@ -142,6 +142,16 @@ pub fn error_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<ErrorRow>
         }
     }
     rows
+}
+
+/// A table row as Markdown: browser copies drop the leading `|` (`order_id | string | 是 |`),
+/// so a line with two or more `|` and none at the start gets one.
+fn markdown_row(line: &str) -> String {
+    if !line.starts_with('|') && line.matches('|').count() >= 2 {
+        format!("|{line}")
+    } else {
+        line.to_string()
+    }
 }
 
 fn cells(line: &str) -> Vec<String> {

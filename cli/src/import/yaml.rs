@@ -96,6 +96,7 @@ fn type_body(out: &mut String, indent: usize, ty: &DraftType, required: bool, de
         DraftType::Integer => "integer",
         DraftType::Number => "number",
         DraftType::Boolean => "boolean",
+        DraftType::File => "file",
         DraftType::Object(_) => "object",
         DraftType::Array(_) => "array",
     };

@@ -1,0 +1,322 @@
+//! `wxinvoice diff` verdicts checked against the compiler: small callers are compiled against
+//! the crate generated from the repository's spec (base) and from the same spec with three
+//! changes (head), and each verdict must match what the compiler says.
+//!
+//! The crate is copied into a scratch workspace under `CARGO_TARGET_TMPDIR` with the
+//! workspace's `Cargo.lock`, and checked with `cargo check --offline` into a target directory
+//! kept there, so only the first run compiles the dependencies.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{code, copy_spec, repo_spec, run_in, stderr, stdout};
+use serde_json::Value;
+
+/// The repository root (the `wechat-invoice` package).
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The head's three changes to the repository's spec.
+fn head_spec(dir: &Path) {
+    edit_file(
+        &dir.join("endpoints/get_auth_data.yaml"),
+        "response:\n  invoice_status:\n",
+        "response:\n  auth_channel:\n    type: string\n    description: How the user authorized.\n  invoice_status:\n",
+    );
+    edit_file(
+        &dir.join("endpoints/get_auth_data.yaml"),
+        "errors: [40078, 72015,",
+        "errors: [40078, 72015, 72017,",
+    );
+    edit_file(
+        &dir.join("endpoints/get_auth_url.yaml"),
+        "request:\n  s_pappid:\n",
+        "request:\n  memo:\n    type: string\n    description: A note for the page.\n  s_pappid:\n",
+    );
+}
+
+fn edit_file(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("spec file");
+    fs::write(path, common::edit(&text, from, to)).expect("write spec file");
+}
+
+/// `Cargo.toml` of the copied crate: the repository's, without workspace, dev-dependencies
+/// and benches, with the code generator found at its real path.
+fn crate_manifest() -> String {
+    let text = fs::read_to_string(repo().join("Cargo.toml")).expect("Cargo.toml");
+    let codegen = repo().join("codegen");
+    let mut kept = String::new();
+    let mut keep = true;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            keep = matches!(
+                line,
+                "[package]" | "[lib]" | "[features]" | "[dependencies]" | "[build-dependencies]"
+            );
+        }
+        if keep {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept.replace(
+        "serde = { workspace = true }",
+        "serde = { version = \"1\", features = [\"derive\"] }",
+    )
+    .replace("serde_json = { workspace = true }", "serde_json = \"1\"")
+    .replace(
+        "path = \"codegen\"",
+        &format!("path = {:?}", codegen.display().to_string()),
+    )
+}
+
+/// A scratch workspace holding the generated crate (from `spec`) and one caller package per
+/// entry of `callers`.
+struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str, spec: &Path, callers: &[(&str, &str)]) -> Scratch {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("diff-compile")
+            .join(name);
+        let _ = fs::remove_dir_all(&root);
+        let lib = root.join("lib");
+        fs::create_dir_all(&lib).expect("mkdir");
+        copy_tree(&repo().join("src"), &lib.join("src"));
+        copy_spec(spec, &lib.join("spec"), &["endpoints", "types", "errors"]);
+        fs::copy(repo().join("build.rs"), lib.join("build.rs")).expect("build.rs");
+        fs::write(lib.join("Cargo.toml"), crate_manifest()).expect("manifest");
+        fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).expect("Cargo.lock");
+        let mut members = vec!["\"lib\"".to_string()];
+        for (caller, source) in callers {
+            let dir = root.join(caller);
+            fs::create_dir_all(dir.join("src")).expect("mkdir");
+            fs::write(
+                dir.join("Cargo.toml"),
+                format!(
+                    "[package]\nname = \"{caller}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-invoice = {{ path = \"../lib\" }}\n"
+                ),
+            )
+            .expect("caller manifest");
+            fs::write(dir.join("src/lib.rs"), source).expect("caller source");
+            members.push(format!("{caller:?}"));
+        }
+        fs::write(
+            root.join("Cargo.toml"),
+            format!(
+                "[workspace]\nmembers = [{}]\nresolver = \"3\"\n",
+                members.join(", ")
+            ),
+        )
+        .expect("workspace manifest");
+        Scratch { root }
+    }
+
+    /// `Ok` when `caller` compiles, else the compiler's errors.
+    fn check(&self, caller: &str) -> Result<(), String> {
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-compile/target");
+        let output = Command::new(env!("CARGO"))
+            .args(["check", "--offline", "--quiet", "-p", caller])
+            .env("CARGO_TARGET_DIR", target)
+            .env_remove("RUSTFLAGS")
+            .current_dir(&self.root)
+            .output()
+            .expect("cargo runs");
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+/// A test fake building the whole response, naming every field (the head adds one).
+const RESPONSE_FULL_LITERAL: &str = "pub fn fake() -> wechat_invoice::GetAuthDataResponse {
+    wechat_invoice::GetAuthDataResponse {
+        invoice_status: Some(\"auth success\".into()),
+        auth_time: Some(1),
+        user_auth_info: None,
+    }
+}
+";
+
+/// The same fake ending in `..Default::default()`.
+const RESPONSE_DEFAULT_LITERAL: &str = "pub fn fake() -> wechat_invoice::GetAuthDataResponse {
+    wechat_invoice::GetAuthDataResponse {
+        invoice_status: Some(\"auth success\".into()),
+        ..Default::default()
+    }
+}
+";
+
+/// A caller building `GetAuthUrlRequest` (no `Default`: its `source` is a required enum).
+const REQUEST_FULL_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAuthUrlRequest {
+    wechat_invoice::GetAuthUrlRequest {
+        s_pappid: String::new(),
+        order_id: String::new(),
+        money: 1,
+        timestamp: 1,
+        source: wechat_invoice::InvoiceAuthSource::Web,
+        redirect_url: None,
+        ticket: String::new(),
+        auth_type: 1,
+    }
+}
+";
+
+/// What the old advice said to write for a new optional request field.
+const REQUEST_DEFAULT_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAuthUrlRequest {
+    wechat_invoice::GetAuthUrlRequest {
+        s_pappid: String::new(),
+        order_id: String::new(),
+        money: 1,
+        timestamp: 1,
+        source: wechat_invoice::InvoiceAuthSource::Web,
+        ticket: String::new(),
+        auth_type: 1,
+        ..Default::default()
+    }
+}
+";
+
+/// Code treating a code the spec did not list through `Unknown`.
+const UNKNOWN_MATCH: &str = "pub fn retry_later(err: &wechat_invoice::GetAuthDataError) -> bool {
+    matches!(err, wechat_invoice::GetAuthDataError::Unknown { code: 72017, .. })
+}
+";
+
+const CALLERS: [(&str, &str); 5] = [
+    ("response_full_literal", RESPONSE_FULL_LITERAL),
+    ("response_default_literal", RESPONSE_DEFAULT_LITERAL),
+    ("request_full_literal", REQUEST_FULL_LITERAL),
+    ("request_default_literal", REQUEST_DEFAULT_LITERAL),
+    ("unknown_match", UNKNOWN_MATCH),
+];
+
+/// The diff's changes from `base` to `head`, by rule id.
+fn verdicts(base: &Path, head: &Path) -> Vec<Value> {
+    let output = run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "diff",
+            &base.display().to_string(),
+            &head.display().to_string(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    serde_json::from_str::<Value>(&stdout(&output))
+        .expect("JSON")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn level_of<'a>(changes: &'a [Value], id: &str, endpoint: &str) -> &'a str {
+    changes
+        .iter()
+        .find(|change| change["id"] == id && change["endpoint"] == endpoint)
+        .and_then(|change| change["level"].as_str())
+        .unwrap_or_else(|| panic!("no {id} for {endpoint} in {changes:#?}"))
+}
+
+#[test]
+fn verdicts_match_the_compiler_for_the_generated_code() {
+    let specs = tempfile::tempdir().expect("temp dir");
+    let base_spec = specs.path().join("base");
+    let head_spec_dir = specs.path().join("head");
+    let folders = ["endpoints", "types", "errors"];
+    copy_spec(&repo_spec(), &base_spec, &folders);
+    copy_spec(&repo_spec(), &head_spec_dir, &folders);
+    head_spec(&head_spec_dir);
+
+    let changes = verdicts(&base_spec, &head_spec_dir);
+    let base = Scratch::new("base", &base_spec, &CALLERS);
+    let head = Scratch::new("head", &head_spec_dir, &CALLERS);
+
+    // Every caller compiles against the base, except the `..Default::default()` advice for a
+    // type without `Default`, which never compiled.
+    for (caller, _) in CALLERS {
+        let result = base.check(caller);
+        if caller == "request_default_literal" {
+            let err = result.expect_err("GetAuthUrlRequest has no Default");
+            assert!(err.contains("Default"), "{err}");
+        } else if let Err(err) = result {
+            panic!("{caller} does not compile against the base:\n{err}");
+        }
+    }
+
+    // A response field added to a struct with `Default`: a warning, because literals ending
+    // in `..Default::default()` keep compiling and literals naming every field do not.
+    assert_eq!(
+        level_of(&changes, "response-field-added", "get_auth_data"),
+        "warning"
+    );
+    head.check("response_default_literal")
+        .expect("the advised literal keeps compiling");
+    let err = head
+        .check("response_full_literal")
+        .expect_err("a full literal misses the new field");
+    assert!(err.contains("auth_channel"), "{err}");
+
+    // An optional request field added to a struct without `Default`: breaking, because every
+    // literal names every field and no `..Default::default()` escape exists.
+    assert_eq!(
+        level_of(
+            &changes,
+            "request-field-added-optional-no-default",
+            "get_auth_url"
+        ),
+        "breaking"
+    );
+    let err = head
+        .check("request_full_literal")
+        .expect_err("the literal misses the new field");
+    assert!(err.contains("memo"), "{err}");
+
+    // An error code added: matches keep compiling (a warning, not breaking); what changes is
+    // the branch taken at run time, pinned by `known_codes_never_arrive_as_unknown` below.
+    assert_eq!(
+        level_of(&changes, "error-code-added", "get_auth_data"),
+        "warning"
+    );
+    head.check("unknown_match")
+        .expect("matches on Unknown keep compiling");
+}
+
+/// The runtime half of `error-code-added`: a code the spec lists for an endpoint becomes its
+/// variant, and only unlisted codes reach `Unknown`, so listing a code moves it out of any
+/// `Unknown { code, .. }` arm.
+#[test]
+fn known_codes_never_arrive_as_unknown() {
+    use wechat_invoice::GetAuthDataError;
+    let listed = GetAuthDataError::from_code(72038, "invoice order never auth".into());
+    assert!(matches!(
+        listed,
+        GetAuthDataError::InvoiceOrderNeverAuth { .. }
+    ));
+    let unlisted = GetAuthDataError::from_code(72017, "made up".into());
+    assert!(matches!(
+        unlisted,
+        GetAuthDataError::Unknown { code: 72017, .. }
+    ));
+}
