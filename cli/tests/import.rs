@@ -524,3 +524,82 @@ fn recall_over_the_fixture_corpus() {
         all.percent()
     );
 }
+
+/// `import --into`: a changed page updates the reviewed file, keeps every curated key and
+/// prints each conflict.
+#[test]
+fn a_changed_page_merges_into_the_reviewed_spec() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_spec(
+        &repo_spec(),
+        &dir.path().join("spec"),
+        &["endpoints", "errors", "types"],
+    );
+    let page = fs::read_to_string(fixture("rejectinsert.zh.md")).expect("read");
+    let page = common::edit(&page, "| url | string | 否 |", "| url | string | 是 |");
+    let page = common::edit(
+        &page,
+        "| url | string |",
+        "| memo | integer | 否 | 备注 |\n| url | string |",
+    );
+    fs::write(dir.path().join("page.md"), page).expect("write");
+    let before =
+        fs::read_to_string(repo_spec().join("endpoints/reject_insert.yaml")).expect("read");
+
+    let output = import(
+        dir.path(),
+        &["page.md", "--into", "spec", "--name", "reject_insert"],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("merged into spec/endpoints/reject_insert.yaml (from page.md)")
+    );
+    let report = stderr(&output);
+    for line in [
+        "page.md: changed: request.url: required false → true (the page)",
+        "page.md: changed: request.memo: added (new on the page)",
+        "page.md: changed: errors: 72035 added (new on the page)",
+        "page.md: conflict: request.order_id: kept the spec's description; the page says: 订单 id",
+    ] {
+        assert!(report.contains(line), "no `{line}` in:\n{report}");
+    }
+
+    let after_path = dir.path().join("spec/endpoints/reject_insert.yaml");
+    let after = fs::read_to_string(&after_path).expect("read");
+    // Every curated line is still there, except the changed `errors:` list.
+    for line in before.lines().filter(|line| !line.starts_with("errors:")) {
+        assert!(
+            after.lines().any(|kept| kept == line),
+            "lost `{line}`:\n{after}"
+        );
+    }
+    let merged = endpoint_file(&after_path);
+    let reference = endpoint_file(&repo_spec().join("endpoints/reject_insert.yaml"));
+    assert_eq!(merged.idempotent, reference.idempotent);
+    assert_eq!(merged.examples.len(), reference.examples.len());
+    assert_eq!(merged.notes, reference.notes);
+    let shape = shape(&merged.request, true);
+    assert!(
+        shape.contains(&"url: string required=true".to_string()),
+        "{shape:?}"
+    );
+    assert!(
+        shape.contains(&"memo: integer64 required=false".to_string()),
+        "{shape:?}"
+    );
+    let codes: Vec<i64> = merged.errors.iter().map(|c| c.value).collect();
+    assert_eq!(codes, [72031, 72035, 72038]);
+
+    // Importing the same page again changes nothing more.
+    let again = import(
+        dir.path(),
+        &["page.md", "--into", "spec", "--name", "reject_insert"],
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("0 change(s) from the page"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read_to_string(&after_path).expect("read"), after);
+}
