@@ -158,8 +158,22 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         .collect();
     let mut request = fields(&page.request, &requests, true, "request", guesses);
     let mut response = fields(&page.response, &responses, false, "response", guesses);
-    nest(&mut request, &page.nested, Side::Request, &[], guesses);
-    nest(&mut response, &page.nested, Side::Response, &[], guesses);
+    nest(
+        &mut request,
+        &page.nested,
+        Side::Request,
+        &[],
+        "request",
+        guesses,
+    );
+    nest(
+        &mut response,
+        &page.nested,
+        Side::Response,
+        &[],
+        "response",
+        guesses,
+    );
     if request.is_empty() && !page.file_parts.is_empty() {
         for part in &page.file_parts {
             guesses.push(format!(
@@ -463,6 +477,7 @@ fn nest(
     nested: &[NestedTable],
     side: Side,
     prefix: &[String],
+    owner: &str,
     guesses: &mut Vec<String>,
 ) {
     for field in fields.iter_mut() {
@@ -474,9 +489,14 @@ fn nest(
         else {
             continue;
         };
-        let label = format!("{} field `{}`", side.name(), path.join("."));
+        // The label `fields` gave this field; its guess that the fields are unknown is void now.
+        let label = format!("{owner} field `{}`", field.name);
+        guesses.retain(|guess| {
+            !(guess.starts_with(&format!("{label} is an object"))
+                || guess.starts_with(&format!("{label}[] is an object")))
+        });
         let mut inner = fields_of_rows(&table.rows, side == Side::Request, &label, guesses);
-        nest(&mut inner, nested, side, &path, guesses);
+        nest(&mut inner, nested, side, &path, &label, guesses);
         let target = match &mut field.ty {
             DraftType::Array(item) => item.as_mut(),
             other => other,

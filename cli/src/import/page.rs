@@ -45,16 +45,6 @@ pub enum Side {
     Response,
 }
 
-impl Side {
-    /// `request` or `response`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Request => "request",
-            Side::Response => "response",
-        }
-    }
-}
-
 /// The table of a `Body.x.y Object Payload` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NestedTable {
