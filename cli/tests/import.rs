@@ -603,3 +603,31 @@ fn a_changed_page_merges_into_the_reviewed_spec() {
     );
     assert_eq!(fs::read_to_string(&after_path).expect("read"), after);
 }
+
+/// A page documenting several `action`s of one path: `--name` picks the action, and the
+/// others are named on stderr.
+#[test]
+fn a_page_with_several_actions_imports_the_named_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fs::read_to_string(fixture("rejectinsert.zh.md")).expect("read");
+    let page = common::edit(
+        &page,
+        "POST https://api.weixin.qq.com/card/invoice/rejectinsert?access_token=ACCESS_TOKEN",
+        "POST https://api.weixin.qq.com/card/invoice/setbizattr?action=set_auth_field&access_token=ACCESS_TOKEN\n```\n\n```\nPOST https://api.weixin.qq.com/card/invoice/setbizattr?action=get_auth_field&access_token=ACCESS_TOKEN",
+    );
+    fs::write(dir.path().join("page.md"), page).expect("write");
+    let output = import(dir.path(), &["page.md", "--name", "get_auth_field"]);
+    let report = stderr(&output);
+    assert!(report.contains("the page documents 2 calls"), "{report}");
+    let written =
+        fs::read_to_string(dir.path().join("spec/endpoints/get_auth_field.yaml")).expect("written");
+    assert!(written.contains("    action: get_auth_field"), "{written}");
+    assert!(!written.contains("set_auth_field"), "{written}");
+
+    let output = import(dir.path(), &["page.md", "--name", "set_auth_field"]);
+    assert!(stderr(&output).contains("the page documents 2 calls"));
+    let written =
+        fs::read_to_string(dir.path().join("spec/endpoints/set_auth_field.yaml")).expect("written");
+    assert!(written.contains("    action: set_auth_field"), "{written}");
+}
