@@ -86,21 +86,24 @@ impl Scratch {
             .join("diff-compile")
             .join(name);
         let _ = fs::remove_dir_all(&root);
-        let lib = root.join("lib");
+        // Cargo names build outputs by a package's path relative to its workspace, so the two
+        // sides' crates need distinct folders to get distinct outputs in the shared target.
+        let lib_dir = format!("lib-{name}");
+        let lib = root.join(&lib_dir);
         fs::create_dir_all(&lib).expect("mkdir");
         copy_tree(&repo().join("src"), &lib.join("src"));
         copy_spec(spec, &lib.join("spec"), &["endpoints", "types", "errors"]);
         fs::copy(repo().join("build.rs"), lib.join("build.rs")).expect("build.rs");
         fs::write(lib.join("Cargo.toml"), crate_manifest()).expect("manifest");
         fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).expect("Cargo.lock");
-        let mut members = vec!["\"lib\"".to_string()];
+        let mut members = vec![format!("{lib_dir:?}")];
         for (caller, source) in callers {
             let dir = root.join(caller);
             fs::create_dir_all(dir.join("src")).expect("mkdir");
             fs::write(
                 dir.join("Cargo.toml"),
                 format!(
-                    "[package]\nname = \"{caller}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-invoice = {{ path = \"../lib\" }}\n"
+                    "[package]\nname = \"{caller}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-invoice = {{ path = \"../{lib_dir}\" }}\n"
                 ),
             )
             .expect("caller manifest");

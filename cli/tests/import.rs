@@ -524,3 +524,110 @@ fn recall_over_the_fixture_corpus() {
         all.percent()
     );
 }
+
+/// `import --into`: a changed page updates the reviewed file, keeps every curated key and
+/// prints each conflict.
+#[test]
+fn a_changed_page_merges_into_the_reviewed_spec() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_spec(
+        &repo_spec(),
+        &dir.path().join("spec"),
+        &["endpoints", "errors", "types"],
+    );
+    let page = fs::read_to_string(fixture("rejectinsert.zh.md")).expect("read");
+    let page = common::edit(&page, "| url | string | 否 |", "| url | string | 是 |");
+    let page = common::edit(
+        &page,
+        "| url | string |",
+        "| memo | integer | 否 | 备注 |\n| url | string |",
+    );
+    fs::write(dir.path().join("page.md"), page).expect("write");
+    let before =
+        fs::read_to_string(repo_spec().join("endpoints/reject_insert.yaml")).expect("read");
+
+    let output = import(
+        dir.path(),
+        &["page.md", "--into", "spec", "--name", "reject_insert"],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("merged into spec/endpoints/reject_insert.yaml (from page.md)")
+    );
+    let report = stderr(&output);
+    for line in [
+        "page.md: changed: request.url: required false → true (the page)",
+        "page.md: changed: request.memo: added (new on the page)",
+        "page.md: changed: errors: 72035 added (new on the page)",
+        "page.md: conflict: request.order_id: kept the spec's description; the page says: 订单 id",
+    ] {
+        assert!(report.contains(line), "no `{line}` in:\n{report}");
+    }
+
+    let after_path = dir.path().join("spec/endpoints/reject_insert.yaml");
+    let after = fs::read_to_string(&after_path).expect("read");
+    // Every curated line is still there, except the changed `errors:` list.
+    for line in before.lines().filter(|line| !line.starts_with("errors:")) {
+        assert!(
+            after.lines().any(|kept| kept == line),
+            "lost `{line}`:\n{after}"
+        );
+    }
+    let merged = endpoint_file(&after_path);
+    let reference = endpoint_file(&repo_spec().join("endpoints/reject_insert.yaml"));
+    assert_eq!(merged.idempotent, reference.idempotent);
+    assert_eq!(merged.examples.len(), reference.examples.len());
+    assert_eq!(merged.notes, reference.notes);
+    let shape = shape(&merged.request, true);
+    assert!(
+        shape.contains(&"url: string required=true".to_string()),
+        "{shape:?}"
+    );
+    assert!(
+        shape.contains(&"memo: integer64 required=false".to_string()),
+        "{shape:?}"
+    );
+    let codes: Vec<i64> = merged.errors.iter().map(|c| c.value).collect();
+    assert_eq!(codes, [72031, 72035, 72038]);
+
+    // Importing the same page again changes nothing more.
+    let again = import(
+        dir.path(),
+        &["page.md", "--into", "spec", "--name", "reject_insert"],
+    );
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("0 change(s) from the page"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read_to_string(&after_path).expect("read"), after);
+}
+
+/// A page documenting several `action`s of one path: `--name` picks the action, and the
+/// others are named on stderr.
+#[test]
+fn a_page_with_several_actions_imports_the_named_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fs::read_to_string(fixture("rejectinsert.zh.md")).expect("read");
+    let page = common::edit(
+        &page,
+        "POST https://api.weixin.qq.com/card/invoice/rejectinsert?access_token=ACCESS_TOKEN",
+        "POST https://api.weixin.qq.com/card/invoice/setbizattr?action=set_auth_field&access_token=ACCESS_TOKEN\n```\n\n```\nPOST https://api.weixin.qq.com/card/invoice/setbizattr?action=get_auth_field&access_token=ACCESS_TOKEN",
+    );
+    fs::write(dir.path().join("page.md"), page).expect("write");
+    let output = import(dir.path(), &["page.md", "--name", "get_auth_field"]);
+    let report = stderr(&output);
+    assert!(report.contains("the page documents 2 calls"), "{report}");
+    let written =
+        fs::read_to_string(dir.path().join("spec/endpoints/get_auth_field.yaml")).expect("written");
+    assert!(written.contains("    action: get_auth_field"), "{written}");
+    assert!(!written.contains("set_auth_field"), "{written}");
+
+    let output = import(dir.path(), &["page.md", "--name", "set_auth_field"]);
+    assert!(stderr(&output).contains("the page documents 2 calls"));
+    let written =
+        fs::read_to_string(dir.path().join("spec/endpoints/set_auth_field.yaml")).expect("written");
+    assert!(written.contains("    action: set_auth_field"), "{written}");
+}

@@ -4,7 +4,7 @@
 use wechat_invoice_codegen::naming::{is_keyword, is_snake_case};
 
 use super::json::Json;
-use super::page::{NestedTable, Page, PageExample, Side};
+use super::page::{CallLine, NestedTable, Page, PageExample, Side};
 use super::table::FieldRow;
 
 /// A field's spec type.
@@ -98,7 +98,7 @@ const NOT_IDEMPOTENT: [&str; 4] = ["insert", "create", "make", "setpdf"];
 
 /// Builds the draft; `name` is the user's `--name`. Guesses are pushed onto `guesses`.
 pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Result<Draft, String> {
-    let Some(call) = &page.call else {
+    let Some(call) = choose_call(page, name, guesses) else {
         return Err("the page has no call line like `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN`".to_string());
     };
     let wechat_name = page.wechat_name.clone().unwrap_or_else(|| {
@@ -158,8 +158,22 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         .collect();
     let mut request = fields(&page.request, &requests, true, "request", guesses);
     let mut response = fields(&page.response, &responses, false, "response", guesses);
-    nest(&mut request, &page.nested, Side::Request, &[], guesses);
-    nest(&mut response, &page.nested, Side::Response, &[], guesses);
+    nest(
+        &mut request,
+        &page.nested,
+        Side::Request,
+        &[],
+        "request",
+        guesses,
+    );
+    nest(
+        &mut response,
+        &page.nested,
+        Side::Response,
+        &[],
+        "response",
+        guesses,
+    );
     if request.is_empty() && !page.file_parts.is_empty() {
         for part in &page.file_parts {
             guesses.push(format!(
@@ -210,6 +224,64 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         examples: examples(&page.examples, body),
         notes: page.notes.clone(),
     })
+}
+
+/// The call to import: the only one, or, on a page documenting several (`action=…`), the one
+/// `--name` names (by its `action`), else the first, saying which were left out.
+fn choose_call<'p>(
+    page: &'p Page,
+    name: Option<&str>,
+    guesses: &mut Vec<String>,
+) -> Option<&'p CallLine> {
+    let first = page.call.as_ref()?;
+    if page.calls.len() < 2 {
+        return Some(first);
+    }
+    let shown: Vec<String> = page
+        .calls
+        .iter()
+        .map(|call| {
+            let query: Vec<String> = call.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("{} {}?{}", call.method, call.path, query.join("&"))
+        })
+        .collect();
+    let action_of = |call: &CallLine| {
+        call.query
+            .iter()
+            .find(|(key, _)| key == "action")
+            .map(|(_, value)| value.clone())
+    };
+    let chosen = name.and_then(|name| {
+        page.calls.iter().find(|call| {
+            action_of(call).is_some_and(|action| snake_case(&action) == name || action == name)
+        })
+    });
+    match (name, chosen) {
+        (_, Some(call)) => {
+            guesses.push(format!(
+                "the page documents {} calls ({}); imported the one whose action matches --name; its tables may mix the actions' fields, so check them",
+                page.calls.len(),
+                shown.join(", ")
+            ));
+            Some(call)
+        }
+        (Some(name), None) => {
+            guesses.push(format!(
+                "the page documents {} calls ({}) and none has an action matching --name `{name}`; imported the first — check `http.query`",
+                page.calls.len(),
+                shown.join(", ")
+            ));
+            Some(first)
+        }
+        (None, None) => {
+            guesses.push(format!(
+                "the page documents {} calls ({}); imported only the first — import the page once per action with --name ACTION",
+                page.calls.len(),
+                shown.join(", ")
+            ));
+            Some(first)
+        }
+    }
 }
 
 /// `invoiceBizGetAuthData` → `get_auth_data`: snake_case without the family prefix.
@@ -463,6 +535,7 @@ fn nest(
     nested: &[NestedTable],
     side: Side,
     prefix: &[String],
+    owner: &str,
     guesses: &mut Vec<String>,
 ) {
     for field in fields.iter_mut() {
@@ -474,9 +547,14 @@ fn nest(
         else {
             continue;
         };
-        let label = format!("{} field `{}`", side.name(), path.join("."));
+        // The label `fields` gave this field; its guess that the fields are unknown is void now.
+        let label = format!("{owner} field `{}`", field.name);
+        guesses.retain(|guess| {
+            !(guess.starts_with(&format!("{label} is an object"))
+                || guess.starts_with(&format!("{label}[] is an object")))
+        });
         let mut inner = fields_of_rows(&table.rows, side == Side::Request, &label, guesses);
-        nest(&mut inner, nested, side, &path, guesses);
+        nest(&mut inner, nested, side, &path, &label, guesses);
         let target = match &mut field.ty {
             DraftType::Array(item) => item.as_mut(),
             other => other,

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod draft;
 pub mod json;
+pub mod merge;
 pub mod page;
 #[cfg(test)]
 mod properties;
@@ -37,8 +38,13 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub spec: Option<PathBuf>,
     /// Overwrite an existing endpoint file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "into")]
     pub force: bool,
+    /// Merge into the spec directory DIR: a new endpoint is written to DIR/endpoints/, an
+    /// existing one is updated from the page keeping every curated key, and each conflict
+    /// between the page and a kept value is printed.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "spec"])]
+    pub into: Option<PathBuf>,
 }
 
 /// Imports each page in turn; exit 1 when a written file has problems left to fix.
@@ -55,10 +61,11 @@ pub fn run(args: &Args) -> Outcome {
             )));
         }
     }
-    let spec_dir = args
-        .spec
-        .clone()
-        .unwrap_or_else(|| default_spec_dir(&args.out));
+    let spec_dir = match (&args.into, &args.spec) {
+        (Some(into), _) => into.clone(),
+        (None, Some(spec)) => spec.clone(),
+        (None, None) => default_spec_dir(&args.out),
+    };
     let mut status = Status::Clean;
     for page in &args.pages {
         if import_one(args, &spec_dir, page)? == Status::Problems {
@@ -108,18 +115,32 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
         )),
     }
 
-    let target = args.out.join(format!("{}.yaml", draft.name));
-    if target.exists() && !args.force {
+    let out_dir = match &args.into {
+        Some(into) => into.join("endpoints"),
+        None => args.out.clone(),
+    };
+    let target = out_dir.join(format!("{}.yaml", draft.name));
+    let merging = args.into.is_some() && target.exists();
+    if target.exists() && !args.force && !merging {
         return Err(CliError::new(format!(
-            "`{}` already exists; pass --force to overwrite it",
+            "`{}` already exists; pass --force to overwrite it, or --into SPEC_DIR to merge the page into it",
             target.display()
         )));
     }
-    let yaml = yaml::render(&draft);
-    fs::create_dir_all(&args.out)
+    let yaml = if merging {
+        let existing = fs::read_to_string(&target)
+            .map_err(|err| CliError::new(format!("cannot read `{}`: {err}", target.display())))?;
+        let merged = merge::merge(&existing, &draft);
+        eprint!("{}", merge_report(&shown.to_string(), &target, &merged));
+        merged.text
+    } else {
+        yaml::render(&draft)
+    };
+    fs::create_dir_all(&out_dir)
         .and_then(|()| fs::write(&target, &yaml))
         .map_err(|err| CliError::new(format!("cannot write `{}`: {err}", target.display())))?;
-    println!("wrote {} (from {shown})", target.display());
+    let verb = if merging { "merged into" } else { "wrote" };
+    println!("{verb} {} (from {shown})", target.display());
 
     eprint!(
         "{}",
@@ -135,6 +156,23 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
         }
     }
     Ok(report_validation(spec_dir, &target, &draft.name, &yaml))
+}
+
+/// What a merge changed and every conflict it kept the spec's value for.
+fn merge_report(page: &str, target: &Path, merged: &merge::Merged) -> String {
+    let mut out = format!(
+        "{page}: merged into {}: {} change(s) from the page, {} conflict(s) kept as curated\n",
+        target.display(),
+        merged.changes.len(),
+        merged.conflicts.len()
+    );
+    for change in &merged.changes {
+        out.push_str(&format!("{page}: changed: {change}\n"));
+    }
+    for conflict in &merged.conflicts {
+        out.push_str(&format!("{page}: conflict: {conflict}\n"));
+    }
+    out
 }
 
 /// The per-page report on stderr: every part of the page that could not be read, then every

@@ -45,16 +45,6 @@ pub enum Side {
     Response,
 }
 
-impl Side {
-    /// `request` or `response`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Request => "request",
-            Side::Response => "response",
-        }
-    }
-}
-
 /// The table of a `Body.x.y Object Payload` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NestedTable {
@@ -112,6 +102,9 @@ pub struct Page {
     pub doc_url: Option<String>,
     /// The call line.
     pub call: Option<CallLine>,
+    /// Every distinct call line, in page order (several when the page documents several
+    /// `action`s of one path).
+    pub calls: Vec<CallLine>,
     /// Third-party permission sets.
     pub permission_sets: Vec<u32>,
     /// Request body rows.
@@ -189,6 +182,11 @@ pub fn read(text: &str) -> Page {
             if !page.file_parts.contains(&part) {
                 page.file_parts.push(part);
             }
+        }
+        if let Some(call) = call_line(line)
+            && !page.calls.contains(&call)
+        {
+            page.calls.push(call);
         }
         if page.call.is_none() {
             page.call = call_line(line);
