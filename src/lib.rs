@@ -26,11 +26,13 @@
 //! `…Response` or an [`Error`] whose [`Error::Api`] holds the endpoint's `…Error` enum.
 
 mod client;
+mod credential;
 pub mod dynamic;
 mod endpoint;
 pub mod error;
 mod redact;
 mod retry;
+mod ticket;
 mod token;
 mod types;
 mod wire;
@@ -42,6 +44,7 @@ pub use client::{
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use retry::RetryPolicy;
+pub use ticket::{CARD_TICKET_REJECTED, CardTicket, UsesCardTicket};
 #[cfg(feature = "redis")]
 pub use token::RedisStore;
 pub use token::{
