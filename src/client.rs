@@ -606,7 +606,7 @@ impl Client {
         if token.is_some() || !endpoint.query.is_empty() {
             let mut query = url.query_pairs_mut();
             if let Some(token) = token {
-                query.append_pair("access_token", token.secret());
+                query.append_pair(endpoint.token_query, token.secret());
             }
             for (key, value) in endpoint.query {
                 query.append_pair(key, value);
