@@ -26,6 +26,7 @@
 //! `…Response` or an [`Error`] whose [`Error::Api`] holds the endpoint's `…Error` enum.
 
 mod client;
+pub mod component;
 mod credential;
 pub mod dynamic;
 mod endpoint;
