@@ -150,7 +150,7 @@ async fn a_merchant_authorizes_and_the_platform_issues_its_invoices() {
     let component_token = example(&server, "api_component_token", "/component_access_token");
     assert_eq!(
         sent_query(&server, "api_query_auth", "component_access_token"),
-        [component_token.clone()]
+        [component_token.as_str()]
     );
     assert_eq!(sent_query(&server, "api_query_auth", "access_token"), [""]);
     // The merchant's calls carry the token api_query_auth gave: no refresh needed.
