@@ -159,6 +159,19 @@ pub mod error_codes {
         table: "general",
     };
 
+    /// `41004` appsecret missing: 缺少 secret 参数 — the platform's appsecret was not sent.
+    pub static APPSECRET_MISSING: crate::ErrorInfo = crate::ErrorInfo {
+        code: 41004,
+        variant: "AppsecretMissing",
+        errmsg: "appsecret missing",
+        description: "缺少 secret 参数 — the platform's appsecret was not sent.",
+        solution: "Send component_appsecret, the third-party platform's AppSecret.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
     /// `42001` access_token expired: access_token 超时 — the access token has expired (they live 7200 seconds).
     pub static ACCESS_TOKEN_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
         code: 42001,
@@ -289,6 +302,19 @@ pub mod error_codes {
         table: "general",
     };
 
+    /// `61003` component is not authorized by this account: The account has not authorized the third-party platform (or revoked it).
+    pub static COMPONENT_NOT_AUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61003,
+        variant: "ComponentNotAuthorized",
+        errmsg: "component is not authorized by this account",
+        description: "The account has not authorized the third-party platform (or revoked it).",
+        solution: "Have the merchant authorize the platform again through the authorization link.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
     /// `61004` access clientip is not registered: Third-party platform call from an IP address not registered with the platform.
     pub static COMPONENT_IP_NOT_REGISTERED: crate::ErrorInfo = crate::ErrorInfo {
         code: 61004,
@@ -302,6 +328,32 @@ pub mod error_codes {
         table: "general",
     };
 
+    /// `61005` component ticket is expired: The component_verify_ticket sent is older than its 12-hour life.
+    pub static COMPONENT_TICKET_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61005,
+        variant: "ComponentTicketExpired",
+        errmsg: "component ticket is expired",
+        description: "The component_verify_ticket sent is older than its 12-hour life.",
+        solution: "Use the latest component_verify_ticket WeChat pushed (every 10 minutes); check that the authorization-event URL answers `success` and that its pushes reach the server.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
+    /// `61006` component ticket is invalid: The component_verify_ticket sent is not one WeChat issued to this platform (or it is empty).
+    pub static COMPONENT_TICKET_INVALID: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61006,
+        variant: "ComponentTicketInvalid",
+        errmsg: "component ticket is invalid",
+        description: "The component_verify_ticket sent is not one WeChat issued to this platform (or it is empty).",
+        solution: "Send the ticket exactly as decrypted from the latest push, for this component_appid.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
     /// `61007` api is unauthorized to component: The merchant has not granted the third-party platform the permission set this API belongs to.
     pub static API_UNAUTHORIZED_TO_COMPONENT: crate::ErrorInfo = crate::ErrorInfo {
         code: 61007,
@@ -313,6 +365,58 @@ pub mod error_codes {
         may_have_succeeded: false,
         invalidates_token: false,
         table: "general",
+    };
+
+    /// `61009` code is invalid: The authorization code is not valid.
+    pub static AUTHORIZATION_CODE_INVALID: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61009,
+        variant: "AuthorizationCodeInvalid",
+        errmsg: "code is invalid",
+        description: "The authorization code is not valid.",
+        solution: "Use the authorization_code of the redirect or of the `authorized` push unchanged.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
+    /// `61010` code is expired: The authorization code expired before it was exchanged.
+    pub static AUTHORIZATION_CODE_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61010,
+        variant: "AuthorizationCodeExpired",
+        errmsg: "code is expired",
+        description: "The authorization code expired before it was exchanged.",
+        solution: "Exchange the code at once when it arrives; otherwise the merchant must authorize again.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
+    /// `61011` invalid component: The component_appid is not a third-party platform, or not this one.
+    pub static INVALID_COMPONENT: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61011,
+        variant: "InvalidComponent",
+        errmsg: "invalid component",
+        description: "The component_appid is not a third-party platform, or not this one.",
+        solution: "Check component_appid against the platform's settings on open.weixin.qq.com.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
+    };
+
+    /// `61023` refresh_token is invalid: The authorizer_refresh_token is not (or no longer) valid: the merchant revoked or renewed the authorization, or a lost refresh token was replaced.
+    pub static REFRESH_TOKEN_INVALID: crate::ErrorInfo = crate::ErrorInfo {
+        code: 61023,
+        variant: "RefreshTokenInvalid",
+        errmsg: "refresh_token is invalid",
+        description: "The authorizer_refresh_token is not (or no longer) valid: the merchant revoked or renewed the authorization, or a lost refresh token was replaced.",
+        solution: "Have the merchant authorize the platform again; keep every refresh token durably, since a lost one cannot be recovered otherwise.",
+        retryable: false,
+        may_have_succeeded: false,
+        invalidates_token: false,
+        table: "component",
     };
 
     /// `72015` unauthorized create invoice: The account has no permission for this invoice operation.
@@ -901,6 +1005,7 @@ pub mod error_codes {
         &INVALID_IP,
         &APPSECRET_FROZEN,
         &ACCESS_TOKEN_MISSING,
+        &APPSECRET_MISSING,
         &ACCESS_TOKEN_EXPIRED,
         &REQUIRE_POST,
         &EMPTY_POST_DATA,
@@ -911,8 +1016,15 @@ pub mod error_codes {
         &API_FORBIDDEN,
         &USER_UNAUTHORIZED,
         &USER_LIMITED,
+        &COMPONENT_NOT_AUTHORIZED,
         &COMPONENT_IP_NOT_REGISTERED,
+        &COMPONENT_TICKET_EXPIRED,
+        &COMPONENT_TICKET_INVALID,
         &API_UNAUTHORIZED_TO_COMPONENT,
+        &AUTHORIZATION_CODE_INVALID,
+        &AUTHORIZATION_CODE_EXPIRED,
+        &INVALID_COMPONENT,
+        &REFRESH_TOKEN_INVALID,
         &UNAUTHORIZED_CREATE_INVOICE,
         &INVALID_INVOICE_TITLE,
         &INVOICE_LOCKED_BY_OTHERS,

@@ -8,6 +8,36 @@ const ALIASES: &[(&str, &str)] = &[("trip_pdf_ur", "trip_pdf_url")];
 /// checks that decoding that gives the same value; returns the re-encoded JSON.
 fn roundtrip(endpoint: &str, response: bool, value: &Value) -> Result<Value, String> {
     match (endpoint, response) {
+        ("api_authorizer_token", false) => {
+            roundtrip_as::<wechat_invoice::ApiAuthorizerTokenRequest>(value)
+        }
+        ("api_authorizer_token", true) => {
+            roundtrip_as::<wechat_invoice::ApiAuthorizerTokenResponse>(value)
+        }
+        ("api_component_token", false) => {
+            roundtrip_as::<wechat_invoice::ApiComponentTokenRequest>(value)
+        }
+        ("api_component_token", true) => {
+            roundtrip_as::<wechat_invoice::ApiComponentTokenResponse>(value)
+        }
+        ("api_create_preauthcode", false) => {
+            roundtrip_as::<wechat_invoice::ApiCreatePreauthcodeRequest>(value)
+        }
+        ("api_create_preauthcode", true) => {
+            roundtrip_as::<wechat_invoice::ApiCreatePreauthcodeResponse>(value)
+        }
+        ("api_get_authorizer_info", false) => {
+            roundtrip_as::<wechat_invoice::ApiGetAuthorizerInfoRequest>(value)
+        }
+        ("api_get_authorizer_info", true) => {
+            roundtrip_as::<wechat_invoice::ApiGetAuthorizerInfoResponse>(value)
+        }
+        ("api_query_auth", false) => {
+            roundtrip_as::<wechat_invoice::ApiQueryAuthRequest>(value)
+        }
+        ("api_query_auth", true) => {
+            roundtrip_as::<wechat_invoice::ApiQueryAuthResponse>(value)
+        }
         ("biz_get_select_title_url", false) => {
             roundtrip_as::<wechat_invoice::BizGetSelectTitleUrlRequest>(value)
         }
@@ -169,6 +199,25 @@ fn roundtrip(endpoint: &str, response: bool, value: &Value) -> Result<Value, Str
 /// Decodes an HTTP answer as `endpoint`'s response; whether it was a success.
 fn decode_any(endpoint: &str, status: u16, body: &[u8]) -> bool {
     match endpoint {
+        "api_authorizer_token" => {
+            decode_response::<wechat_invoice::ApiAuthorizerTokenRequest>(status, body)
+                .is_ok()
+        }
+        "api_component_token" => {
+            decode_response::<wechat_invoice::ApiComponentTokenRequest>(status, body)
+                .is_ok()
+        }
+        "api_create_preauthcode" => {
+            decode_response::<wechat_invoice::ApiCreatePreauthcodeRequest>(status, body)
+                .is_ok()
+        }
+        "api_get_authorizer_info" => {
+            decode_response::<wechat_invoice::ApiGetAuthorizerInfoRequest>(status, body)
+                .is_ok()
+        }
+        "api_query_auth" => {
+            decode_response::<wechat_invoice::ApiQueryAuthRequest>(status, body).is_ok()
+        }
         "biz_get_select_title_url" => {
             decode_response::<wechat_invoice::BizGetSelectTitleUrlRequest>(status, body)
                 .is_ok()
@@ -282,6 +331,363 @@ fn decode_any(endpoint: &str, status: u16, body: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+#[test]
+fn api_authorizer_token_examples() {
+    check_request::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >(
+        "{\"authorizer_appid\":\"auth_appid_value\",\"authorizer_refresh_token\":\"refresh_token_value\",\"component_appid\":\"appid_value\"}",
+    );
+    check_success::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >(
+        "{\"authorizer_access_token\":\"some-access-token\",\"authorizer_refresh_token\":\"refresh_token_value\",\"errcode\":0,\"errmsg\":\"ok\",\"expires_in\":7200}",
+    );
+    check_request::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >(
+        "{\"authorizer_appid\":\"auth_appid_value\",\"authorizer_refresh_token\":\"refresh_token_value\",\"component_appid\":\"appid_value\"}",
+    );
+    check_error::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >("{\"errcode\":61023,\"errmsg\":\"refresh_token is invalid\"}", 61023);
+}
+
+#[test]
+fn api_authorizer_token_error_codes() {
+    check_codes::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61003, "ComponentNotAuthorized"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (61023, "RefreshTokenInvalid"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn api_authorizer_token_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >(
+            "{\"authorizer_appid\":\"auth_appid_value\",\"authorizer_refresh_token\":\"refresh_token_value\",\"component_appid\":\"appid_value\"}",
+        )
+        .await;
+    let response = client.api_authorizer_token(&request).await;
+    check_live::<
+        wechat_invoice::ApiAuthorizerTokenRequest,
+    >(
+        &server,
+        "api_authorizer_token",
+        "{\"authorizer_appid\":\"auth_appid_value\",\"authorizer_refresh_token\":\"refresh_token_value\",\"component_appid\":\"appid_value\"}",
+        response,
+    );
+}
+
+#[test]
+fn api_component_token_examples() {
+    check_request::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >(
+        "{\"component_appid\":\"appid_value\",\"component_appsecret\":\"appsecret_value\",\"component_verify_ticket\":\"ticket_value\"}",
+    );
+    check_success::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >(
+        "{\"component_access_token\":\"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\"errcode\":0,\"errmsg\":\"ok\",\"expires_in\":7200}",
+    );
+    check_request::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >(
+        "{\"component_appid\":\"appid_value\",\"component_appsecret\":\"appsecret_value\",\"component_verify_ticket\":\"ticket_value\"}",
+    );
+    check_error::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >("{\"errcode\":61005,\"errmsg\":\"component ticket is expired\"}", 61005);
+}
+
+#[test]
+fn api_component_token_error_codes() {
+    check_codes::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (41004, "AppsecretMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61005, "ComponentTicketExpired"),
+            (61006, "ComponentTicketInvalid"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (61011, "InvalidComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn api_component_token_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >(
+            "{\"component_appid\":\"appid_value\",\"component_appsecret\":\"appsecret_value\",\"component_verify_ticket\":\"ticket_value\"}",
+        )
+        .await;
+    let response = client.api_component_token(&request).await;
+    check_live::<
+        wechat_invoice::ApiComponentTokenRequest,
+    >(
+        &server,
+        "api_component_token",
+        "{\"component_appid\":\"appid_value\",\"component_appsecret\":\"appsecret_value\",\"component_verify_ticket\":\"ticket_value\"}",
+        response,
+    );
+}
+
+#[test]
+fn api_create_preauthcode_examples() {
+    check_request::<
+        wechat_invoice::ApiCreatePreauthcodeRequest,
+    >("{\"component_appid\":\"appid_value\"}");
+    check_success::<
+        wechat_invoice::ApiCreatePreauthcodeRequest,
+    >(
+        "{\"errcode\":0,\"errmsg\":\"ok\",\"expires_in\":600,\"pre_auth_code\":\"Cx_Dk6qiBE0Dmx4EmlT3oRfArPvwSQ-oa3NL_fwHM7VI08r52wazoZX2Rhpz1dEw\"}",
+    );
+}
+
+#[test]
+fn api_create_preauthcode_error_codes() {
+    check_codes::<
+        wechat_invoice::ApiCreatePreauthcodeRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (61011, "InvalidComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn api_create_preauthcode_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ApiCreatePreauthcodeRequest,
+    >("{\"component_appid\":\"appid_value\"}")
+        .await;
+    let response = client.api_create_preauthcode(&request).await;
+    check_live::<
+        wechat_invoice::ApiCreatePreauthcodeRequest,
+    >(
+        &server,
+        "api_create_preauthcode",
+        "{\"component_appid\":\"appid_value\"}",
+        response,
+    );
+}
+
+#[test]
+fn api_get_authorizer_info_examples() {
+    check_request::<
+        wechat_invoice::ApiGetAuthorizerInfoRequest,
+    >("{\"authorizer_appid\":\"auth_appid_value\",\"component_appid\":\"appid_value\"}");
+    check_success::<
+        wechat_invoice::ApiGetAuthorizerInfoRequest,
+    >(
+        "{\"authorization_info\":{\"authorizer_appid\":\"wxf8b4f85f3a794e77\",\"authorizer_refresh_token\":\"dTo-YCXPL4llX-u1W1pPpnp8Hgm4wpJtlR6iV0doKdY\",\"func_info\":[{\"funcscope_category\":{\"id\":26}}]},\"authorizer_info\":{\"alias\":\"paytest01\",\"business_info\":{\"open_card\":1,\"open_pay\":0,\"open_scan\":0,\"open_shake\":0,\"open_store\":0},\"head_img\":\"http://wx.qlogo.cn/mmopen/GPy\",\"nick_name\":\"微信SDK Demo Special\",\"principal_name\":\"腾讯计算机系统有限公司\",\"qrcode_url\":\"URL\",\"service_type_info\":{\"id\":2},\"user_name\":\"gh_eb5e3a772040\",\"verify_type_info\":{\"id\":0}},\"errcode\":0,\"errmsg\":\"ok\"}",
+    );
+}
+
+#[test]
+fn api_get_authorizer_info_error_codes() {
+    check_codes::<
+        wechat_invoice::ApiGetAuthorizerInfoRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61003, "ComponentNotAuthorized"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn api_get_authorizer_info_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ApiGetAuthorizerInfoRequest,
+    >("{\"authorizer_appid\":\"auth_appid_value\",\"component_appid\":\"appid_value\"}")
+        .await;
+    let response = client.api_get_authorizer_info(&request).await;
+    check_live::<
+        wechat_invoice::ApiGetAuthorizerInfoRequest,
+    >(
+        &server,
+        "api_get_authorizer_info",
+        "{\"authorizer_appid\":\"auth_appid_value\",\"component_appid\":\"appid_value\"}",
+        response,
+    );
+}
+
+#[test]
+fn api_query_auth_examples() {
+    check_request::<
+        wechat_invoice::ApiQueryAuthRequest,
+    >(
+        "{\"authorization_code\":\"auth_code_value\",\"component_appid\":\"appid_value\"}",
+    );
+    check_success::<
+        wechat_invoice::ApiQueryAuthRequest,
+    >(
+        "{\"authorization_info\":{\"authorizer_access_token\":\"QXjUqNqfYVH0yBE1iI_7vuN_9gQbpjfK7hYwJ3P7xOa88a89-Aga5x1NMYJyB8G2yKt1KCl0nPC3W9GJzw0Zzq_dBxc8pxIGUNi_bFes0qM\",\"authorizer_appid\":\"wxf8b4f85f3a794e77\",\"authorizer_refresh_token\":\"dTo-YCXPL4llX-u1W1pPpnp8Hgm4wpJtlR6iV0doKdY\",\"expires_in\":7200,\"func_info\":[{\"funcscope_category\":{\"id\":1}},{\"funcscope_category\":{\"id\":26}}]},\"errcode\":0,\"errmsg\":\"ok\"}",
+    );
+}
+
+#[test]
+fn api_query_auth_error_codes() {
+    check_codes::<
+        wechat_invoice::ApiQueryAuthRequest,
+    >(
+        &[
+            (-1, "SystemBusy"),
+            (40001, "InvalidCredential"),
+            (40002, "InvalidGrantType"),
+            (40013, "InvalidAppid"),
+            (40014, "InvalidAccessToken"),
+            (40033, "InvalidCharset"),
+            (40125, "InvalidAppsecret"),
+            (40164, "InvalidIp"),
+            (40243, "AppsecretFrozen"),
+            (41001, "AccessTokenMissing"),
+            (42001, "AccessTokenExpired"),
+            (43002, "RequirePost"),
+            (44002, "EmptyPostData"),
+            (45009, "ApiDailyQuotaExceeded"),
+            (45011, "ApiFrequencyLimit"),
+            (47001, "DataFormatError"),
+            (48001, "ApiUnauthorized"),
+            (48004, "ApiForbidden"),
+            (50001, "UserUnauthorized"),
+            (50002, "UserLimited"),
+            (61004, "ComponentIpNotRegistered"),
+            (61007, "ApiUnauthorizedToComponent"),
+            (61009, "AuthorizationCodeInvalid"),
+            (61010, "AuthorizationCodeExpired"),
+            (61011, "InvalidComponent"),
+            (89503, "AdminConfirmationRequired"),
+            (89506, "IpRejectedByAdminFor24h"),
+            (89507, "IpRejectedByAdminFor1h"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn api_query_auth_through_the_client() {
+    let (server, client, request) = live_client::<
+        wechat_invoice::ApiQueryAuthRequest,
+    >("{\"authorization_code\":\"auth_code_value\",\"component_appid\":\"appid_value\"}")
+        .await;
+    let response = client.api_query_auth(&request).await;
+    check_live::<
+        wechat_invoice::ApiQueryAuthRequest,
+    >(
+        &server,
+        "api_query_auth",
+        "{\"authorization_code\":\"auth_code_value\",\"component_appid\":\"appid_value\"}",
+        response,
+    );
 }
 
 #[test]

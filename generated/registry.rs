@@ -7,6 +7,11 @@ pub mod registry {
 
     /// Every endpoint of the spec, sorted by name.
     pub static ENDPOINTS: &[&crate::Endpoint] = &[
+        &<ApiAuthorizerTokenRequest as crate::Operation>::ENDPOINT,
+        &<ApiComponentTokenRequest as crate::Operation>::ENDPOINT,
+        &<ApiCreatePreauthcodeRequest as crate::Operation>::ENDPOINT,
+        &<ApiGetAuthorizerInfoRequest as crate::Operation>::ENDPOINT,
+        &<ApiQueryAuthRequest as crate::Operation>::ENDPOINT,
         &<BizGetSelectTitleUrlRequest as crate::Operation>::ENDPOINT,
         &<BizGetUserTitleUrlRequest as crate::Operation>::ENDPOINT,
         &<ClearOutInvoiceRequest as crate::Operation>::ENDPOINT,
@@ -40,11 +45,32 @@ pub mod registry {
 
     /// The names of every generated type, sorted.
     pub static TYPE_NAMES: &[&str] = &[
+        "AccountTypeInfo",
+        "ApiAuthorizerTokenError",
+        "ApiAuthorizerTokenRequest",
+        "ApiAuthorizerTokenResponse",
+        "ApiComponentTokenError",
+        "ApiComponentTokenRequest",
+        "ApiComponentTokenResponse",
+        "ApiCreatePreauthcodeError",
+        "ApiCreatePreauthcodeRequest",
+        "ApiCreatePreauthcodeResponse",
+        "ApiGetAuthorizerInfoError",
+        "ApiGetAuthorizerInfoRequest",
+        "ApiGetAuthorizerInfoResponse",
+        "ApiGetAuthorizerInfoResponseAuthorizationInfo",
+        "ApiGetAuthorizerInfoResponseAuthorizerInfo",
+        "ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo",
+        "ApiQueryAuthError",
+        "ApiQueryAuthRequest",
+        "ApiQueryAuthResponse",
+        "ApiQueryAuthResponseAuthorizationInfo",
         "AuthBizField",
         "AuthCustomField",
         "AuthCustomFieldValue",
         "AuthField",
         "AuthUserField",
+        "AuthorizedPermissionSet",
         "BillAuthSource",
         "BillBaseInfo",
         "BillCardExt",
@@ -110,6 +136,7 @@ pub mod registry {
         "NontaxInsertBillRequest",
         "NontaxInsertBillResponse",
         "PayMchInfo",
+        "PermissionSetId",
         "PlatformCreateCardError",
         "PlatformCreateCardRequest",
         "PlatformCreateCardResponse",
@@ -168,6 +195,29 @@ pub mod registry {
         request: serde_json::Value,
     ) -> Result<serde_json::Value, crate::dynamic::CallError> {
         match endpoint {
+            "api_authorizer_token" => {
+                crate::dynamic::call_typed::<ApiAuthorizerTokenRequest>(client, request)
+                    .await
+            }
+            "api_component_token" => {
+                crate::dynamic::call_typed::<ApiComponentTokenRequest>(client, request)
+                    .await
+            }
+            "api_create_preauthcode" => {
+                crate::dynamic::call_typed::<
+                    ApiCreatePreauthcodeRequest,
+                >(client, request)
+                    .await
+            }
+            "api_get_authorizer_info" => {
+                crate::dynamic::call_typed::<
+                    ApiGetAuthorizerInfoRequest,
+                >(client, request)
+                    .await
+            }
+            "api_query_auth" => {
+                crate::dynamic::call_typed::<ApiQueryAuthRequest>(client, request).await
+            }
             "biz_get_select_title_url" => {
                 crate::dynamic::call_typed::<
                     BizGetSelectTitleUrlRequest,
@@ -294,11 +344,72 @@ pub mod registry {
     /// The JSON Schema (from schemars) of a generated type, by its Rust name.
     pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {
         match type_name {
+            "AccountTypeInfo" => Some(schemars::schema_for!(AccountTypeInfo)),
+            "ApiAuthorizerTokenError" => {
+                Some(schemars::schema_for!(ApiAuthorizerTokenError))
+            }
+            "ApiAuthorizerTokenRequest" => {
+                Some(schemars::schema_for!(ApiAuthorizerTokenRequest))
+            }
+            "ApiAuthorizerTokenResponse" => {
+                Some(schemars::schema_for!(ApiAuthorizerTokenResponse))
+            }
+            "ApiComponentTokenError" => {
+                Some(schemars::schema_for!(ApiComponentTokenError))
+            }
+            "ApiComponentTokenRequest" => {
+                Some(schemars::schema_for!(ApiComponentTokenRequest))
+            }
+            "ApiComponentTokenResponse" => {
+                Some(schemars::schema_for!(ApiComponentTokenResponse))
+            }
+            "ApiCreatePreauthcodeError" => {
+                Some(schemars::schema_for!(ApiCreatePreauthcodeError))
+            }
+            "ApiCreatePreauthcodeRequest" => {
+                Some(schemars::schema_for!(ApiCreatePreauthcodeRequest))
+            }
+            "ApiCreatePreauthcodeResponse" => {
+                Some(schemars::schema_for!(ApiCreatePreauthcodeResponse))
+            }
+            "ApiGetAuthorizerInfoError" => {
+                Some(schemars::schema_for!(ApiGetAuthorizerInfoError))
+            }
+            "ApiGetAuthorizerInfoRequest" => {
+                Some(schemars::schema_for!(ApiGetAuthorizerInfoRequest))
+            }
+            "ApiGetAuthorizerInfoResponse" => {
+                Some(schemars::schema_for!(ApiGetAuthorizerInfoResponse))
+            }
+            "ApiGetAuthorizerInfoResponseAuthorizationInfo" => {
+                Some(
+                    schemars::schema_for!(ApiGetAuthorizerInfoResponseAuthorizationInfo),
+                )
+            }
+            "ApiGetAuthorizerInfoResponseAuthorizerInfo" => {
+                Some(schemars::schema_for!(ApiGetAuthorizerInfoResponseAuthorizerInfo))
+            }
+            "ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo" => {
+                Some(
+                    schemars::schema_for!(
+                        ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo
+                    ),
+                )
+            }
+            "ApiQueryAuthError" => Some(schemars::schema_for!(ApiQueryAuthError)),
+            "ApiQueryAuthRequest" => Some(schemars::schema_for!(ApiQueryAuthRequest)),
+            "ApiQueryAuthResponse" => Some(schemars::schema_for!(ApiQueryAuthResponse)),
+            "ApiQueryAuthResponseAuthorizationInfo" => {
+                Some(schemars::schema_for!(ApiQueryAuthResponseAuthorizationInfo))
+            }
             "AuthBizField" => Some(schemars::schema_for!(AuthBizField)),
             "AuthCustomField" => Some(schemars::schema_for!(AuthCustomField)),
             "AuthCustomFieldValue" => Some(schemars::schema_for!(AuthCustomFieldValue)),
             "AuthField" => Some(schemars::schema_for!(AuthField)),
             "AuthUserField" => Some(schemars::schema_for!(AuthUserField)),
+            "AuthorizedPermissionSet" => {
+                Some(schemars::schema_for!(AuthorizedPermissionSet))
+            }
             "BillAuthSource" => Some(schemars::schema_for!(BillAuthSource)),
             "BillBaseInfo" => Some(schemars::schema_for!(BillBaseInfo)),
             "BillCardExt" => Some(schemars::schema_for!(BillCardExt)),
@@ -404,6 +515,7 @@ pub mod registry {
                 Some(schemars::schema_for!(NontaxInsertBillResponse))
             }
             "PayMchInfo" => Some(schemars::schema_for!(PayMchInfo)),
+            "PermissionSetId" => Some(schemars::schema_for!(PermissionSetId)),
             "PlatformCreateCardError" => {
                 Some(schemars::schema_for!(PlatformCreateCardError))
             }

@@ -47,6 +47,8 @@ struct Inner {
     max_response_bytes: usize,
     timeout: Duration,
     retry: RetryPolicy,
+    /// The `wx_card` api_ticket, cached beside the token (see [`Client::card_ticket`]).
+    card_ticket: crate::ticket::CardTicketCache,
 }
 
 /// Where calls get their token: a fixed one, or the cache in front of a provider.
@@ -311,6 +313,7 @@ impl Client {
                 max_response_bytes,
                 timeout,
                 retry,
+                card_ticket: crate::ticket::CardTicketCache::default(),
             }),
         }
     }
@@ -332,6 +335,18 @@ impl Client {
             Tokens::Fixed(token) => Ok(token.clone()),
             Tokens::Cached(cache) => cache.token().await,
         }
+    }
+
+    /// The card-ticket cache, and the token cache whose account and store it shares (`None`
+    /// for a fixed token).
+    pub(crate) fn card_ticket_cache(
+        &self,
+    ) -> (&crate::ticket::CardTicketCache, Option<&TokenCache>) {
+        let tokens = match &self.inner.tokens {
+            Tokens::Fixed(_) => None,
+            Tokens::Cached(cache) => Some(cache.as_ref()),
+        };
+        (&self.inner.card_ticket, tokens)
     }
 
     /// Tells the client that WeChat rejected `token` (40001, 40014, 42001) in a call made
@@ -591,7 +606,7 @@ impl Client {
         if token.is_some() || !endpoint.query.is_empty() {
             let mut query = url.query_pairs_mut();
             if let Some(token) = token {
-                query.append_pair("access_token", token.secret());
+                query.append_pair(endpoint.token_query, token.secret());
             }
             for (key, value) in endpoint.query {
                 query.append_pair(key, value);

@@ -47,6 +47,9 @@ pub struct Endpoint {
     pub idempotent: bool,
     /// Whether the call carries `access_token`.
     pub needs_token: bool,
+    /// The query parameter the token travels in: `access_token`, or `component_access_token`
+    /// for a third-party platform's own interfaces; empty when the call carries none.
+    pub token_query: &'static str,
 }
 
 /// A request type and everything the client needs to send it: implemented by the generated

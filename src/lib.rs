@@ -2,11 +2,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
+pub mod component;
+mod credential;
 pub mod dynamic;
 mod endpoint;
 pub mod error;
 mod redact;
 mod retry;
+mod ticket;
 mod token;
 mod types;
 mod wire;
@@ -18,6 +21,7 @@ pub use client::{
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use retry::RetryPolicy;
+pub use ticket::{CARD_TICKET_REJECTED, CardTicket, UsesCardTicket};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use token::RedisStore;

@@ -195,7 +195,7 @@ fn out_writes_the_same_document_to_a_file() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(stdout(&output).is_empty());
     assert!(
-        stderr(&output).contains("29 endpoints"),
+        stderr(&output).contains("34 endpoints"),
         "{}",
         stderr(&output)
     );

@@ -801,7 +801,8 @@ fn emit_operation(endpoint: &Endpoint) -> TokenStream {
         Some(quote! { (#wire, #value) })
     });
     let idempotent = endpoint.idempotent;
-    let needs_token = endpoint.token == TokenKind::AccessToken;
+    let needs_token = endpoint.token != TokenKind::None;
+    let token_query = endpoint.token.query_parameter().unwrap_or_default();
     let form = (endpoint.body == BodyKind::Multipart).then(|| emit_form(endpoint));
     quote! {
         impl crate::Operation for #request {
@@ -818,6 +819,7 @@ fn emit_operation(endpoint: &Endpoint) -> TokenStream {
                 body_constants: &[#(#constants),*],
                 idempotent: #idempotent,
                 needs_token: #needs_token,
+                token_query: #token_query,
             };
 
             #form
@@ -893,8 +895,8 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> String {
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    if endpoint.token == TokenKind::AccessToken {
-        query.insert(0, "access_token=…".to_string());
+    if let Some(parameter) = endpoint.token.query_parameter() {
+        query.insert(0, format!("{parameter}=…"));
     }
     let query = if query.is_empty() {
         String::new()
@@ -915,7 +917,11 @@ fn method_doc(api: &Api, endpoint: &Endpoint) -> String {
         "\n\nNot idempotent: never retried once the request may have reached WeChat; on a \
          timeout, query the outcome before sending it again."
     });
-    if endpoint.permission_sets.is_empty() {
+    if endpoint.token == TokenKind::ComponentAccessToken {
+        text.push_str(
+            " A third-party platform calls it for itself, with its `component_access_token`.",
+        );
+    } else if endpoint.permission_sets.is_empty() {
         text.push_str(" Third-party platforms cannot call it on a merchant's behalf.");
     } else {
         let sets: Vec<String> = endpoint

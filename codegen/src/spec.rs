@@ -147,6 +147,8 @@ pub enum Group {
     Title,
     /// Fiscal electronic notes (财政电子票据).
     Fiscal,
+    /// Third-party platforms (第三方平台): the platform's token and merchants' authorization.
+    Component,
 }
 
 /// The HTTP side of an endpoint.
@@ -235,6 +237,9 @@ impl Default for Auth {
 pub enum TokenKind {
     /// `?access_token=…` (or a third party's `authorizer_access_token` in its place).
     AccessToken,
+    /// `?component_access_token=…`: a third-party platform's own token, for the platform's
+    /// authorization interfaces (`/cgi-bin/component/…`).
+    ComponentAccessToken,
     /// No credential.
     None,
 }
@@ -242,6 +247,15 @@ pub enum TokenKind {
 impl TokenKind {
     fn access_token() -> Self {
         TokenKind::AccessToken
+    }
+
+    /// The query parameter that carries the token; `None` for no credential.
+    pub const fn query_parameter(self) -> Option<&'static str> {
+        match self {
+            TokenKind::AccessToken => Some("access_token"),
+            TokenKind::ComponentAccessToken => Some("component_access_token"),
+            TokenKind::None => None,
+        }
     }
 }
 

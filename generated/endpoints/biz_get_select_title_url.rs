@@ -419,6 +419,7 @@ impl crate::Operation for BizGetSelectTitleUrlRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

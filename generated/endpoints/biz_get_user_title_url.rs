@@ -437,6 +437,7 @@ impl crate::Operation for BizGetUserTitleUrlRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

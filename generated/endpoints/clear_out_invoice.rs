@@ -566,6 +566,7 @@ impl crate::Operation for ClearOutInvoiceRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -542,6 +542,7 @@ impl crate::Operation for GetAuthDataRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

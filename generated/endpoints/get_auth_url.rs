@@ -466,6 +466,7 @@ impl crate::Operation for GetAuthUrlRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -414,6 +414,7 @@ impl crate::Operation for GetTicketRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -516,6 +516,7 @@ impl crate::Operation for InsertInvoiceRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -682,6 +682,7 @@ impl crate::Operation for MakeOutInvoiceRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

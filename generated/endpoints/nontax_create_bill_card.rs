@@ -417,6 +417,7 @@ impl crate::Operation for NontaxCreateBillCardRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -432,6 +432,7 @@ impl crate::Operation for NontaxGetBillAuthUrlRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -537,6 +537,7 @@ impl crate::Operation for NontaxInsertBillRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

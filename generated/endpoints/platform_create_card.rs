@@ -529,6 +529,7 @@ impl crate::Operation for PlatformCreateCardRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

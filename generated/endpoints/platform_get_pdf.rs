@@ -417,6 +417,7 @@ impl crate::Operation for PlatformGetPdfRequest {
         body_constants: &[("action", "get_url")],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

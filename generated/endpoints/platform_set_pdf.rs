@@ -415,6 +415,7 @@ impl crate::Operation for PlatformSetPdfRequest {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 
     fn form(&self) -> Vec<(&'static str, crate::FormValue<'_>)> {

@@ -432,6 +432,7 @@ impl crate::Operation for PlatformUpdateStatusRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

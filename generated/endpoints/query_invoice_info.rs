@@ -488,6 +488,7 @@ impl crate::Operation for QueryInvoiceInfoRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

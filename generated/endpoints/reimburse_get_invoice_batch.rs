@@ -483,6 +483,7 @@ impl crate::Operation for ReimburseGetInvoiceBatchRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

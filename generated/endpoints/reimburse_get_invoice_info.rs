@@ -510,6 +510,7 @@ impl crate::Operation for ReimburseGetInvoiceInfoRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

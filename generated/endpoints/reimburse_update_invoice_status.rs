@@ -458,6 +458,7 @@ impl crate::Operation for ReimburseUpdateInvoiceStatusRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

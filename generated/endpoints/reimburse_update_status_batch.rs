@@ -460,6 +460,7 @@ impl crate::Operation for ReimburseUpdateStatusBatchRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

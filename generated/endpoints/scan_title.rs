@@ -447,6 +447,7 @@ impl crate::Operation for ScanTitleRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

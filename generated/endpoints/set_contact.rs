@@ -454,6 +454,7 @@ impl crate::Operation for SetContactRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -415,6 +415,7 @@ impl crate::Operation for SetUrlRequest {
         body_constants: &[],
         idempotent: true,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 

@@ -293,8 +293,8 @@ impl State {
         endpoint: &Endpoint,
         request: &HttpRequest,
     ) -> Result<Vec<FormPart>, i64> {
-        if endpoint.token == TokenKind::AccessToken {
-            let token = request.query_param("access_token").unwrap_or_default();
+        if let Some(parameter) = endpoint.token.query_parameter() {
+            let token = request.query_param(parameter).unwrap_or_default();
             if token.is_empty() {
                 return Err(41001);
             }
@@ -303,7 +303,9 @@ impl State {
             {
                 return Err(40001);
             }
-            if self.require_issued.load(Ordering::Relaxed) {
+            if self.require_issued.load(Ordering::Relaxed)
+                && endpoint.token == TokenKind::AccessToken
+            {
                 match self.issuer.check(token) {
                     Ok(()) => {}
                     Err(Refusal::Invalid) => return Err(40001),

@@ -377,6 +377,15 @@ impl TokenCache {
     }
 }
 
+/// What other credentials of the same account share (the card ticket rides on the app's cache).
+impl TokenCache {
+    /// The account, store and timing of this cache: other credentials of the same account
+    /// (the card ticket) are cached in the same store, beside its token.
+    pub(crate) fn sharing(&self) -> (&str, Arc<dyn TokenStore>, TokenCacheConfig) {
+        (self.provider.account(), self.store.clone(), self.config)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::AtomicUsize;

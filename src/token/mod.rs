@@ -155,6 +155,21 @@ pub enum TokenError {
         /// Its message, secrets scrubbed.
         message: String,
     },
+    /// A credential other than the app's own access token could not be had: the `wx_card`
+    /// api_ticket, a third-party platform's `component_access_token` or
+    /// `component_verify_ticket`, an authorizer's `authorizer_access_token` or
+    /// `authorizer_refresh_token`. Says which one, of which account, and why.
+    #[error("{credential} of `{account}`: {message}")]
+    Credential {
+        /// Which credential failed (`wx_card api_ticket`, `component_access_token`…).
+        credential: &'static str,
+        /// The appid it belongs to (never a secret).
+        account: String,
+        /// WeChat's `errcode` when WeChat refused it (61023: the refresh token is invalid).
+        code: Option<i64>,
+        /// What failed, secrets scrubbed.
+        message: String,
+    },
 }
 
 impl TokenError {

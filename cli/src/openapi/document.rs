@@ -20,6 +20,8 @@ use crate::outcome::CliError;
 pub const SERVER: &str = "https://api.weixin.qq.com";
 /// The security scheme's name.
 pub const SECURITY: &str = "access_token";
+/// The security scheme of a third-party platform's own interfaces.
+pub const COMPONENT_SECURITY: &str = "component_access_token";
 
 /// Builds the document for `api`, with schemas from the compiled types.
 pub fn document(api: &Api) -> Result<Value, CliError> {
@@ -74,6 +76,13 @@ pub fn document(api: &Api) -> Result<Value, CliError> {
                     "description": "The official account's access token (from `/cgi-bin/stable_token` \
                         or `/cgi-bin/token`), or a third-party platform's `authorizer_access_token` \
                         where the operation lists permission sets."
+                },
+                COMPONENT_SECURITY: {
+                    "type": "apiKey",
+                    "in": "query",
+                    "name": "component_access_token",
+                    "description": "A third-party platform's own token (from \
+                        `/cgi-bin/component/api_component_token`)."
                 }
             },
             "schemas": schemas.into_value(),
@@ -144,8 +153,12 @@ fn operation(api: &Api, endpoint: &Endpoint, schemas: &mut Schemas) -> Result<Va
         response_examples(endpoint),
     );
     operation["x-wechat-errors"] = errors_json(&codes, &[]);
-    if endpoint.token == TokenKind::None {
-        operation["security"] = json!([]);
+    match endpoint.token {
+        TokenKind::None => operation["security"] = json!([]),
+        TokenKind::ComponentAccessToken => {
+            operation["security"] = json!([{ COMPONENT_SECURITY: [] }]);
+        }
+        TokenKind::AccessToken => {}
     }
     Ok(operation)
 }
@@ -621,6 +634,7 @@ pub fn group_name(group: Group) -> &'static str {
         Group::Reimburser => "reimburser",
         Group::Title => "title",
         Group::Fiscal => "fiscal",
+        Group::Component => "component",
     }
 }
 
@@ -632,6 +646,7 @@ fn group_title(group: Group) -> &'static str {
         Group::Reimburser => "Reimburser",
         Group::Title => "Quick invoice titles (极速开发票)",
         Group::Fiscal => "Fiscal e-notes (财政电子票据)",
+        Group::Component => "Third-party platforms (第三方平台)",
     }
 }
 
