@@ -560,6 +560,7 @@ fn a_changed_page_merges_into_the_reviewed_spec() {
         "page.md: changed: request.memo: added (new on the page)",
         "page.md: changed: errors: 72035 added (new on the page)",
         "page.md: conflict: request.order_id: kept the spec's description; the page says: 订单 id",
+        "page.md: conflict: idempotent: kept true; the importer's guess from the path is false",
     ] {
         assert!(report.contains(line), "no `{line}` in:\n{report}");
     }

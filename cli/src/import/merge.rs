@@ -181,6 +181,14 @@ fn route(lines: &mut [String], draft: &Draft, merged: &mut Merged) {
                 ));
                 *line = format!("  path: {}", draft.path);
             }
+        } else if let Some(kept) = line.strip_prefix("idempotent: ") {
+            let kept = kept.trim();
+            if kept != draft.idempotent.to_string() {
+                merged.conflicts.push(format!(
+                    "idempotent: kept {kept}; the importer's guess from the path is {}",
+                    draft.idempotent
+                ));
+            }
         } else if let Some(url) = line.strip_prefix("doc_url: ") {
             let url = url.trim();
             if !draft.doc_url.is_empty() && url != draft.doc_url {
