@@ -28,10 +28,12 @@
 mod client;
 pub mod dynamic;
 mod endpoint;
+mod envelope;
 pub mod error;
 mod redact;
 mod retry;
 mod token;
+mod transport;
 mod types;
 mod wire;
 
@@ -45,8 +47,9 @@ pub use retry::RetryPolicy;
 #[cfg(feature = "redis")]
 pub use token::RedisStore;
 pub use token::{
-    AccessToken, AppSecret, AuthorizerToken, FixedToken, IssuedToken, MemoryStore, StoreFuture,
-    TokenCacheConfig, TokenEndpoint, TokenError, TokenFuture, TokenProvider, TokenStore,
+    AccessToken, AppSecret, AuthorizerToken, FixedToken, IssuedToken, MAX_TOKEN_BYTES,
+    MAX_TOKEN_LIFETIME, MemoryStore, StoreFuture, TokenCacheConfig, TokenEndpoint, TokenError,
+    TokenFuture, TokenProvider, TokenStore,
 };
 pub use types::{Decimal, DecimalError, FilePart, FormValue};
 
