@@ -595,3 +595,133 @@ async fn an_ambiguous_envelope_is_a_decode_error() {
         );
     }
 }
+
+/// The transport a service configures on the builder reaches the wire: its user agent, its
+/// extra headers, or its own `reqwest::Client`; a header that HTTP refuses fails the build.
+#[tokio::test]
+async fn the_user_agent_extra_headers_and_an_own_http_client_reach_the_wire() {
+    let server = MockServer::start().await.expect("mock starts");
+    let configured = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .user_agent("invoice-service/1.0")
+        .header("x-request-source", "billing")
+        .build()
+        .expect("client builds");
+    configured.get_auth_data(&request()).await.expect("success");
+    let own = reqwest::Client::builder()
+        .user_agent("own-client/2")
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client");
+    let with_own = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .http_client(own)
+        .build()
+        .expect("client builds");
+    with_own.get_auth_data(&request()).await.expect("success");
+    let sent = server.deliveries();
+    assert_eq!(
+        sent[0].request.header("user-agent"),
+        Some("invoice-service/1.0")
+    );
+    assert_eq!(sent[0].request.header("x-request-source"), Some("billing"));
+    assert_eq!(sent[1].request.header("user-agent"), Some("own-client/2"));
+    assert_eq!(sent[1].request.header("x-request-source"), None);
+    assert_eq!(sent[1].request.query_param("access_token"), Some(TOKEN));
+
+    for (name, value) in [("bad header", "v"), ("x-ok", "line\nbreak")] {
+        let built = Client::builder()
+            .access_token(TOKEN)
+            .header(name, value)
+            .build();
+        assert!(
+            matches!(built, Err(wechat_invoice::BuildError::Http(_))),
+            "{name}: {built:?}"
+        );
+    }
+}
+
+/// `getauthdata` as if it were not idempotent: the per-call retry override must not repeat it.
+#[derive(serde::Serialize)]
+struct NotIdempotent {
+    s_pappid: String,
+    order_id: String,
+}
+
+impl wechat_invoice::Operation for NotIdempotent {
+    type Response = wechat_invoice::GetAuthDataResponse;
+    type Error = GetAuthDataError;
+    const ENDPOINT: wechat_invoice::Endpoint = wechat_invoice::Endpoint {
+        name: "get_auth_data_not_idempotent",
+        wechat_name: "invoiceBizGetAuthData",
+        method: wechat_invoice::HttpMethod::Post,
+        path: "/card/invoice/getauthdata",
+        query: &[],
+        body: wechat_invoice::BodyKind::Json,
+        body_constants: &[],
+        idempotent: false,
+        needs_token: true,
+    };
+}
+
+/// Per-call overrides of the timeout and the retry policy apply to the calls made through
+/// them only, and keep the idempotency rules.
+#[tokio::test]
+async fn per_call_timeout_and_retry_overrides_keep_the_idempotency_rules() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .timeout(Duration::from_secs(10))
+        .retry_policy(wechat_invoice::RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    server.respond(
+        "get_auth_data",
+        Behavior::reply(Reply::Example).after(Duration::from_millis(800)),
+    );
+    let hurried = client.with_timeout(Duration::from_millis(100));
+    let err = hurried
+        .get_auth_data(&request())
+        .await
+        .expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    client
+        .get_auth_data(&request())
+        .await
+        .expect("the client's own timeout is unchanged");
+
+    server.reset();
+    server.respond("get_auth_data", Reply::Error(-1));
+    let persistent = client.with_retry_policy(
+        wechat_invoice::RetryPolicy::default()
+            .max_attempts(4)
+            .base_delay(Duration::from_millis(1)),
+    );
+    let err = persistent.get_auth_data(&request()).await.expect_err("-1");
+    assert_eq!(err.code(), Some(-1));
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        4,
+        "idempotent: retried"
+    );
+    let once = NotIdempotent {
+        s_pappid: "wx123456".into(),
+        order_id: "123456".into(),
+    };
+    let err = persistent.send(&once).await.expect_err("-1");
+    assert_eq!(err.code(), Some(-1));
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        5,
+        "not idempotent: sent once, whatever the policy"
+    );
+    client.get_auth_data(&request()).await.expect_err("-1");
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        6,
+        "the client's own policy"
+    );
+}
