@@ -119,7 +119,63 @@ async fn token_cost(client: &Client, iterations: u32) -> f64 {
     best
 }
 
+/// `WXI_BENCH_CALLER=hand|client WXI_BENCH_CALLS=N`: only N calls of one caller at
+/// concurrency 1 after a warm-up, nothing else, for `perf stat` (instructions and context
+/// switches of two runs with different N, subtracted, give the cost of one call, whatever
+/// else runs on the machine).
+fn one_caller(caller: &str, calls: u32) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let server = MockServer::start().await.expect("mock starts");
+        server.record_deliveries(false);
+        let caller = if caller == "hand" {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("reqwest client");
+            let url = format!(
+                "{}/card/invoice/getauthdata?access_token={TOKEN}",
+                server.base_url()
+            );
+            Caller::Hand {
+                http,
+                url: Arc::from(url),
+            }
+        } else {
+            let client = Client::builder()
+                .base_url(server.base_url())
+                .access_token(TOKEN)
+                .build()
+                .expect("client");
+            Caller::Client(client)
+        };
+        for _ in 0..200 {
+            assert!(caller.call().await, "warm-up call failed");
+        }
+        let cpu_started = process_cpu_time();
+        for _ in 0..calls {
+            assert!(caller.call().await, "a benchmark call failed");
+        }
+        let cpu = process_cpu_time() - cpu_started;
+        println!(
+            "{calls} calls, {:.1} µs CPU per call",
+            cpu.as_secs_f64() * 1e6 / f64::from(calls)
+        );
+    });
+}
+
 fn main() {
+    if let (Ok(caller), Ok(calls)) = (
+        std::env::var("WXI_BENCH_CALLER"),
+        std::env::var("WXI_BENCH_CALLS"),
+    ) {
+        one_caller(&caller, calls.parse().expect("WXI_BENCH_CALLS is a number"));
+        return;
+    }
     let full = std::env::args().any(|arg| arg == "--bench");
     let (rounds, window, iterations) = if full {
         (15, Duration::from_millis(150), 1_000_000)

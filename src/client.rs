@@ -11,12 +11,12 @@ use tracing::Instrument;
 
 use crate::endpoint::{BodyKind, HttpMethod, Operation};
 use crate::error::{ApiError, BuildError, DecodeKind, Error};
-use crate::redact::scrub_value;
 use crate::retry::{CallState, Decision, Fault, RetryPolicy};
 use crate::token::{
     AccessToken, AppCredentials, AppSecret, AuthorizerToken, MemoryStore, TokenCache,
     TokenCacheConfig, TokenEndpoint, TokenError, TokenProvider, TokenStore,
 };
+use crate::transport::{Transport, TransportError};
 use crate::types::FormValue;
 
 /// WeChat's API host.
@@ -34,19 +34,18 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// A client of WeChat's invoice API. Cheap to clone; clones share connections and tokens.
 ///
 /// Every endpoint of `spec/` is a method (`client.get_auth_data(&request)`); all of them go
-/// through [`Client::send`].
+/// through [`Client::send`]. [`Client::with_timeout`] and [`Client::with_retry_policy`] give a
+/// view of the same client with other limits for some calls.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    timeout: Duration,
+    retry: RetryPolicy,
 }
 
 struct Inner {
-    http: reqwest::Client,
-    base_url: Url,
+    transport: Arc<Transport>,
     tokens: Tokens,
-    max_response_bytes: usize,
-    timeout: Duration,
-    retry: RetryPolicy,
     /// The `wx_card` api_ticket, cached beside the token (see [`Client::card_ticket`]).
     card_ticket: crate::ticket::CardTicketCache,
 }
@@ -69,11 +68,17 @@ impl fmt::Debug for Tokens {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field(
+                "base_url",
+                &crate::redact::url(self.inner.transport.base_url().as_str()),
+            )
             .field("tokens", &self.inner.tokens)
-            .field("max_response_bytes", &self.inner.max_response_bytes)
-            .field("timeout", &self.inner.timeout)
-            .field("retry", &self.inner.retry)
+            .field(
+                "max_response_bytes",
+                &self.inner.transport.max_response_bytes(),
+            )
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -88,7 +93,6 @@ enum Credentials {
 
 /// Settings for a [`Client`].
 #[must_use]
-#[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
@@ -100,6 +104,12 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_response_bytes: usize,
     allow_insecure_http: bool,
+    proxies: Vec<reqwest::Proxy>,
+    system_proxy: bool,
+    user_agent: Option<String>,
+    headers: Vec<(String, String)>,
+    root_certificates: Vec<reqwest::Certificate>,
+    http_client: Option<reqwest::Client>,
 }
 
 impl Default for ClientBuilder {
@@ -115,7 +125,33 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
+            proxies: Vec::new(),
+            system_proxy: false,
+            user_agent: None,
+            headers: Vec::new(),
+            root_certificates: Vec::new(),
+            http_client: None,
         }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &crate::redact::url(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("token_store", &self.token_store)
+            .field("token_cache", &self.token_cache)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("proxies", &self.proxies.len())
+            .field("system_proxy", &self.system_proxy)
+            .field("own_http_client", &self.http_client.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -209,56 +245,135 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = parse_base_url(&self.base_url, self.allow_insecure_http)?;
-        let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
+    /// Sends calls and token requests through `proxy` (several: the first that matches). A
+    /// proxy sees every request, `?access_token=…` and the classic token request's `secret=…`
+    /// included, and its answers are believed: use only one you trust, over `https` where you
+    /// can. Loopback base URLs never go through a proxy. Without this or
+    /// [`Self::system_proxy`], no proxy is used, whatever the environment says.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Whether to use the environment's proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    /// `NO_PROXY`, lower case too); default `false`, because such a proxy would see the access
+    /// token and the app secret (see [`Self::proxy`]). Loopback base URLs never go through a
+    /// proxy; proxies given with [`Self::proxy`] replace the environment's.
+    pub fn system_proxy(mut self, use_environment: bool) -> Self {
+        self.system_proxy = use_environment;
+        self
+    }
+
+    /// The `User-Agent` header of every request (default: reqwest's, none).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header sent with every request (a gateway's routing or tracing header, say). A name
+    /// or value that is not valid in HTTP fails [`Self::build`].
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Trusts `certificate` as a TLS root besides the built-in ones (a TLS-inspecting gateway
+    /// of your own, say).
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
+    /// Sends every request through your own `reqwest::Client`, configured as you like
+    /// (middleware-like connectors, TLS, pools). Its settings then rule: give it
+    /// `redirect(Policy::none())` (a redirect would carry the token to another host) and no
+    /// proxy you do not trust; [`Self::proxy`], [`Self::system_proxy`], [`Self::user_agent`],
+    /// [`Self::header`], [`Self::add_root_certificate`] and [`Self::connect_timeout`] are not
+    /// applied to it. The per-attempt [`Self::timeout`] and the body cap still are.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The HTTP client from the settings: no redirects, a proxy only when asked for and never
+    /// for loopback.
+    fn http(&mut self, base_url: &Url) -> Result<reqwest::Client, BuildError> {
+        if let Some(client) = self.http_client.take() {
+            return Ok(client);
+        }
+        let failed = |what: String| BuildError::Http(crate::redact::scrub(&what));
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|err| BuildError::Http(crate::redact::scrub(&err.to_string())))?;
-        let provider: Arc<dyn TokenProvider> = match credentials {
-            Credentials::Fixed(token) => {
-                return Ok(Client::new(
-                    http,
-                    base_url,
-                    Tokens::Fixed(token),
-                    self.max_response_bytes,
-                    self.timeout,
-                    self.retry,
-                ));
+            .redirect(reqwest::redirect::Policy::none());
+        if is_loopback(base_url) || (self.proxies.is_empty() && !self.system_proxy) {
+            builder = builder.no_proxy();
+        } else {
+            for proxy in self.proxies.drain(..) {
+                builder = builder.proxy(proxy);
             }
-            Credentials::App { appid, secret } => Arc::new(AppCredentials::new(
+        }
+        if let Some(agent) = &self.user_agent {
+            builder = builder.user_agent(agent.as_str());
+        }
+        if !self.headers.is_empty() {
+            let mut headers = reqwest::header::HeaderMap::new();
+            for (name, value) in &self.headers {
+                let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| failed(format!("`{name}` is not a valid header name")))?;
+                let value = reqwest::header::HeaderValue::from_str(value)
+                    .map_err(|_| failed(format!("the value of header `{name}` is not valid")))?;
+                headers.append(name, value);
+            }
+            builder = builder.default_headers(headers);
+        }
+        for certificate in self.root_certificates.drain(..) {
+            builder = builder.add_root_certificate(certificate);
+        }
+        builder.build().map_err(|err| failed(err.to_string()))
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(mut self) -> Result<Client, BuildError> {
+        let base_url = parse_base_url(&self.base_url, self.allow_insecure_http)?;
+        let credentials = self
+            .credentials
+            .take()
+            .ok_or(BuildError::MissingCredentials)?;
+        let http = self.http(&base_url)?;
+        let transport = Arc::new(Transport::new(http, base_url, self.max_response_bytes));
+        let store = self.token_store.take();
+        let config = self.token_cache;
+        let cached = |provider: Arc<dyn TokenProvider>| {
+            let store = store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
+            Tokens::Cached(Box::new(TokenCache::new(provider, store, config)))
+        };
+        let tokens = match credentials {
+            Credentials::Fixed(token) => Tokens::Fixed(token),
+            Credentials::App { appid, secret } => cached(Arc::new(AppCredentials::new(
                 appid,
                 secret,
                 self.token_endpoint,
-                http.clone(),
-                base_url.clone(),
-                self.max_response_bytes,
-                self.token_cache.get_fetch_timeout(),
-            )),
-            Credentials::Provider(provider) => provider,
+                transport.clone(),
+                config.get_fetch_timeout(),
+            ))),
+            Credentials::Provider(provider) => cached(provider),
         };
-        let store = self
-            .token_store
-            .unwrap_or_else(|| Arc::new(MemoryStore::new()));
-        let cache = TokenCache::new(provider, store, self.token_cache);
-        Ok(Client::new(
-            http,
-            base_url,
-            Tokens::Cached(Box::new(cache)),
-            self.max_response_bytes,
-            self.timeout,
-            self.retry,
-        ))
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                tokens,
+                card_ticket: crate::ticket::CardTicketCache::default(),
+            }),
+            timeout: self.timeout,
+            retry: self.retry,
+        })
     }
 }
 
 fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, BuildError> {
+    // Errors print the URL without user name, password, query or fragment.
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-        url: text.to_string(),
+        url: crate::redact::url(text),
         reason: reason.to_string(),
     };
     let url = Url::parse(text).map_err(|err| invalid(&err.to_string()))?;
@@ -269,7 +384,7 @@ fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, BuildErr
         "https" => Ok(url),
         "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
         "http" => Err(BuildError::InsecureBaseUrl {
-            url: text.to_string(),
+            url: crate::redact::url(text),
         }),
         _ => Err(invalid("the scheme must be http or https")),
     }
@@ -297,27 +412,6 @@ impl<E> Failure<E> {
 }
 
 impl Client {
-    fn new(
-        http: reqwest::Client,
-        base_url: Url,
-        tokens: Tokens,
-        max_response_bytes: usize,
-        timeout: Duration,
-        retry: RetryPolicy,
-    ) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                tokens,
-                max_response_bytes,
-                timeout,
-                retry,
-                card_ticket: crate::ticket::CardTicketCache::default(),
-            }),
-        }
-    }
-
     /// Starts a builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -325,7 +419,29 @@ impl Client {
 
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
-        self.inner.base_url.as_str()
+        self.inner.transport.base_url().as_str()
+    }
+
+    /// This client with another limit per attempt, for the calls made through the returned
+    /// value (connections and tokens are shared). The retry policy's total deadline still
+    /// bounds the call.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client {
+            timeout,
+            ..self.clone()
+        }
+    }
+
+    /// This client with another retry policy, for the calls made through the returned value.
+    /// The endpoint's idempotency rules stay: a call that is not idempotent is still never
+    /// repeated after it may have reached WeChat, whatever the policy.
+    #[must_use]
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        Client {
+            retry: policy,
+            ..self.clone()
+        }
     }
 
     /// The access token calls use now, fetched if none is cached: for WeChat interfaces this
@@ -407,7 +523,7 @@ impl Client {
         started: Instant,
     ) -> (Result<O::Response, Error<O::Error>>, u32) {
         let endpoint = O::ENDPOINT;
-        let policy = self.inner.retry;
+        let policy = self.retry;
         // Encoded once up front (so a request that cannot be encoded is never sent); the
         // first attempt takes the bytes, a retry encodes them again.
         let mut body = match encode_json(request) {
@@ -531,11 +647,13 @@ impl Client {
     ) -> Result<O::Response, Failure<O::Error>> {
         let endpoint = O::ENDPOINT;
         let secret = token.map_or("", AccessToken::secret);
-        let url = self.url::<O>(token);
-        let builder = match endpoint.method {
-            HttpMethod::Get => self.inner.http.get(url),
-            HttpMethod::Post => self.inner.http.post(url),
-        };
+        let transport = &self.inner.transport;
+        let token_pair = token.map(|token| (endpoint.token_query, token.secret()));
+        let url = transport.url(
+            endpoint.path,
+            token_pair.into_iter().chain(endpoint.query.iter().copied()),
+        );
+        let builder = transport.request(endpoint.method == HttpMethod::Post, url);
         let builder = match endpoint.body {
             BodyKind::Json => {
                 let json = match json {
@@ -560,59 +678,32 @@ impl Client {
             }
             BodyKind::None => builder,
         };
-        let response = builder
-            .timeout(self.inner.timeout.min(remaining))
-            .send()
+        let (status, body) = transport
+            .exchange(builder, self.timeout.min(remaining), secret)
             .await
-            .map_err(|err| {
-                let fault = if err.is_connect() {
-                    Fault::NotSent
-                } else {
-                    Fault::Transient
-                };
-                Failure::new(transport_error(endpoint.name, err, secret), fault)
-            })?;
-        let status = response.status().as_u16();
-        let body = read_body(
-            endpoint.name,
-            response,
-            self.inner.max_response_bytes,
-            secret,
-        )
-        .await
-        .map_err(|error| {
-            let fault = match error {
-                Error::BodyTooLarge { .. } => Fault::Permanent,
-                _ => Fault::Transient,
-            };
-            Failure::new(error, fault)
-        })?;
+            .map_err(|err| transport_failure(endpoint.name, err))?;
         crate::wire::decode_hiding(endpoint.name, status, &body, secret).map_err(|error| {
             let fault = fault_of(&error);
             Failure::new(error, fault)
         })
     }
+}
 
-    fn url<O: Operation>(&self, token: Option<&AccessToken>) -> Url {
-        let endpoint = O::ENDPOINT;
-        let mut url = self.inner.base_url.clone();
-        let base_path = url.path().trim_end_matches('/');
-        if base_path.is_empty() {
-            url.set_path(endpoint.path);
-        } else {
-            let path = format!("{base_path}{}", endpoint.path);
-            url.set_path(&path);
+/// A transport failure as the caller's error and what it means for retrying.
+fn transport_failure<E>(endpoint: &'static str, err: TransportError) -> Failure<E> {
+    match err {
+        TransportError::Timeout => Failure::new(Error::Timeout { endpoint }, Fault::Transient),
+        TransportError::Failed { message, not_sent } => {
+            let fault = if not_sent {
+                Fault::NotSent
+            } else {
+                Fault::Transient
+            };
+            Failure::new(Error::Transport { endpoint, message }, fault)
         }
-        if token.is_some() || !endpoint.query.is_empty() {
-            let mut query = url.query_pairs_mut();
-            if let Some(token) = token {
-                query.append_pair(endpoint.token_query, token.secret());
-            }
-            for (key, value) in endpoint.query {
-                query.append_pair(key, value);
-            }
+        TransportError::TooLarge { limit } => {
+            Failure::new(Error::BodyTooLarge { endpoint, limit }, Fault::Permanent)
         }
-        url
     }
 }
 
@@ -663,54 +754,4 @@ fn multipart_body<O: Operation>(request: &O) -> Result<reqwest::multipart::Form,
         form = form.part(name, part);
     }
     Ok(form)
-}
-
-pub(crate) async fn read_body<E>(
-    endpoint: &'static str,
-    mut response: reqwest::Response,
-    limit: usize,
-    secret: &str,
-) -> Result<Vec<u8>, Error<E>> {
-    let too_large = || Error::BodyTooLarge { endpoint, limit };
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|err| transport_error(endpoint, err, secret))?
-    {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// A reqwest error as our error, without the URL (it carries the token) or any secret.
-pub(crate) fn transport_error<E>(
-    endpoint: &'static str,
-    err: reqwest::Error,
-    secret: &str,
-) -> Error<E> {
-    if err.is_timeout() {
-        return Error::Timeout { endpoint };
-    }
-    let err = err.without_url();
-    let mut message = err.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    Error::Transport {
-        endpoint,
-        message: scrub_value(&message, secret),
-    }
 }

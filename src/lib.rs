@@ -6,11 +6,13 @@ pub mod component;
 mod credential;
 pub mod dynamic;
 mod endpoint;
+mod envelope;
 pub mod error;
 mod redact;
 mod retry;
 mod ticket;
 mod token;
+mod transport;
 mod types;
 mod wire;
 
@@ -26,8 +28,9 @@ pub use ticket::{CARD_TICKET_REJECTED, CardTicket, UsesCardTicket};
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use token::RedisStore;
 pub use token::{
-    AccessToken, AppSecret, AuthorizerToken, FixedToken, IssuedToken, MemoryStore, StoreFuture,
-    TokenCacheConfig, TokenEndpoint, TokenError, TokenFuture, TokenProvider, TokenStore,
+    AccessToken, AppSecret, AuthorizerToken, FixedToken, IssuedToken, MAX_TOKEN_BYTES,
+    MAX_TOKEN_LIFETIME, MemoryStore, StoreFuture, TokenCacheConfig, TokenEndpoint, TokenError,
+    TokenFuture, TokenProvider, TokenStore,
 };
 pub use types::{Decimal, DecimalError, FilePart, FormValue};
 

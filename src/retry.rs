@@ -115,7 +115,9 @@ impl RetryPolicy {
         } else {
             0.0
         };
-        full.mul_f64(1.0 - self.jitter * sample)
+        // Through floats, which cannot overflow; a product past `Duration::MAX` stays `full`.
+        let share = 1.0 - self.jitter * sample;
+        Duration::try_from_secs_f64(full.as_secs_f64() * share).map_or(full, |d| d.min(full))
     }
 
     /// What to do after a failed attempt.
@@ -148,7 +150,7 @@ impl RetryPolicy {
             return Decision::Stop;
         }
         let delay = self.backoff(counted, sample);
-        if call.elapsed + delay >= self.total_deadline {
+        if call.elapsed.saturating_add(delay) >= self.total_deadline {
             return Decision::Stop;
         }
         Decision::Retry { after: delay }

@@ -438,3 +438,290 @@ fn plain_http_is_refused_for_remote_hosts_unless_allowed() {
         Err(wechat_invoice::BuildError::InvalidBaseUrl { .. })
     ));
 }
+
+/// A token made of characters that URL and JSON encoders change (`+ / = &`).
+const ODD_TOKEN: &str = "Zq7Xw+Kp/Vn=Rt&Ym3Lc9Hd";
+/// The start every form of `ODD_TOKEN` shares: no part of it may appear anywhere.
+const ODD_PREFIX: &str = "Zq7Xw";
+
+/// The forms in which a server may echo `ODD_TOKEN`: raw, percent-encoded (upper and lower
+/// case hex), form-encoded with `+` for space, and JSON-escaped (`\/`, and `\u0026` as Go writes `&`).
+fn odd_token_forms() -> Vec<String> {
+    vec![
+        ODD_TOKEN.to_string(),
+        "Zq7Xw%2BKp%2FVn%3DRt%26Ym3Lc9Hd".to_string(),
+        "Zq7Xw%2bKp%2fVn%3dRt%26Ym3Lc9Hd".to_string(),
+        r"Zq7Xw+Kp\/Vn=Rt&Ym3Lc9Hd".to_string(),
+        r"Zq7Xw+Kp/Vn=Rt\u0026Ym3Lc9Hd".to_string(),
+    ]
+}
+
+/// A token echoed in any form, at any place (across the 200-byte excerpt edge included), never
+/// shows in `Display` or `Debug` of the error: not whole, not its first characters.
+#[tokio::test]
+async fn an_echoed_token_is_hidden_in_every_form_and_at_the_excerpt_edge() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .access_token(ODD_TOKEN)
+        .timeout(Duration::from_millis(500))
+        .retry_policy(wechat_invoice::RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let mut cases = 0;
+    for form in odd_token_forms() {
+        for offset in [0, 180, 190, 194, 195, 196, 199, 200] {
+            for status in [200, 502] {
+                let body = format!("{}{form} and more text after it", "x".repeat(offset));
+                server.respond(
+                    "get_auth_data",
+                    Reply::Raw {
+                        status,
+                        content_type: "text/plain".into(),
+                        body: body.into_bytes(),
+                    },
+                );
+                let err = client
+                    .get_auth_data(&request())
+                    .await
+                    .expect_err("not JSON");
+                let shown = format!("{err} {err:?}");
+                assert!(
+                    !shown.contains(ODD_PREFIX),
+                    "form {form} at {offset}, status {status}: {shown}"
+                );
+                cases += 1;
+            }
+        }
+        let json = format!(r#"{{"errcode":40001,"errmsg":"invalid credential {form} rid: 1"}}"#);
+        server.respond(
+            "get_auth_data",
+            Reply::Raw {
+                status: 200,
+                content_type: "application/json".into(),
+                body: json.into_bytes(),
+            },
+        );
+        let err = client.get_auth_data(&request()).await.expect_err("40001");
+        assert_eq!(err.code(), Some(40001));
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(ODD_PREFIX), "form {form}: {shown}");
+        cases += 1;
+    }
+    assert_eq!(cases, 5 * (8 * 2 + 1));
+}
+
+/// A base URL that carries a token or a password is never printed: not by `BuildError`, not
+/// by the client's `Debug`.
+#[test]
+fn a_base_url_with_a_token_or_a_password_is_never_printed() {
+    let secrets = ["URL-TOKEN-55", "PASSWORD-77"];
+    for url in [
+        "https://api.example.com/?access_token=URL-TOKEN-55",
+        "https://api.example.com/path?x=1&access_token=URL-TOKEN-55",
+        "http://remote.example.com/?access_token=URL-TOKEN-55",
+        "https://api.example.com/#access_token=URL-TOKEN-55",
+        "https://user:PASSWORD-77@api.example.com/",
+        "http://user:PASSWORD-77@remote.example.com/",
+        "ftp://user:PASSWORD-77@api.example.com/",
+        "http://127.0.0.1:9/?access_token=URL-TOKEN-55",
+        "http://user:PASSWORD-77@127.0.0.1:9/",
+        "not a url ?access_token=URL-TOKEN-55",
+        "https://user:PASSWORD-77@[::1/",
+    ] {
+        let shown = match Client::builder().base_url(url).access_token(TOKEN).build() {
+            Ok(client) => format!("{client:?}"),
+            Err(err) => format!("{err} {err:?}"),
+        };
+        for secret in secrets {
+            assert!(!shown.contains(secret), "{url}: {shown}");
+        }
+    }
+}
+
+/// A success answer is a JSON object: a top-level array is not read as the response's fields.
+#[test]
+fn a_top_level_array_is_a_decode_error() {
+    for body in [r#"["0","ok"]"#, "[]", r#"[0,"ok","x"]"#] {
+        let decoded = wechat_invoice::decode_response::<wechat_invoice::InsertInvoiceRequest>(
+            200,
+            body.as_bytes(),
+        );
+        assert!(
+            matches!(
+                decoded,
+                Err(Error::Decode {
+                    kind: DecodeKind::UnexpectedShape,
+                    ..
+                })
+            ),
+            "{body}: {decoded:?}"
+        );
+    }
+}
+
+/// An envelope that says two things (duplicate `errcode` or `errmsg` keys) is a decode error,
+/// whatever the order; so is a top-level array, over HTTP.
+#[tokio::test]
+async fn an_ambiguous_envelope_is_a_decode_error() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = client(&server);
+    for body in [
+        r#"{"errcode":0,"errcode":72038,"errmsg":"x"}"#,
+        r#"{"errcode":72038,"errcode":0,"auth_time":1}"#,
+        r#"{"errcode":"0","auth_time":1,"errcode":0}"#,
+        r#"{"errmsg":"a","errcode":0,"errmsg":"b"}"#,
+        r#"["0","ok"]"#,
+        "[]",
+    ] {
+        server.respond(
+            "get_auth_data",
+            Reply::Raw {
+                status: 200,
+                content_type: "application/json".into(),
+                body: body.as_bytes().to_vec(),
+            },
+        );
+        let outcome = client.get_auth_data(&request()).await;
+        assert!(
+            matches!(
+                outcome,
+                Err(Error::Decode {
+                    kind: DecodeKind::UnexpectedShape,
+                    ..
+                })
+            ),
+            "{body}: {outcome:?}"
+        );
+    }
+}
+
+/// The transport a service configures on the builder reaches the wire: its user agent, its
+/// extra headers, or its own `reqwest::Client`; a header that HTTP refuses fails the build.
+#[tokio::test]
+async fn the_user_agent_extra_headers_and_an_own_http_client_reach_the_wire() {
+    let server = MockServer::start().await.expect("mock starts");
+    let configured = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .user_agent("invoice-service/1.0")
+        .header("x-request-source", "billing")
+        .build()
+        .expect("client builds");
+    configured.get_auth_data(&request()).await.expect("success");
+    let own = reqwest::Client::builder()
+        .user_agent("own-client/2")
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client");
+    let with_own = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .http_client(own)
+        .build()
+        .expect("client builds");
+    with_own.get_auth_data(&request()).await.expect("success");
+    let sent = server.deliveries();
+    assert_eq!(
+        sent[0].request.header("user-agent"),
+        Some("invoice-service/1.0")
+    );
+    assert_eq!(sent[0].request.header("x-request-source"), Some("billing"));
+    assert_eq!(sent[1].request.header("user-agent"), Some("own-client/2"));
+    assert_eq!(sent[1].request.header("x-request-source"), None);
+    assert_eq!(sent[1].request.query_param("access_token"), Some(TOKEN));
+
+    for (name, value) in [("bad header", "v"), ("x-ok", "line\nbreak")] {
+        let built = Client::builder()
+            .access_token(TOKEN)
+            .header(name, value)
+            .build();
+        assert!(
+            matches!(built, Err(wechat_invoice::BuildError::Http(_))),
+            "{name}: {built:?}"
+        );
+    }
+}
+
+/// `getauthdata` as if it were not idempotent: the per-call retry override must not repeat it.
+#[derive(serde::Serialize)]
+struct NotIdempotent {
+    s_pappid: String,
+    order_id: String,
+}
+
+impl wechat_invoice::Operation for NotIdempotent {
+    type Response = wechat_invoice::GetAuthDataResponse;
+    type Error = GetAuthDataError;
+    const ENDPOINT: wechat_invoice::Endpoint = wechat_invoice::Endpoint {
+        name: "get_auth_data_not_idempotent",
+        wechat_name: "invoiceBizGetAuthData",
+        method: wechat_invoice::HttpMethod::Post,
+        path: "/card/invoice/getauthdata",
+        query: &[],
+        body: wechat_invoice::BodyKind::Json,
+        body_constants: &[],
+        idempotent: false,
+        needs_token: true,
+    };
+}
+
+/// Per-call overrides of the timeout and the retry policy apply to the calls made through
+/// them only, and keep the idempotency rules.
+#[tokio::test]
+async fn per_call_timeout_and_retry_overrides_keep_the_idempotency_rules() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .access_token(TOKEN)
+        .timeout(Duration::from_secs(10))
+        .retry_policy(wechat_invoice::RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    server.respond(
+        "get_auth_data",
+        Behavior::reply(Reply::Example).after(Duration::from_millis(800)),
+    );
+    let hurried = client.with_timeout(Duration::from_millis(100));
+    let err = hurried
+        .get_auth_data(&request())
+        .await
+        .expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    client
+        .get_auth_data(&request())
+        .await
+        .expect("the client's own timeout is unchanged");
+
+    server.reset();
+    server.respond("get_auth_data", Reply::Error(-1));
+    let persistent = client.with_retry_policy(
+        wechat_invoice::RetryPolicy::default()
+            .max_attempts(4)
+            .base_delay(Duration::from_millis(1)),
+    );
+    let err = persistent.get_auth_data(&request()).await.expect_err("-1");
+    assert_eq!(err.code(), Some(-1));
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        4,
+        "idempotent: retried"
+    );
+    let once = NotIdempotent {
+        s_pappid: "wx123456".into(),
+        order_id: "123456".into(),
+    };
+    let err = persistent.send(&once).await.expect_err("-1");
+    assert_eq!(err.code(), Some(-1));
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        5,
+        "not idempotent: sent once, whatever the policy"
+    );
+    client.get_auth_data(&request()).await.expect_err("-1");
+    assert_eq!(
+        server.delivery_count("get_auth_data"),
+        6,
+        "the client's own policy"
+    );
+}

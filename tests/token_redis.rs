@@ -483,3 +483,111 @@ async fn a_lock_held_too_long_is_a_lock_timeout() {
     );
     assert_eq!(server.token_fetches(), 0, "waiters never call WeChat");
 }
+
+impl RedisServer {
+    /// One inline command, its one-line answer (`:-1`, `+OK`, `$5`…).
+    fn command(&self, line: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        stream
+            .write_all(format!("{line}\r\n").as_bytes())
+            .expect("write");
+        let mut answer = Vec::new();
+        let mut byte = [0u8; 1];
+        while !answer.ends_with(b"\r\n") && stream.read_exact(&mut byte).is_ok() {
+            answer.push(byte[0]);
+        }
+        String::from_utf8_lossy(&answer).trim_end().to_string()
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
+        // SAFETY: sends a signal to the child this test started and still owns.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+}
+
+/// A lifetime of 1e17 s (or `Duration::MAX`) never half-applies the store's write: the token is
+/// stored with an expiry, or not at all, and a later put still compares against it.
+#[tokio::test]
+async fn a_huge_lifetime_is_stored_whole_or_not_at_all() {
+    let redis = RedisServer::start();
+    let store = RedisStore::open(&redis.url(), TIMEOUT).expect("store opens");
+    for (account, lifetime) in [
+        ("wx-huge-1e17", Duration::from_secs(100_000_000_000_000_000)),
+        ("wx-huge-max", Duration::MAX),
+    ] {
+        let token = IssuedToken::new(AccessToken::new("HUGE"), lifetime);
+        let stored = store.put(account, &token).await;
+        let ttl = redis.command(&format!("PTTL {}", store.token_key(account)));
+        match stored {
+            Ok(true) => {
+                let ms: i64 = ttl.trim_start_matches(':').parse().expect("a TTL");
+                assert!(ms > 0, "{account}: stored without expiry ({ttl})");
+                let back = store.get(account).await.expect("get").expect("stored");
+                assert_eq!(back.token, token.token);
+            }
+            other => assert_eq!(ttl, ":-2", "{account}: {other:?} left a key behind"),
+        }
+        let later = IssuedToken::new(AccessToken::new("LATER"), Duration::from_secs(7200));
+        store
+            .put(account, &later)
+            .await
+            .expect("a later put answers");
+    }
+}
+
+/// `SIGSTOP` of redis-server while one client refreshes: after `SIGCONT`, the token that
+/// client fetched is stored and its lock released, so a tokenless client takes that token
+/// instead of waiting out the lease and fetching a second one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_stalled_during_a_refresh_gets_the_token_and_the_unlock_after_it_resumes() {
+    let redis = RedisServer::start();
+    let server = MockServer::start().await.expect("mock starts");
+    server.app_credentials(APPID, SECRET);
+    server.respond(
+        "token",
+        Behavior::reply(Reply::Example).after(Duration::from_millis(600)),
+    );
+    let cache = TokenCacheConfig::default()
+        .store_timeout(TIMEOUT)
+        .lock_wait(Duration::from_secs(3));
+    let classic = |cache| {
+        let store = RedisStore::open(&redis.url(), TIMEOUT).expect("store opens");
+        Client::builder()
+            .base_url(server.base_url())
+            .app_credentials(APPID, SECRET)
+            .token_endpoint(wechat_invoice::TokenEndpoint::Classic)
+            .token_store(store)
+            .token_cache(cache)
+            .build()
+            .expect("client builds")
+    };
+    let holder = classic(cache);
+    let refreshing = tokio::spawn({
+        let holder = holder.clone();
+        async move { holder.access_token().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    redis.signal(libc::SIGSTOP);
+    let first = tokio::time::timeout(Duration::from_secs(10), refreshing)
+        .await
+        .expect("the refresh ends")
+        .expect("task")
+        .expect("the fetched token is used");
+    redis.signal(libc::SIGCONT);
+
+    let other = classic(cache);
+    let second = tokio::time::timeout(Duration::from_secs(10), other.access_token())
+        .await
+        .expect("bounded")
+        .expect("a token");
+    assert_eq!(
+        second.secret(),
+        first.secret(),
+        "one token in use after the stall"
+    );
+    assert_eq!(server.token_fetches(), 1);
+}

@@ -1,5 +1,9 @@
 //! Everything the client traces, captured at TRACE level from failing runs: spans name the
 //! endpoint, the attempt, the errcode and the latency, and no line holds a token or a secret.
+//!
+//! reqwest logs through the `log` crate, so a `log` logger writes its records (every level)
+//! into the same capture, and the test checks that they arrived. hyper is built without its
+//! `tracing` feature: it emits nothing to capture.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -45,6 +49,28 @@ impl<'a> MakeWriter<'a> for Captured {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
+}
+
+/// reqwest's `log` records, written into the capture beside the tracing output.
+struct LogCapture(Captured);
+
+impl log::Log for LogCapture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!(
+            "log {} {}: {}\n",
+            record.level(),
+            record.target(),
+            record.args()
+        );
+        let mut writer = self.0.clone();
+        let _ = writer.write_all(line.as_bytes());
+    }
+
+    fn flush(&self) {}
 }
 
 fn request() -> GetAuthDataRequest {
@@ -155,6 +181,8 @@ async fn failing_runs_trace_spans_without_any_token_or_secret() {
         .with_writer(captured.clone())
         .finish();
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    log::set_logger(Box::leak(Box::new(LogCapture(captured.clone())))).expect("the only logger");
+    log::set_max_level(log::LevelFilter::Trace);
 
     let server = MockServer::start().await.expect("mock starts");
     server.app_credentials(APPID, SECRET);
@@ -194,4 +222,12 @@ async fn failing_runs_trace_spans_without_any_token_or_secret() {
     );
     assert!(output.contains("retrying"), "retries are traced:\n{output}");
     assert!(output.contains("fetching a fresh access token"), "{output}");
+    // reqwest's own records were captured too.
+    assert!(
+        output
+            .lines()
+            .any(|line| line.starts_with("log DEBUG reqwest::")
+                && line.contains("starting new connection")),
+        "no record of reqwest's:\n{output}"
+    );
 }

@@ -1,16 +1,17 @@
 //! App credentials (appid + app secret): tokens from `POST /cgi-bin/stable_token` (default) or
 //! the classic `GET /cgi-bin/token`, on the client's base URL.
 
-use std::convert::Infallible;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::Url;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 
-use super::{AccessToken, IssuedToken, TokenError, TokenFuture, TokenProvider};
-use crate::error::Error;
+use super::{AccessToken, IssuedToken, TokenError, TokenFuture, TokenProvider, unusable};
+use crate::envelope;
+use crate::redact::scrub_value;
+use crate::transport::{Transport, TransportError};
 
 /// What WeChat documents as a token's lifetime, used when an answer omits `expires_in`.
 const DEFAULT_EXPIRES_IN: u64 = 7200;
@@ -66,9 +67,7 @@ pub(crate) struct AppCredentials {
     appid: String,
     secret: AppSecret,
     endpoint: TokenEndpoint,
-    http: reqwest::Client,
-    base_url: Url,
-    max_response_bytes: usize,
+    transport: Arc<Transport>,
     timeout: Duration,
 }
 
@@ -83,37 +82,28 @@ impl fmt::Debug for AppCredentials {
 }
 
 impl AppCredentials {
-    /// Credentials that fetch from `endpoint` below `base_url` with the client's connections.
+    /// Credentials that fetch from `endpoint` through the client's `transport`, each fetch
+    /// limited to `timeout`.
     pub(crate) fn new(
         appid: String,
         secret: AppSecret,
         endpoint: TokenEndpoint,
-        http: reqwest::Client,
-        base_url: Url,
-        max_response_bytes: usize,
+        transport: Arc<Transport>,
         timeout: Duration,
     ) -> Self {
         Self {
             appid,
             secret,
             endpoint,
-            http,
-            base_url,
-            max_response_bytes,
+            transport,
             timeout,
         }
-    }
-
-    fn url(&self, path: &str) -> Url {
-        let mut url = self.base_url.clone();
-        let base_path = url.path().trim_end_matches('/').to_string();
-        url.set_path(&format!("{base_path}{path}"));
-        url
     }
 
     async fn fetch_token(&self) -> Result<IssuedToken, TokenError> {
         let name = self.endpoint.name();
         let secret = self.secret.expose();
+        let transport = &self.transport;
         let request = match self.endpoint {
             TokenEndpoint::Stable => {
                 let body = json!({
@@ -122,8 +112,8 @@ impl AppCredentials {
                     "secret": secret,
                     "force_refresh": false,
                 });
-                self.http
-                    .post(self.url("/cgi-bin/stable_token"))
+                transport
+                    .request(true, transport.url("/cgi-bin/stable_token", []))
                     .header(
                         reqwest::header::CONTENT_TYPE,
                         "application/json; charset=utf-8",
@@ -131,30 +121,32 @@ impl AppCredentials {
                     .body(body.to_string())
             }
             TokenEndpoint::Classic => {
-                let mut url = self.url("/cgi-bin/token");
-                url.query_pairs_mut()
-                    .append_pair("grant_type", "client_credential")
-                    .append_pair("appid", &self.appid)
-                    .append_pair("secret", secret);
-                self.http.get(url)
+                let query = [
+                    ("grant_type", "client_credential"),
+                    ("appid", self.appid.as_str()),
+                    ("secret", secret),
+                ];
+                transport.request(false, transport.url("/cgi-bin/token", query))
             }
         };
         let issued_at = SystemTime::now();
-        let response =
-            request.timeout(self.timeout).send().await.map_err(|err| {
-                fetch_error(name, crate::client::transport_error(name, err, secret))
-            })?;
-        let status = response.status().as_u16();
-        let body =
-            crate::client::read_body::<Infallible>(name, response, self.max_response_bytes, secret)
-                .await
-                .map_err(|err| fetch_error(name, err))?;
-        let issued = parse_answer(name, status, &body, secret)?;
-        Ok(IssuedToken {
-            issued_at,
-            expires_at: Some(issued_at + issued.1),
-            token: issued.0,
-        })
+        let (status, body) = transport
+            .exchange(request, self.timeout, secret)
+            .await
+            .map_err(|err| fetch_error(name, err))?;
+        let (token, lifetime) = parse_answer(name, status, &body, secret)?;
+        let issued = IssuedToken::issued_at(token, issued_at, lifetime);
+        if !issued.is_valid_at(SystemTime::now()) {
+            return Err(TokenError::Fetch {
+                endpoint: name,
+                message: format!(
+                    "the token had expired when it arrived (expires_in {} s, shorter than \
+                     the fetch)",
+                    lifetime.as_secs()
+                ),
+            });
+        }
+        Ok(issued)
     }
 }
 
@@ -170,18 +162,64 @@ impl TokenProvider for AppCredentials {
 
 /// A failed HTTP exchange with a token endpoint as a token error (messages are already free
 /// of URLs and secrets).
-fn fetch_error(endpoint: &'static str, err: Error<Infallible>) -> TokenError {
+fn fetch_error(endpoint: &'static str, err: TransportError) -> TokenError {
     let message = match err {
-        Error::Timeout { .. } => "no answer within the timeout".to_string(),
-        Error::Transport { message, .. } => format!("connection failed: {message}"),
-        Error::BodyTooLarge { limit, .. } => format!("answer larger than {limit} bytes"),
-        other => other.to_string(),
+        TransportError::Timeout => "no answer within the timeout".to_string(),
+        TransportError::Failed { message, .. } => format!("connection failed: {message}"),
+        TransportError::TooLarge { limit } => format!("answer larger than {limit} bytes"),
     };
     TokenError::Fetch { endpoint, message }
 }
 
-/// `{"access_token": …, "expires_in": …}`, or WeChat's `{"errcode": …, "errmsg": …}`. The
-/// body is never quoted in an error: it may hold a token.
+/// The fields of a token answer besides the envelope.
+#[derive(Deserialize)]
+struct TokenFields {
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<Lifetime>,
+}
+
+/// `expires_in`: whole seconds, at least 0; anything else is refused without quoting it.
+struct Lifetime(u64);
+
+impl<'de> Deserialize<'de> for Lifetime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Seconds;
+
+        impl serde::de::Visitor<'_> for Seconds {
+            type Value = Lifetime;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("expires_in as a whole number of seconds")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, seconds: u64) -> Result<Lifetime, E> {
+                Ok(Lifetime(seconds))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, seconds: i64) -> Result<Lifetime, E> {
+                u64::try_from(seconds)
+                    .map(Lifetime)
+                    .map_err(|_| E::custom(format!("expires_in {seconds} is negative")))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Lifetime, E> {
+                Err(E::custom("expires_in is not a whole number of seconds"))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Lifetime, E> {
+                Err(E::custom("expires_in is a string, not a number of seconds"))
+            }
+        }
+
+        deserializer.deserialize_any(Seconds)
+    }
+}
+
+/// `{"access_token": …, "expires_in": …}`, or WeChat's `{"errcode": …, "errmsg": …}`, read by
+/// the same envelope reader as every API answer. The body is never quoted in an error: it
+/// may hold a token.
 fn parse_answer(
     endpoint: &'static str,
     status: u16,
@@ -189,43 +227,44 @@ fn parse_answer(
     secret: &str,
 ) -> Result<(AccessToken, Duration), TokenError> {
     let failed = |message: String| TokenError::Fetch { endpoint, message };
-    let Ok(Value::Object(answer)) = serde_json::from_slice::<Value>(body) else {
-        let kind = if body.trim_ascii_start().starts_with(b"<") {
-            "HTML"
-        } else {
-            "not a JSON object"
-        };
-        return Err(failed(format!(
-            "HTTP status {status}, answer is {kind} ({} bytes)",
-            body.len()
-        )));
+    let answer = match envelope::read::<TokenFields>(body) {
+        Ok(answer) => answer,
+        Err(err) => {
+            let kind = if body.trim_ascii_start().starts_with(b"<") {
+                "HTML".to_string()
+            } else if err.is_data() {
+                format!(
+                    "not a token answer: {}",
+                    scrub_value(&err.to_string(), secret)
+                )
+            } else {
+                "not a JSON object".to_string()
+            };
+            return Err(failed(format!(
+                "HTTP status {status}, answer is {kind} ({} bytes)",
+                body.len()
+            )));
+        }
     };
-    let code = match answer.get("errcode") {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),
-        _ => 0,
-    };
-    if code != 0 {
-        let errmsg = answer.get("errmsg").and_then(Value::as_str).unwrap_or("");
+    if answer.errcode != 0 {
         return Err(TokenError::Refused {
             endpoint,
-            code,
-            errmsg: crate::redact::scrub_value(errmsg, secret),
+            code: answer.errcode,
+            errmsg: scrub_value(&answer.errmsg, secret),
         });
     }
-    let Some(token) = answer
-        .get("access_token")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-    else {
+    let Some(token) = answer.body.access_token.filter(|t| !t.is_empty()) else {
         return Err(failed(format!(
             "HTTP status {status}, answer without access_token"
         )));
     };
+    if let Some(reason) = unusable(&token) {
+        return Err(failed(reason));
+    }
     let expires_in = answer
-        .get("expires_in")
-        .and_then(Value::as_u64)
-        .unwrap_or(DEFAULT_EXPIRES_IN);
+        .body
+        .expires_in
+        .map_or(DEFAULT_EXPIRES_IN, |lifetime| lifetime.0);
     Ok((AccessToken::new(token), Duration::from_secs(expires_in)))
 }
 

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{AccessToken, IssuedToken, StoreFuture, TokenError, TokenProvider, TokenStore};
+use super::{
+    AccessToken, IssuedToken, StoreFuture, TokenError, TokenProvider, TokenStore, unusable,
+};
 
 /// Timing of the token cache. Every wait has a bound: a call never waits for a token longer
 /// than `lock_wait` plus `fetch_timeout` plus a few `store_timeout`s.
@@ -77,8 +79,10 @@ impl TokenCacheConfig {
     }
 
     /// How long a refresh lock is held at most: a crashed holder blocks others this long.
+    /// Saturates: limits of `Duration::MAX` give a lease of `Duration::MAX`.
     pub fn lock_lease(&self) -> Duration {
-        self.fetch_timeout + 2 * self.store_timeout
+        self.fetch_timeout
+            .saturating_add(self.store_timeout.saturating_mul(2))
     }
 
     /// When a token should be refreshed: `refresh_before` ahead of its expiry, but no earlier
@@ -266,12 +270,25 @@ impl TokenCache {
                 .store_op("lock", self.store.try_lock(account, &owner, lease))
                 .await?;
             if locked {
-                let result = self.fetch_holding_lock().await;
-                if let Err(err) = self
-                    .store_op("unlock", self.store.unlock(account, &owner))
-                    .await
-                {
-                    tracing::warn!(account, error = %err, "cannot release the refresh lock; it expires by itself");
+                // Released when this refresh ends, however it ends: a caller that gives up
+                // (its future dropped) releases it too.
+                let mut lock = HeldLock {
+                    store: self.store.clone(),
+                    account: account.to_string(),
+                    owner,
+                    until: Instant::now() + lease.min(FAR),
+                    store_timeout: self.config.store_timeout,
+                    held: true,
+                };
+                let result = self.fetch_holding_lock(&mut lock).await;
+                if lock.held {
+                    lock.held = false;
+                    if let Err(err) = self
+                        .store_op("unlock", self.store.unlock(account, &lock.owner))
+                        .await
+                    {
+                        tracing::warn!(account, error = %err, "cannot release the refresh lock; it expires by itself");
+                    }
                 }
                 return result;
             }
@@ -290,8 +307,9 @@ impl TokenCache {
     }
 
     /// Holding the lock: re-reads the store (another instance may have just refreshed), else
-    /// fetches from the provider and stores the token unless a later one is stored already.
-    async fn fetch_holding_lock(&self) -> Result<AccessToken, TokenError> {
+    /// fetches from the provider and stores the token unless a later one is stored already,
+    /// releasing the lock in the same step.
+    async fn fetch_holding_lock(&self, lock: &mut HeldLock) -> Result<AccessToken, TokenError> {
         let account = self.provider.account();
         let stored = self.store_get().await?;
         if let Some(stored) = &stored
@@ -301,11 +319,19 @@ impl TokenCache {
         }
         tracing::debug!(account, "fetching a fresh access token");
         let timeout = self.config.fetch_timeout;
-        let mut issued = tokio::time::timeout(timeout, self.provider.fetch())
+        let issued = tokio::time::timeout(timeout, self.provider.fetch())
             .await
             .map_err(|_| TokenError::FetchTimeout { timeout })??;
+        let mut issued = checked(issued)?;
         self.keep_first_expiry(&mut issued, stored.as_ref());
-        match self.store_op("put", self.store.put(account, &issued)).await {
+        let stored = self
+            .store_op(
+                "put",
+                self.store.put_and_unlock(account, &issued, &lock.owner),
+            )
+            .await;
+        lock.held = false;
+        match stored {
             Ok(true) => Ok(self.adopt(issued)),
             Ok(false) => match self.store_get().await {
                 // The source handed out the stored token again (stable_token does until the
@@ -319,7 +345,8 @@ impl TokenCache {
                 _ => Ok(self.adopt(issued)),
             },
             Err(err) => {
-                tracing::warn!(account, error = %err, "fetched token not stored; this instance uses it alone");
+                tracing::warn!(account, error = %err, "fetched token not stored yet; storing it and releasing the lock once the store answers");
+                lock.store_later(issued.clone(), self.config.poll_interval);
                 Ok(self.adopt(issued))
             }
         }
@@ -383,6 +410,77 @@ impl TokenCache {
     /// (the card ticket) are cached in the same store, beside its token.
     pub(crate) fn sharing(&self) -> (&str, Arc<dyn TokenStore>, TokenCacheConfig) {
         (self.provider.account(), self.store.clone(), self.config)
+    }
+}
+
+/// A wait longer than this is this long (no clock arithmetic overflows).
+const FAR: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// A provider's token as the cache keeps it: its lifetime cut to the maximum, and refused
+/// when it cannot be used (empty, too long for a URL, stale on arrival).
+fn checked(issued: IssuedToken) -> Result<IssuedToken, TokenError> {
+    let issued = issued.bounded();
+    if let Some(reason) = unusable(issued.token.secret()) {
+        return Err(TokenError::new(reason));
+    }
+    if !issued.is_valid_at(SystemTime::now()) {
+        return Err(TokenError::new(
+            "the provider's token had expired when it arrived",
+        ));
+    }
+    Ok(issued)
+}
+
+/// The store's refresh lock while this instance holds it. Dropped while still held (the
+/// refreshing caller gave up), it is released in the background, bounded by the store timeout.
+struct HeldLock {
+    store: Arc<dyn TokenStore>,
+    account: String,
+    owner: String,
+    /// When the lease ends: nothing is written for this lock after it.
+    until: Instant,
+    store_timeout: Duration,
+    held: bool,
+}
+
+impl HeldLock {
+    /// The store did not take the token (stalled, down): stores it and releases the lock in
+    /// the background once the store answers again, retrying every `interval` until the
+    /// lease ends, so the other instances find this token instead of fetching a second one.
+    fn store_later(&self, token: IssuedToken, interval: Duration) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (store, account, owner) =
+            (self.store.clone(), self.account.clone(), self.owner.clone());
+        let (until, timeout) = (self.until, self.store_timeout);
+        runtime.spawn(async move {
+            while Instant::now() < until {
+                tokio::time::sleep(interval).await;
+                let attempt = store.put_and_unlock(&account, &token, &owner);
+                if let Ok(Ok(_)) = tokio::time::timeout(timeout, attempt).await {
+                    tracing::debug!(account, "fetched token stored after the store recovered");
+                    return;
+                }
+            }
+        });
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        if !self.held {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (store, account, owner) =
+            (self.store.clone(), self.account.clone(), self.owner.clone());
+        let timeout = self.store_timeout;
+        runtime.spawn(async move {
+            let _ = tokio::time::timeout(timeout, store.unlock(&account, &owner)).await;
+        });
     }
 }
 

@@ -35,6 +35,33 @@ pub use fixed::FixedToken;
 pub use redis::RedisStore;
 pub use store::{MemoryStore, StoreFuture, TokenStore};
 
+use crate::redact;
+
+/// The longest lifetime a token is believed to have; a longer one (WeChat's `expires_in` of
+/// 2^63, a provider's `Duration::MAX`) is cut to this. WeChat's tokens live 7200 s.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(366 * 86_400);
+
+/// The longest token accepted, in bytes. WeChat documents at least 512 characters of room for
+/// a token; a much longer one would make every call's URL too long for HTTP.
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// Why `token` cannot be used on the wire, if it cannot: empty, too long, or not made of
+/// visible ASCII characters. The reason never quotes the token.
+pub(crate) fn unusable(token: &str) -> Option<String> {
+    if token.is_empty() {
+        Some("the access token is empty".to_string())
+    } else if token.len() > MAX_TOKEN_BYTES {
+        Some(format!(
+            "the access token is {} bytes long, longer than the {MAX_TOKEN_BYTES} accepted",
+            token.len()
+        ))
+    } else if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+        Some("the access token has characters other than visible ASCII".to_string())
+    } else {
+        None
+    }
+}
+
 /// An access token. `Debug` and `Display` print `***`; only [`AccessToken::secret`] reveals it.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AccessToken(Arc<str>);
@@ -75,14 +102,33 @@ pub struct IssuedToken {
 }
 
 impl IssuedToken {
-    /// A token issued now that lives `expires_in` (WeChat's `expires_in`, 7200 s usually).
+    /// A token issued now that lives `expires_in` (WeChat's `expires_in`, 7200 s usually); a
+    /// lifetime over [`MAX_TOKEN_LIFETIME`] is cut to it.
     pub fn new(token: AccessToken, expires_in: Duration) -> Self {
-        let issued_at = SystemTime::now();
+        Self::issued_at(token, SystemTime::now(), expires_in)
+    }
+
+    /// A token issued at `issued_at` that lives `expires_in`, cut to [`MAX_TOKEN_LIFETIME`].
+    pub fn issued_at(token: AccessToken, issued_at: SystemTime, expires_in: Duration) -> Self {
         Self {
             token,
             issued_at,
-            expires_at: Some(issued_at + expires_in),
+            expires_at: Some(
+                issued_at
+                    .checked_add(expires_in.min(MAX_TOKEN_LIFETIME))
+                    .unwrap_or(issued_at),
+            ),
         }
+    }
+
+    /// The same token with its expiry no later than [`MAX_TOKEN_LIFETIME`] after it was issued
+    /// (after now, for a token issued in the future): what the cache and the stores keep.
+    pub(crate) fn bounded(mut self) -> Self {
+        let start = self.issued_at.min(SystemTime::now());
+        if let Some(latest) = start.checked_add(MAX_TOKEN_LIFETIME) {
+            self.expires_at = self.expires_at.map(|at| at.min(latest));
+        }
+        self
     }
 
     /// A token without a known expiry: it is used until WeChat rejects it.
@@ -176,14 +222,14 @@ impl TokenError {
     /// A provider's failure with a message; secrets in it are scrubbed.
     pub fn new(message: impl AsRef<str>) -> Self {
         Self::Provider {
-            message: crate::redact::scrub(message.as_ref()),
+            message: redact::scrub(message.as_ref()),
         }
     }
 
     /// A store failure with a message; secrets in it are scrubbed.
     pub fn store(message: impl AsRef<str>) -> Self {
         Self::Store {
-            message: crate::redact::scrub(message.as_ref()),
+            message: redact::scrub(message.as_ref()),
         }
     }
 }
@@ -251,6 +297,36 @@ mod tests {
         assert!(!issued.is_valid_at(issued.issued_at + Duration::from_secs(60)));
         let forever = IssuedToken::without_expiry(AccessToken::new("t"));
         assert!(forever.is_valid_at(SystemTime::now() + Duration::from_secs(1 << 30)));
+    }
+
+    #[test]
+    fn lifetimes_are_cut_to_the_maximum() {
+        let huge = IssuedToken::new(AccessToken::new("t"), Duration::MAX);
+        assert_eq!(huge.expires_at, Some(huge.issued_at + MAX_TOKEN_LIFETIME));
+        let far = IssuedToken {
+            token: AccessToken::new("t"),
+            issued_at: SystemTime::UNIX_EPOCH,
+            expires_at: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1 << 40)),
+        }
+        .bounded();
+        assert_eq!(
+            far.expires_at,
+            Some(SystemTime::UNIX_EPOCH + MAX_TOKEN_LIFETIME)
+        );
+    }
+
+    #[test]
+    fn only_visible_ascii_tokens_of_sane_length_are_usable() {
+        assert_eq!(unusable("ACCESS_token-1.2~/+="), None);
+        for bad in [
+            String::new(),
+            "a b".into(),
+            "令牌".into(),
+            "x".repeat(MAX_TOKEN_BYTES + 1),
+        ] {
+            let reason = unusable(&bad).expect("unusable");
+            assert!(!reason.contains(&bad) || bad.is_empty(), "{reason}");
+        }
     }
 
     #[test]

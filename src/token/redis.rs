@@ -15,21 +15,49 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{AccessToken, IssuedToken, StoreFuture, TokenError, TokenStore};
 
+/// The start of both storing scripts: checks every argument before any write (so a script
+/// applies whole or not at all), then defines `put()`, which stores the token (`KEYS[1]`;
+/// `ARGV[1..3]`: token, issued_at and expires_at in Unix ms, expires_at empty for none)
+/// unless the stored one expires at the same time or later, and answers 1 when it stored.
+macro_rules! checked_put {
+    () => {
+        r"
+local expires = tonumber(ARGV[3])
+if ARGV[1] == '' or tonumber(ARGV[2]) == nil or (ARGV[3] ~= '' and (expires == nil or expires < 0 or expires > 9007199254740991)) then
+  return redis.error_reply('malformed token entry')
+end
+local function put()
+  local stored = redis.call('HGET', KEYS[1], 'expires_at')
+  if stored and (stored == '' or (ARGV[3] ~= '' and tonumber(stored) >= expires)) then
+    return 0
+  end
+  redis.call('HSET', KEYS[1], 'token', ARGV[1], 'issued_at', ARGV[2], 'expires_at', ARGV[3])
+  if ARGV[3] ~= '' then
+    redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  else
+    redis.call('PERSIST', KEYS[1])
+  end
+  return 1
+end
+"
+    };
+}
+
 /// Stores the token unless the stored one expires at the same time or later.
-const PUT: &str = r"
-local stored = redis.call('HGET', KEYS[1], 'expires_at')
-if stored then
-  if stored == '' then return 0 end
-  if ARGV[3] ~= '' and tonumber(stored) >= tonumber(ARGV[3]) then return 0 end
+const PUT: &str = concat!(checked_put!(), "return put()\n");
+
+/// Stores like [`PUT`], then releases the lock (`KEYS[2]`) if `ARGV[4]` still owns it: one
+/// atomic step.
+const PUT_AND_UNLOCK: &str = concat!(
+    checked_put!(),
+    r"
+local result = put()
+if redis.call('GET', KEYS[2]) == ARGV[4] then
+  redis.call('DEL', KEYS[2])
 end
-redis.call('HSET', KEYS[1], 'token', ARGV[1], 'issued_at', ARGV[2], 'expires_at', ARGV[3])
-if ARGV[3] ~= '' then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-else
-  redis.call('PERSIST', KEYS[1])
-end
-return 1
-";
+return result
+"
+);
 
 /// Deletes the token only if it is still the rejected one.
 const INVALIDATE: &str = r"
@@ -62,6 +90,7 @@ pub struct RedisStore {
     connection: ConnectionManager,
     prefix: String,
     put: redis::Script,
+    put_and_unlock: redis::Script,
     invalidate: redis::Script,
     unlock: redis::Script,
 }
@@ -97,6 +126,7 @@ impl RedisStore {
             connection,
             prefix: DEFAULT_KEY_PREFIX.to_string(),
             put: redis::Script::new(PUT),
+            put_and_unlock: redis::Script::new(PUT_AND_UNLOCK),
             invalidate: redis::Script::new(INVALIDATE),
             unlock: redis::Script::new(UNLOCK),
         }
@@ -144,15 +174,28 @@ impl RedisStore {
             .ok_or_else(|| TokenError::store(format!("malformed token entry for `{account}`")))
     }
 
-    async fn put_token(&self, account: &str, token: &IssuedToken) -> Result<bool, TokenError> {
+    async fn put_token(
+        &self,
+        account: &str,
+        token: &IssuedToken,
+        owner: Option<&str>,
+    ) -> Result<bool, TokenError> {
         let mut connection = self.connection.clone();
+        // Lifetimes are cut to the maximum, so the times fit Redis and Lua's numbers.
+        let token = token.clone().bounded();
         let expires_at = token.expires_at.map(millis).map(|ms| ms.to_string());
-        let stored: i64 = self
-            .put
-            .key(self.token_key(account))
+        let mut invocation = match owner {
+            Some(_) => self.put_and_unlock.key(self.token_key(account)),
+            None => self.put.key(self.token_key(account)),
+        };
+        invocation
             .arg(token.token.secret())
             .arg(millis(token.issued_at))
-            .arg(expires_at.unwrap_or_default())
+            .arg(expires_at.unwrap_or_default());
+        if let Some(owner) = owner {
+            invocation.key(self.lock_key(account)).arg(owner);
+        }
+        let stored: i64 = invocation
             .invoke_async(&mut connection)
             .await
             .map_err(redis_error)?;
@@ -209,7 +252,16 @@ impl TokenStore for RedisStore {
     }
 
     fn put<'a>(&'a self, account: &'a str, token: &'a IssuedToken) -> StoreFuture<'a, bool> {
-        Box::pin(self.put_token(account, token))
+        Box::pin(self.put_token(account, token, None))
+    }
+
+    fn put_and_unlock<'a>(
+        &'a self,
+        account: &'a str,
+        token: &'a IssuedToken,
+        owner: &'a str,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(self.put_token(account, token, Some(owner)))
     }
 
     fn invalidate<'a>(

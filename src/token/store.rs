@@ -45,6 +45,22 @@ pub trait TokenStore: fmt::Debug + Send + Sync + 'static {
 
     /// Releases the refresh lock of `account` if `owner` still holds it.
     fn unlock<'a>(&'a self, account: &'a str, owner: &'a str) -> StoreFuture<'a, ()>;
+
+    /// Stores `token` as [`Self::put`] does and releases `owner`'s lock, as one step where the
+    /// store allows it (Redis: one script), so that a stall cannot leave one done without the
+    /// other; `true` when stored. The default calls `put`, then `unlock`.
+    fn put_and_unlock<'a>(
+        &'a self,
+        account: &'a str,
+        token: &'a IssuedToken,
+        owner: &'a str,
+    ) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let stored = self.put(account, token).await?;
+            self.unlock(account, owner).await?;
+            Ok(stored)
+        })
+    }
 }
 
 /// Whether `stored` expires at the same time as `candidate` or later (`None` is never).
@@ -133,9 +149,13 @@ impl TokenStore for MemoryStore {
         let taken = match memory.locks.get(account) {
             Some((holder, until)) if holder != owner && *until > now => false,
             _ => {
+                // A lease too long for the clock is as long as the clock allows.
+                let until = now
+                    .checked_add(lease)
+                    .unwrap_or(now + Duration::from_secs(100 * 365 * 86_400));
                 memory
                     .locks
-                    .insert(account.to_string(), (owner.to_string(), now + lease));
+                    .insert(account.to_string(), (owner.to_string(), until));
                 true
             }
         };
