@@ -663,6 +663,7 @@ impl wechat_invoice::Operation for NotIdempotent {
         body_constants: &[],
         idempotent: false,
         needs_token: true,
+        token_query: "access_token",
     };
 }
 
