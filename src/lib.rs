@@ -40,7 +40,7 @@ pub use client::{
     DEFAULT_TIMEOUT,
 };
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
-pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
+pub use error::{AnyApiError, ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use retry::RetryPolicy;
 #[cfg(feature = "redis")]
 pub use token::RedisStore;
