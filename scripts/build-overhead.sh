@@ -62,7 +62,8 @@ for line in open(sys.argv[1]).read().splitlines():
         keep = line.strip() == "[dependencies]"
         continue
     if keep and line.strip() and "optional = true" not in line:
-        lines.append(line.replace("{ workspace = true }", '{ version = "1", features = ["derive"] }'))
+        derive = '{ version = "1", features = ["derive"] }' if line.startswith("serde ") else '"1"'
+        lines.append(line.replace("{ workspace = true }", derive))
 print("\n".join(lines))
 PY
 )
