@@ -29,18 +29,11 @@ fn main() -> ExitCode {
         }
         Err((failure, inputs)) => {
             rerun_if_changed(&inputs);
-            let mut summaries: Vec<String> = failure
-                .diagnostics()
-                .iter()
-                .map(|diagnostic| diagnostic.to_string())
-                .collect();
-            if summaries.is_empty() {
-                summaries.push(failure.to_string());
-            }
+            let (summaries, rendered) = wechat_invoice_codegen::build_script_report(&failure);
             for summary in summaries {
-                println!("cargo::error={}", summary.replace('\n', " "));
+                println!("{summary}");
             }
-            eprintln!("{}", failure.render());
+            eprintln!("{rendered}");
             ExitCode::FAILURE
         }
     }

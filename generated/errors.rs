@@ -4,6 +4,8 @@
 /// WeChat's documented error codes, one static per code, from `spec/errors/`.
 pub mod error_codes {
     /// `-1` system error: 系统繁忙 — WeChat's system is busy.
+    ///
+    /// Solution: Wait and send the same request again; the call did not take effect.
     pub static SYSTEM_BUSY: crate::ErrorInfo = crate::ErrorInfo {
         code: -1,
         variant: "SystemBusy",
@@ -17,6 +19,8 @@ pub mod error_codes {
     };
 
     /// `40001` invalid credential, access_token is invalid or not latest: 获取 access_token 时 AppSecret 错误，或者 access_token 无效 — the AppSecret was wrong when the token was fetched, or the access token is invalid or no longer the latest one (another instance refreshed it).
+    ///
+    /// Solution: Fetch a fresh access token (prefer /cgi-bin/stable_token when several instances share one appid) and retry once; check the AppSecret and that the token belongs to this account.
     pub static INVALID_CREDENTIAL: crate::ErrorInfo = crate::ErrorInfo {
         code: 40001,
         variant: "InvalidCredential",
@@ -30,6 +34,8 @@ pub mod error_codes {
     };
 
     /// `40002` invalid grant_type: 不合法的凭证类型 — the credential type (grant_type) is not valid.
+    ///
+    /// Solution: Use grant_type=client_credential when fetching the access token.
     pub static INVALID_GRANT_TYPE: crate::ErrorInfo = crate::ErrorInfo {
         code: 40002,
         variant: "InvalidGrantType",
@@ -43,6 +49,8 @@ pub mod error_codes {
     };
 
     /// `40013` invalid appid: 不合法的 AppID — the AppID is not valid.
+    ///
+    /// Solution: Check the AppID for typos, stray characters and letter case.
     pub static INVALID_APPID: crate::ErrorInfo = crate::ErrorInfo {
         code: 40013,
         variant: "InvalidAppid",
@@ -56,6 +64,8 @@ pub mod error_codes {
     };
 
     /// `40014` invalid access_token: 不合法的 access_token — the access token is malformed or belongs to another account.
+    ///
+    /// Solution: Fetch a fresh access token for this account and retry once.
     pub static INVALID_ACCESS_TOKEN: crate::ErrorInfo = crate::ErrorInfo {
         code: 40014,
         variant: "InvalidAccessToken",
@@ -69,6 +79,8 @@ pub mod error_codes {
     };
 
     /// `40033` invalid charset. please check your request, if include \uxxxx will create fail!: 不合法的请求字符，不能包含 \uxxxx 格式的字符 — the request contains \uXXXX escapes.
+    ///
+    /// Solution: Send Chinese text as raw UTF-8, not as \u escapes (this client does so).
     pub static INVALID_CHARSET: crate::ErrorInfo = crate::ErrorInfo {
         code: 40033,
         variant: "InvalidCharset",
@@ -82,6 +94,8 @@ pub mod error_codes {
     };
 
     /// `40078` invalid card status: Card_id is not authorized.
+    ///
+    /// Solution: In the sandbox, add the WeChat user calling the interface to the test list. In production, the Official Account may lack card permission, or the card_id was created too shortly before the insert.
     pub static INVALID_CARD_STATUS: crate::ErrorInfo = crate::ErrorInfo {
         code: 40078,
         variant: "InvalidCardStatus",
@@ -95,6 +109,8 @@ pub mod error_codes {
     };
 
     /// `40097` invalid args: A parameter is wrong.
+    ///
+    /// Solution: Check every parameter against the endpoint's documentation.
     pub static INVALID_ARGS: crate::ErrorInfo = crate::ErrorInfo {
         code: 40097,
         variant: "InvalidArgs",
@@ -108,6 +124,8 @@ pub mod error_codes {
     };
 
     /// `40125` invalid appsecret: The AppSecret is not valid.
+    ///
+    /// Solution: Check the AppSecret in the Official Account console; reset it if it leaked.
     pub static INVALID_APPSECRET: crate::ErrorInfo = crate::ErrorInfo {
         code: 40125,
         variant: "InvalidAppsecret",
@@ -121,6 +139,8 @@ pub mod error_codes {
     };
 
     /// `40164` invalid ip, not in whitelist: The calling IP address is not in the API IP whitelist.
+    ///
+    /// Solution: Add the server's outbound IP to the IP whitelist in the Official Account console.
     pub static INVALID_IP: crate::ErrorInfo = crate::ErrorInfo {
         code: 40164,
         variant: "InvalidIp",
@@ -134,6 +154,8 @@ pub mod error_codes {
     };
 
     /// `40243` AppSecret已被冻结，请登录MP解冻后再次调用: The AppSecret is frozen.
+    ///
+    /// Solution: Log in to the Official Account platform and unfreeze the AppSecret.
     pub static APPSECRET_FROZEN: crate::ErrorInfo = crate::ErrorInfo {
         code: 40243,
         variant: "AppsecretFrozen",
@@ -147,6 +169,8 @@ pub mod error_codes {
     };
 
     /// `41001` access_token missing: 缺少 access_token 参数 — the access_token query parameter is missing.
+    ///
+    /// Solution: Configure a token on the client; every call sends it as the access_token query parameter.
     pub static ACCESS_TOKEN_MISSING: crate::ErrorInfo = crate::ErrorInfo {
         code: 41001,
         variant: "AccessTokenMissing",
@@ -173,6 +197,8 @@ pub mod error_codes {
     };
 
     /// `42001` access_token expired: access_token 超时 — the access token has expired (they live 7200 seconds).
+    ///
+    /// Solution: Fetch a fresh access token and retry once; refresh tokens before they expire.
     pub static ACCESS_TOKEN_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
         code: 42001,
         variant: "AccessTokenExpired",
@@ -186,6 +212,8 @@ pub mod error_codes {
     };
 
     /// `43002` require POST method: 需要 POST 请求 — the endpoint needs HTTP POST.
+    ///
+    /// Solution: Use POST; the generated client does, so check a proxy between you and WeChat.
     pub static REQUIRE_POST: crate::ErrorInfo = crate::ErrorInfo {
         code: 43002,
         variant: "RequirePost",
@@ -199,6 +227,8 @@ pub mod error_codes {
     };
 
     /// `44002` empty post data: POST 的数据包为空 — the POST body is empty.
+    ///
+    /// Solution: Send the JSON body (at least `{}`).
     pub static EMPTY_POST_DATA: crate::ErrorInfo = crate::ErrorInfo {
         code: 44002,
         variant: "EmptyPostData",
@@ -212,6 +242,8 @@ pub mod error_codes {
     };
 
     /// `45009` reach max api daily quota limit: 接口调用超过限制 — the daily call quota of this API is used up.
+    ///
+    /// Solution: Stop calling until the quota resets (midnight, Beijing time) or clear the quota in the console; cache access tokens instead of fetching one per call.
     pub static API_DAILY_QUOTA_EXCEEDED: crate::ErrorInfo = crate::ErrorInfo {
         code: 45009,
         variant: "ApiDailyQuotaExceeded",
@@ -225,6 +257,8 @@ pub mod error_codes {
     };
 
     /// `45011` api minute-quota reach limit, mustslower retry next minute: API 调用太频繁，请稍候再试 — the API is called too often.
+    ///
+    /// Solution: Slow down and retry in the next minute.
     pub static API_FREQUENCY_LIMIT: crate::ErrorInfo = crate::ErrorInfo {
         code: 45011,
         variant: "ApiFrequencyLimit",
@@ -238,6 +272,8 @@ pub mod error_codes {
     };
 
     /// `47001` data format error: 解析 JSON/XML 内容错误 — WeChat could not parse the body (or a multipart part has the wrong name).
+    ///
+    /// Solution: Check the body against the documentation; a multipart upload must use the documented part name.
     pub static DATA_FORMAT_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 47001,
         variant: "DataFormatError",
@@ -251,6 +287,8 @@ pub mod error_codes {
     };
 
     /// `48001` api unauthorized: api 功能未授权 — the account has no permission for this API.
+    ///
+    /// Solution: Check the interface permissions of the account in the Official Account console and apply for them.
     pub static API_UNAUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
         code: 48001,
         variant: "ApiUnauthorized",
@@ -264,6 +302,8 @@ pub mod error_codes {
     };
 
     /// `48004` api forbidden for irregularities: api 接口被封禁 — the API is banned for this account.
+    ///
+    /// Solution: Log in to mp.weixin.qq.com to see the reason and appeal.
     pub static API_FORBIDDEN: crate::ErrorInfo = crate::ErrorInfo {
         code: 48004,
         variant: "ApiForbidden",
@@ -277,6 +317,8 @@ pub mod error_codes {
     };
 
     /// `50001` user unauthorized: 用户未授权该 api — the user has not authorized this API.
+    ///
+    /// Solution: Have the user authorize the API first.
     pub static USER_UNAUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
         code: 50001,
         variant: "UserUnauthorized",
@@ -290,6 +332,8 @@ pub mod error_codes {
     };
 
     /// `50002` user limited: 用户受限，可能是违规后接口被封禁 — the account is restricted, possibly banned after a violation.
+    ///
+    /// Solution: Check the account's status in the Official Account console.
     pub static USER_LIMITED: crate::ErrorInfo = crate::ErrorInfo {
         code: 50002,
         variant: "UserLimited",
@@ -316,6 +360,8 @@ pub mod error_codes {
     };
 
     /// `61004` access clientip is not registered: Third-party platform call from an IP address not registered with the platform.
+    ///
+    /// Solution: Register the server's outbound IP in the third-party platform's settings.
     pub static COMPONENT_IP_NOT_REGISTERED: crate::ErrorInfo = crate::ErrorInfo {
         code: 61004,
         variant: "ComponentIpNotRegistered",
@@ -355,6 +401,8 @@ pub mod error_codes {
     };
 
     /// `61007` api is unauthorized to component: The merchant has not granted the third-party platform the permission set this API belongs to.
+    ///
+    /// Solution: Have the merchant authorize the permission set (26 for invoices) to the platform.
     pub static API_UNAUTHORIZED_TO_COMPONENT: crate::ErrorInfo = crate::ErrorInfo {
         code: 61007,
         variant: "ApiUnauthorizedToComponent",
@@ -420,6 +468,8 @@ pub mod error_codes {
     };
 
     /// `72015` unauthorized create invoice: The account has no permission for this invoice operation.
+    ///
+    /// Solution: You do not have permission to operate; check that the invoice capability is turned on for the account.
     pub static UNAUTHORIZED_CREATE_INVOICE: crate::ErrorInfo = crate::ErrorInfo {
         code: 72015,
         variant: "UnauthorizedCreateInvoice",
@@ -433,6 +483,8 @@ pub mod error_codes {
     };
 
     /// `72017` invalid invoice title: The invoice title does not match.
+    ///
+    /// Solution: Check the title (抬头) sent against the one the user authorized.
     pub static INVALID_INVOICE_TITLE: crate::ErrorInfo = crate::ErrorInfo {
         code: 72017,
         variant: "InvalidInvoiceTitle",
@@ -446,6 +498,8 @@ pub mod error_codes {
     };
 
     /// `72023` invoice has been lock by others: Another Official Account has locked the invoice.
+    ///
+    /// Solution: The invoice is being reimbursed elsewhere; it cannot be locked until the other party unlocks it.
     pub static INVOICE_LOCKED_BY_OTHERS: crate::ErrorInfo = crate::ErrorInfo {
         code: 72023,
         variant: "InvoiceLockedByOthers",
@@ -459,6 +513,8 @@ pub mod error_codes {
     };
 
     /// `72024` invoice status error: The invoice is in a status that does not allow this change.
+    ///
+    /// Solution: Read the invoice's reimburse_status first and move it through INIT → LOCK → CLOSURE in order.
     pub static INVOICE_STATUS_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 72024,
         variant: "InvoiceStatusError",
@@ -472,6 +528,8 @@ pub mod error_codes {
     };
 
     /// `72025` invoice token error: The wx_invoice_token is invalid.
+    ///
+    /// Solution: Get a fresh wx_invoice_token from the quick-invoice flow.
     pub static INVOICE_TOKEN_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 72025,
         variant: "InvoiceTokenError",
@@ -485,6 +543,8 @@ pub mod error_codes {
     };
 
     /// `72028` invoice never set pay mch info: No WeChat Pay merchant information has been set.
+    ///
+    /// Solution: Call set_pay_mch first.
     pub static INVOICE_NEVER_SET_PAY_MCH: crate::ErrorInfo = crate::ErrorInfo {
         code: 72028,
         variant: "InvoiceNeverSetPayMch",
@@ -498,6 +558,8 @@ pub mod error_codes {
     };
 
     /// `72029` invoice never set auth field: The authorization page fields have not been set.
+    ///
+    /// Solution: Call set_auth_field first.
     pub static INVOICE_NEVER_SET_AUTH_FIELD: crate::ErrorInfo = crate::ErrorInfo {
         code: 72029,
         variant: "InvoiceNeverSetAuthField",
@@ -511,6 +573,8 @@ pub mod error_codes {
     };
 
     /// `72030` invalid mchid: The WeChat Pay merchant id is not valid.
+    ///
+    /// Solution: Check the mchid.
     pub static INVALID_MCHID: crate::ErrorInfo = crate::ErrorInfo {
         code: 72030,
         variant: "InvalidMchid",
@@ -524,6 +588,8 @@ pub mod error_codes {
     };
 
     /// `72031` invalid params: The parameter is wrong: the request may contain invalid parameter names or values that fail WeChat's validation.
+    ///
+    /// Solution: Check every field name and value against the documentation.
     pub static INVALID_PARAMS: crate::ErrorInfo = crate::ErrorInfo {
         code: 72031,
         variant: "InvalidParams",
@@ -537,6 +603,8 @@ pub mod error_codes {
     };
 
     /// `72035` biz reject insert: The invoice or fiscal e-note has been refused: this order_id was used to call the reject-insert interface, so it cannot be inserted any more.
+    ///
+    /// Solution: Start again with a new order_id and a new authorization link.
     pub static BIZ_REJECT_INSERT: crate::ErrorInfo = crate::ErrorInfo {
         code: 72035,
         variant: "BizRejectInsert",
@@ -550,6 +618,8 @@ pub mod error_codes {
     };
 
     /// `72036` invoice is busy: The invoice or fiscal e-note is changing status.
+    ///
+    /// Solution: Please try again later.
     pub static INVOICE_IS_BUSY: crate::ErrorInfo = crate::ErrorInfo {
         code: 72036,
         variant: "InvoiceIsBusy",
@@ -563,6 +633,8 @@ pub mod error_codes {
     };
 
     /// `72038` invoice order never auth: The order has not been authorized by the user.
+    ///
+    /// Solution: The order is not authorized; check that the s_pappid (the invoicing platform or finance bureau), the receiving unit's appid and the order_id match the authorization.
     pub static INVOICE_ORDER_NEVER_AUTH: crate::ErrorInfo = crate::ErrorInfo {
         code: 72038,
         variant: "InvoiceOrderNeverAuth",
@@ -576,6 +648,8 @@ pub mod error_codes {
     };
 
     /// `72039` invoice must be lock first: The invoice must be locked before this status change.
+    ///
+    /// Solution: Set reimburse_status to INVOICE_REIMBURSE_LOCK first.
     pub static INVOICE_MUST_BE_LOCK_FIRST: crate::ErrorInfo = crate::ErrorInfo {
         code: 72039,
         variant: "InvoiceMustBeLockFirst",
@@ -589,6 +663,8 @@ pub mod error_codes {
     };
 
     /// `72040` invoice pdf error: The PDF is invalid.
+    ///
+    /// Solution: Please provide a true and valid PDF.
     pub static INVOICE_PDF_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 72040,
         variant: "InvoicePdfError",
@@ -602,6 +678,8 @@ pub mod error_codes {
     };
 
     /// `72042` billing_code and billing_no repeated: The invoice code and number have been used already.
+    ///
+    /// Solution: Check billing_code and billing_no; each pair can be inserted once.
     pub static BILLING_CODE_AND_NO_REPEATED: crate::ErrorInfo = crate::ErrorInfo {
         code: 72042,
         variant: "BillingCodeAndNoRepeated",
@@ -615,6 +693,8 @@ pub mod error_codes {
     };
 
     /// `72043` billing_code or billing_no size error: The invoice code or number has the wrong length.
+    ///
+    /// Solution: Check the length of billing_code and billing_no.
     pub static BILLING_CODE_OR_NO_SIZE_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 72043,
         variant: "BillingCodeOrNoSizeError",
@@ -628,6 +708,8 @@ pub mod error_codes {
     };
 
     /// `72044` scan text out of time: The scanned invoice-title QR code has expired.
+    ///
+    /// Solution: Ask the user to show a fresh title QR code.
     pub static SCAN_TEXT_OUT_OF_TIME: crate::ErrorInfo = crate::ErrorInfo {
         code: 72044,
         variant: "ScanTextOutOfTime",
@@ -641,6 +723,8 @@ pub mod error_codes {
     };
 
     /// `72063` biz contact is empty: The merchant's contact information is empty.
+    ///
+    /// Solution: Call set_contact first.
     pub static BIZ_CONTACT_IS_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 72063,
         variant: "BizContactIsEmpty",
@@ -654,6 +738,8 @@ pub mod error_codes {
     };
 
     /// `73000` sys error make out invoice failed: Issuing the invoice failed.
+    ///
+    /// Solution: Check the request; retry with the same fpqqlsh so that it cannot be issued twice.
     pub static MAKE_OUT_INVOICE_FAILED: crate::ErrorInfo = crate::ErrorInfo {
         code: 73000,
         variant: "MakeOutInvoiceFailed",
@@ -667,6 +753,8 @@ pub mod error_codes {
     };
 
     /// `73001` wxopenid error: The openid is wrong.
+    ///
+    /// Solution: Check wxopenid.
     pub static WXOPENID_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 73001,
         variant: "WxopenidError",
@@ -680,6 +768,8 @@ pub mod error_codes {
     };
 
     /// `73002` ddh orderid empty: The order number (ddh) is empty.
+    ///
+    /// Solution: Send ddh.
     pub static DDH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73002,
         variant: "DdhEmpty",
@@ -693,6 +783,8 @@ pub mod error_codes {
     };
 
     /// `73003` fpqqlsh empty: The invoice request serial number (fpqqlsh) is empty.
+    ///
+    /// Solution: Send fpqqlsh.
     pub static FPQQLSH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73003,
         variant: "FpqqlshEmpty",
@@ -706,6 +798,8 @@ pub mod error_codes {
     };
 
     /// `73004` kplx empty: The invoicing type (kplx) is empty.
+    ///
+    /// Solution: Send kplx.
     pub static KPLX_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73004,
         variant: "KplxEmpty",
@@ -719,6 +813,8 @@ pub mod error_codes {
     };
 
     /// `73007` nsrmc empty: The taxpayer name (nsrmc) is empty.
+    ///
+    /// Solution: Send nsrmc.
     pub static NSRMC_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73007,
         variant: "NsrmcEmpty",
@@ -732,6 +828,8 @@ pub mod error_codes {
     };
 
     /// `73008` nsrdz empty: The taxpayer address (nsrdz) is empty.
+    ///
+    /// Solution: Send nsrdz.
     pub static NSRDZ_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73008,
         variant: "NsrdzEmpty",
@@ -745,6 +843,8 @@ pub mod error_codes {
     };
 
     /// `73009` nsrdh empty: The taxpayer phone (nsrdh) is empty.
+    ///
+    /// Solution: Send nsrdh.
     pub static NSRDH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73009,
         variant: "NsrdhEmpty",
@@ -758,6 +858,8 @@ pub mod error_codes {
     };
 
     /// `73010` ghfmc empty: The buyer name (ghfmc) is empty.
+    ///
+    /// Solution: Send ghfmc.
     pub static GHFMC_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73010,
         variant: "GhfmcEmpty",
@@ -771,6 +873,8 @@ pub mod error_codes {
     };
 
     /// `73011` kpr empty: The drawer (kpr) is empty.
+    ///
+    /// Solution: Send kpr.
     pub static KPR_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73011,
         variant: "KprEmpty",
@@ -784,6 +888,8 @@ pub mod error_codes {
     };
 
     /// `73012` jshj empty: The total including tax (jshj) is empty.
+    ///
+    /// Solution: Send jshj.
     pub static JSHJ_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73012,
         variant: "JshjEmpty",
@@ -797,6 +903,8 @@ pub mod error_codes {
     };
 
     /// `73013` hjje empty: The total amount (hjje) is empty.
+    ///
+    /// Solution: Send hjje.
     pub static HJJE_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73013,
         variant: "HjjeEmpty",
@@ -810,6 +918,8 @@ pub mod error_codes {
     };
 
     /// `73014` hjse empty: The total tax (hjse) is empty.
+    ///
+    /// Solution: Send hjse.
     pub static HJSE_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73014,
         variant: "HjseEmpty",
@@ -823,6 +933,8 @@ pub mod error_codes {
     };
 
     /// `73015` hylx empty: The industry type (hylx) is empty.
+    ///
+    /// Solution: Send hylx.
     pub static HYLX_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73015,
         variant: "HylxEmpty",
@@ -836,6 +948,8 @@ pub mod error_codes {
     };
 
     /// `73016` nsrsbh empty: The taxpayer id (nsrsbh) is empty.
+    ///
+    /// Solution: Send nsrsbh.
     pub static NSRSBH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
         code: 73016,
         variant: "NsrsbhEmpty",
@@ -849,6 +963,8 @@ pub mod error_codes {
     };
 
     /// `73100` ka plat error: The invoicing platform reported an error; the invoice may still be issued.
+    ///
+    /// Solution: Query the invoice with the same fpqqlsh before retrying; never issue it under a new serial.
     pub static KA_PLAT_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 73100,
         variant: "KaPlatError",
@@ -862,6 +978,8 @@ pub mod error_codes {
     };
 
     /// `73101` nsrsbh not cmp: The taxpayer id does not match.
+    ///
+    /// Solution: Check nsrsbh against the invoicing platform's registration.
     pub static NSRSBH_NOT_CMP: crate::ErrorInfo = crate::ErrorInfo {
         code: 73101,
         variant: "NsrsbhNotCmp",
@@ -875,6 +993,8 @@ pub mod error_codes {
     };
 
     /// `73102` sys error: The WeChat invoicing platform had a system error.
+    ///
+    /// Solution: Query the invoice state, then retry with the same fpqqlsh.
     pub static INVOICE_PLATFORM_SYS_ERROR: crate::ErrorInfo = crate::ErrorInfo {
         code: 73102,
         variant: "InvoicePlatformSysError",
@@ -888,6 +1008,8 @@ pub mod error_codes {
     };
 
     /// `73105` Kp plat make invoice timeout: The invoicing platform timed out; it may still be issuing the invoice.
+    ///
+    /// Solution: Retry with the same invoice request serial number (fpqqlsh), or query the invoice first.
     pub static KP_PLAT_MAKE_INVOICE_TIMEOUT: crate::ErrorInfo = crate::ErrorInfo {
         code: 73105,
         variant: "KpPlatMakeInvoiceTimeout",
@@ -901,6 +1023,8 @@ pub mod error_codes {
     };
 
     /// `73106` Fpqqlsh exist with different ddh: The request serial number was already used with a different order number.
+    ///
+    /// Solution: Use a new fpqqlsh for a new order.
     pub static FPQQLSH_EXIST_WITH_DIFFERENT_DDH: crate::ErrorInfo = crate::ErrorInfo {
         code: 73106,
         variant: "FpqqlshExistWithDifferentDdh",
@@ -914,6 +1038,8 @@ pub mod error_codes {
     };
 
     /// `73107` Fpqqlsh is processing: The request with this serial number is still being processed.
+    ///
+    /// Solution: Query the result with queryinvoceinfo instead of sending the request again.
     pub static FPQQLSH_IS_PROCESSING: crate::ErrorInfo = crate::ErrorInfo {
         code: 73107,
         variant: "FpqqlshIsProcessing",
@@ -927,6 +1053,8 @@ pub mod error_codes {
     };
 
     /// `73108` This ddh with other fpqqlsh already exist: The order number already has another request serial number.
+    ///
+    /// Solution: Reuse the order's existing fpqqlsh.
     pub static DDH_WITH_OTHER_FPQQLSH_EXISTS: crate::ErrorInfo = crate::ErrorInfo {
         code: 73108,
         variant: "DdhWithOtherFpqqlshExists",
@@ -940,6 +1068,8 @@ pub mod error_codes {
     };
 
     /// `73110` fpqqlsh first 6 byte not cmp: The first 6 bytes of the request serial number do not match.
+    ///
+    /// Solution: Start fpqqlsh with the 6-character prefix assigned to the platform.
     pub static FPQQLSH_PREFIX_MISMATCH: crate::ErrorInfo = crate::ErrorInfo {
         code: 73110,
         variant: "FpqqlshPrefixMismatch",
@@ -953,6 +1083,8 @@ pub mod error_codes {
     };
 
     /// `89503` 此次调用需要管理员确认，请耐心等候: The call needs the administrator's confirmation.
+    ///
+    /// Solution: Wait for the administrator to confirm, then call again.
     pub static ADMIN_CONFIRMATION_REQUIRED: crate::ErrorInfo = crate::ErrorInfo {
         code: 89503,
         variant: "AdminConfirmationRequired",
@@ -966,6 +1098,8 @@ pub mod error_codes {
     };
 
     /// `89506` 该IP调用求请求已被公众号管理员拒绝，请24小时后再试: The administrator rejected calls from this IP address.
+    ///
+    /// Solution: Retry after 24 hours, or have the administrator allow the IP.
     pub static IP_REJECTED_BY_ADMIN_FOR24H: crate::ErrorInfo = crate::ErrorInfo {
         code: 89506,
         variant: "IpRejectedByAdminFor24h",
@@ -979,6 +1113,8 @@ pub mod error_codes {
     };
 
     /// `89507` 该IP调用求请求已被公众号管理员拒绝，请1小时后再试: The administrator rejected calls from this IP address for one hour.
+    ///
+    /// Solution: Retry after one hour, or have the administrator allow the IP.
     pub static IP_REJECTED_BY_ADMIN_FOR1H: crate::ErrorInfo = crate::ErrorInfo {
         code: 89507,
         variant: "IpRejectedByAdminFor1h",
@@ -1070,4 +1206,67 @@ pub mod error_codes {
         &IP_REJECTED_BY_ADMIN_FOR24H,
         &IP_REJECTED_BY_ADMIN_FOR1H,
     ];
+}
+
+/// Declares an endpoint's error enum: its own codes, then WeChat's general codes (the
+/// `inherited` tables of `spec/errors/`), through the runtime's `api_error_enum!`.
+macro_rules! error_enum {
+    ($(#[$meta:meta])* $name:ident for $endpoint:literal { $($own:tt)* }) => {
+        crate::error::api_error_enum! {
+            $(#[$meta])*
+            $name for $endpoint {
+                $($own)*
+                /// `-1` system error: 系统繁忙 — WeChat's system is busy. [What to do](crate::error_codes::SYSTEM_BUSY).
+                SystemBusy = SYSTEM_BUSY,
+                /// `40001` invalid credential, access_token is invalid or not latest: 获取 access_token 时 AppSecret 错误，或者 access_token 无效 — the AppSecret was wrong when the token was fetched, or the access token is invalid or no longer the latest one (another instance refreshed it). [What to do](crate::error_codes::INVALID_CREDENTIAL).
+                InvalidCredential = INVALID_CREDENTIAL,
+                /// `40002` invalid grant_type: 不合法的凭证类型 — the credential type (grant_type) is not valid. [What to do](crate::error_codes::INVALID_GRANT_TYPE).
+                InvalidGrantType = INVALID_GRANT_TYPE,
+                /// `40013` invalid appid: 不合法的 AppID — the AppID is not valid. [What to do](crate::error_codes::INVALID_APPID).
+                InvalidAppid = INVALID_APPID,
+                /// `40014` invalid access_token: 不合法的 access_token — the access token is malformed or belongs to another account. [What to do](crate::error_codes::INVALID_ACCESS_TOKEN).
+                InvalidAccessToken = INVALID_ACCESS_TOKEN,
+                /// `40033` invalid charset. please check your request, if include \uxxxx will create fail!: 不合法的请求字符，不能包含 \uxxxx 格式的字符 — the request contains \uXXXX escapes. [What to do](crate::error_codes::INVALID_CHARSET).
+                InvalidCharset = INVALID_CHARSET,
+                /// `40125` invalid appsecret: The AppSecret is not valid. [What to do](crate::error_codes::INVALID_APPSECRET).
+                InvalidAppsecret = INVALID_APPSECRET,
+                /// `40164` invalid ip, not in whitelist: The calling IP address is not in the API IP whitelist. [What to do](crate::error_codes::INVALID_IP).
+                InvalidIp = INVALID_IP,
+                /// `40243` AppSecret已被冻结，请登录MP解冻后再次调用: The AppSecret is frozen. [What to do](crate::error_codes::APPSECRET_FROZEN).
+                AppsecretFrozen = APPSECRET_FROZEN,
+                /// `41001` access_token missing: 缺少 access_token 参数 — the access_token query parameter is missing. [What to do](crate::error_codes::ACCESS_TOKEN_MISSING).
+                AccessTokenMissing = ACCESS_TOKEN_MISSING,
+                /// `42001` access_token expired: access_token 超时 — the access token has expired (they live 7200 seconds). [What to do](crate::error_codes::ACCESS_TOKEN_EXPIRED).
+                AccessTokenExpired = ACCESS_TOKEN_EXPIRED,
+                /// `43002` require POST method: 需要 POST 请求 — the endpoint needs HTTP POST. [What to do](crate::error_codes::REQUIRE_POST).
+                RequirePost = REQUIRE_POST,
+                /// `44002` empty post data: POST 的数据包为空 — the POST body is empty. [What to do](crate::error_codes::EMPTY_POST_DATA).
+                EmptyPostData = EMPTY_POST_DATA,
+                /// `45009` reach max api daily quota limit: 接口调用超过限制 — the daily call quota of this API is used up. [What to do](crate::error_codes::API_DAILY_QUOTA_EXCEEDED).
+                ApiDailyQuotaExceeded = API_DAILY_QUOTA_EXCEEDED,
+                /// `45011` api minute-quota reach limit, mustslower retry next minute: API 调用太频繁，请稍候再试 — the API is called too often. [What to do](crate::error_codes::API_FREQUENCY_LIMIT).
+                ApiFrequencyLimit = API_FREQUENCY_LIMIT,
+                /// `47001` data format error: 解析 JSON/XML 内容错误 — WeChat could not parse the body (or a multipart part has the wrong name). [What to do](crate::error_codes::DATA_FORMAT_ERROR).
+                DataFormatError = DATA_FORMAT_ERROR,
+                /// `48001` api unauthorized: api 功能未授权 — the account has no permission for this API. [What to do](crate::error_codes::API_UNAUTHORIZED).
+                ApiUnauthorized = API_UNAUTHORIZED,
+                /// `48004` api forbidden for irregularities: api 接口被封禁 — the API is banned for this account. [What to do](crate::error_codes::API_FORBIDDEN).
+                ApiForbidden = API_FORBIDDEN,
+                /// `50001` user unauthorized: 用户未授权该 api — the user has not authorized this API. [What to do](crate::error_codes::USER_UNAUTHORIZED).
+                UserUnauthorized = USER_UNAUTHORIZED,
+                /// `50002` user limited: 用户受限，可能是违规后接口被封禁 — the account is restricted, possibly banned after a violation. [What to do](crate::error_codes::USER_LIMITED).
+                UserLimited = USER_LIMITED,
+                /// `61004` access clientip is not registered: Third-party platform call from an IP address not registered with the platform. [What to do](crate::error_codes::COMPONENT_IP_NOT_REGISTERED).
+                ComponentIpNotRegistered = COMPONENT_IP_NOT_REGISTERED,
+                /// `61007` api is unauthorized to component: The merchant has not granted the third-party platform the permission set this API belongs to. [What to do](crate::error_codes::API_UNAUTHORIZED_TO_COMPONENT).
+                ApiUnauthorizedToComponent = API_UNAUTHORIZED_TO_COMPONENT,
+                /// `89503` 此次调用需要管理员确认，请耐心等候: The call needs the administrator's confirmation. [What to do](crate::error_codes::ADMIN_CONFIRMATION_REQUIRED).
+                AdminConfirmationRequired = ADMIN_CONFIRMATION_REQUIRED,
+                /// `89506` 该IP调用求请求已被公众号管理员拒绝，请24小时后再试: The administrator rejected calls from this IP address. [What to do](crate::error_codes::IP_REJECTED_BY_ADMIN_FOR24H).
+                IpRejectedByAdminFor24h = IP_REJECTED_BY_ADMIN_FOR24H,
+                /// `89507` 该IP调用求请求已被公众号管理员拒绝，请1小时后再试: The administrator rejected calls from this IP address for one hour. [What to do](crate::error_codes::IP_REJECTED_BY_ADMIN_FOR1H).
+                IpRejectedByAdminFor1h = IP_REJECTED_BY_ADMIN_FOR1H,
+            }
+        }
+    };
 }

@@ -44,38 +44,64 @@ fn main() {
 }
 RS
 
-consumer() { # name, dependency path
+consumer() { # name, dependency line(s)
   local dir="$work/$1"
   rm -rf "$dir" && mkdir -p "$dir/src"
-  printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\nwechat-invoice = { path = "%s" }\n\n[workspace]\n' "$1" "$2" > "$dir/Cargo.toml"
-  echo 'pub use wechat_invoice::Client;' > "$dir/src/lib.rs"
+  printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n%s\n\n[workspace]\n' "$1" "$2" > "$dir/Cargo.toml"
+  echo "$3" > "$dir/src/lib.rs"
   cp "$root/Cargo.lock" "$dir/Cargo.lock"
 }
-consumer with-build-rs "$root"
-consumer pregenerated "$base"
+consumer with-build-rs "wechat-invoice = { path = \"$root\" }" 'pub use wechat_invoice::Client;'
+consumer pregenerated "wechat-invoice = { path = \"$base\" }" 'pub use wechat_invoice::Client;'
+# The runtime's own dependencies, with the same features, and nothing of ours.
+deps=$(python3 - "$root/Cargo.toml" <<'PY'
+import sys
+lines, keep = [], False
+for line in open(sys.argv[1]).read().splitlines():
+    if line.startswith("["):
+        keep = line.strip() == "[dependencies]"
+        continue
+    if keep and line.strip() and "optional = true" not in line:
+        derive = '{ version = "1", features = ["derive"] }' if line.startswith("serde ") else '"1"'
+        lines.append(line.replace("{ workspace = true }", derive))
+print("\n".join(lines))
+PY
+)
+consumer deps-only "$deps" 'pub use reqwest::Client;'
 
-clean_build() { # dir -> seconds (fails the script when the build fails)
+clean_build() { # dir -> "seconds peak_rss_mb" (fails the script when the build fails)
   local dir="$1"
   rm -rf "$dir/target"
   (cd "$dir" && cargo fetch --quiet >/dev/null 2>&1 || true)
-  local start end
-  start=$(date +%s.%N)
-  (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build --offline --quiet)
-  end=$(date +%s.%N)
-  python3 -c "print(f'{$end - $start:.1f}')"
+  python3 - "$dir" <<'PY'
+import os, resource, subprocess, sys, time
+dir = sys.argv[1]
+start = time.monotonic()
+subprocess.run(["cargo", "build", "--offline", "--quiet"], cwd=dir, check=True,
+               env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(dir, "target")))
+took = time.monotonic() - start
+# Peak RSS of the largest single process of the build (rustc of the biggest crate), in MB.
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{took:.1f} {peak:.0f}")
+PY
 }
 
-with=$(clean_build "$work/with-build-rs")
-without=$(clean_build "$work/pregenerated")
+echo "load before: $(cat /proc/loadavg)" >&2
+read -r with with_mb < <(clean_build "$work/with-build-rs")
+read -r deps deps_mb < <(clean_build "$work/deps-only")
+read -r without without_mb < <(clean_build "$work/pregenerated")
+echo "load after: $(cat /proc/loadavg)" >&2
 start=$(date +%s.%N)
 (cd "$work/with-build-rs" && CARGO_TARGET_DIR="$work/with-build-rs/target" cargo build --offline --quiet)
 end=$(date +%s.%N)
 noop=$(python3 -c "print(f'{$end - $start:.2f}')")
-python3 - "$with" "$without" "$noop" <<'PY'
+python3 - "$with" "$without" "$noop" "$deps" "$with_mb" "$deps_mb" "$without_mb" <<'PY'
 import sys
-with_rs, base, noop = map(float, sys.argv[1:])
-print(f"clean build of a dependent crate, generating in build.rs: {with_rs:.1f} s")
-print(f"clean build of a dependent crate, pre-generated code:     {base:.1f} s (baseline)")
+with_rs, base, noop, deps, with_mb, deps_mb, base_mb = map(float, sys.argv[1:])
+print(f"clean build of a dependent crate, generating in build.rs: {with_rs:.1f} s, peak {with_mb:.0f} MB")
+print(f"clean build of a dependent crate, pre-generated code:     {base:.1f} s, peak {base_mb:.0f} MB")
+print(f"clean build of a crate on the runtime's dependencies only: {deps:.1f} s, peak {deps_mb:.0f} MB (baseline)")
+print(f"against the dependencies alone: time {with_rs / deps:.2f}x, peak memory {with_mb / deps_mb:.2f}x")
 print(f"extra time build.rs adds: {with_rs - base:.1f} s, ratio {with_rs / base:.2f}")
 print(f"no-op rebuild (nothing changed): {noop:.2f} s")
 PY

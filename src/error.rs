@@ -28,6 +28,10 @@ pub struct ErrorInfo {
 }
 
 /// Implemented by every generated `…Error` enum, so the runtime can build and classify them.
+///
+/// Only the code, the message and the spec's documentation of the code are per type; the
+/// classification and the `Display` text come from [`ErrorInfo`], the one table in
+/// `error_codes`.
 pub trait ApiError: std::error::Error + Send + Sync + Sized + 'static {
     /// The variant for an `errcode`/`errmsg` pair.
     fn from_code(code: i64, errmsg: String) -> Self;
@@ -37,6 +41,16 @@ pub trait ApiError: std::error::Error + Send + Sync + Sized + 'static {
     fn message(&self) -> &str;
     /// The spec's documentation of the code, `None` for undocumented codes.
     fn info(&self) -> Option<&'static ErrorInfo>;
+
+    /// The spec name of the endpoint that answered (the type's name for hand-written errors).
+    fn endpoint(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
+
+    /// What the docs say to do about it, when the code is documented.
+    fn solution(&self) -> Option<&'static str> {
+        self.info().map(|info| info.solution)
+    }
 
     /// Whether a plain retry later may succeed.
     fn is_retryable(&self) -> bool {
@@ -55,22 +69,296 @@ pub trait ApiError: std::error::Error + Send + Sync + Sized + 'static {
 }
 
 /// Formats an API error: the endpoint, the code, WeChat's message and the documented solution.
-pub(crate) fn fmt_api_error(
-    f: &mut fmt::Formatter<'_>,
-    endpoint: &str,
-    code: i64,
-    message: &str,
-    info: Option<&ErrorInfo>,
-) -> fmt::Result {
-    write!(f, "{endpoint}: WeChat answered errcode {code}")?;
+pub(crate) fn fmt_api_error<E: ApiError>(error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let endpoint = error.endpoint();
+    write!(f, "{endpoint}: WeChat answered errcode {}", error.code())?;
+    let message = error.message();
     if !message.is_empty() {
         write!(f, " ({})", crate::redact::scrub(message))?;
     }
-    match info {
+    match error.info() {
         Some(info) => write!(f, ": {} Solution: {}", info.description, info.solution),
         None => write!(f, ": this code is not documented for {endpoint}"),
     }
 }
+
+/// Formats an API error for `Debug`: its variant, the endpoint, the code and WeChat's message
+/// (with secrets scrubbed, as in `Display`).
+pub(crate) fn debug_api_error<E: ApiError>(error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.debug_struct(error.info().map_or("Unknown", |info| info.variant))
+        .field("endpoint", &error.endpoint())
+        .field("code", &error.code())
+        .field("errmsg", &crate::redact::scrub(error.message()))
+        .finish()
+}
+
+/// Declares an endpoint's error enum from its list of `Variant = ERROR_CODES_ITEM` pairs: a
+/// struct variant `{ errmsg }` per code, `Unknown { code, errmsg }`, and the [`ApiError`]
+/// methods, all read from the `error_codes` table (one item per code, shared by every enum).
+///
+/// The generated `error_enum!` (in `errors.rs`) adds WeChat's general codes and calls this.
+macro_rules! api_error_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident for $endpoint:literal {
+            $( $(#[$variant_meta:meta])* $variant:ident = $item:ident, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                $variant {
+                    /// The `errmsg` WeChat sent (it often ends with a `rid` for WeChat support).
+                    errmsg: String,
+                },
+            )*
+            /// A code this endpoint's spec does not document; kept with WeChat's message.
+            Unknown {
+                /// The `errcode` WeChat sent.
+                code: i64,
+                /// The `errmsg` WeChat sent.
+                errmsg: String,
+            },
+        }
+
+        impl $name {
+            /// The spec name of the endpoint these errors belong to.
+            pub const ENDPOINT: &'static str = $endpoint;
+
+            /// The variant for an `errcode` and `errmsg` from WeChat.
+            pub fn from_code(code: i64, errmsg: String) -> Self {
+                $(
+                    if code == crate::error_codes::$item.code {
+                        return Self::$variant { errmsg };
+                    }
+                )*
+                Self::Unknown { code, errmsg }
+            }
+
+            /// The documentation of this code, `None` for `Unknown`.
+            pub fn info(&self) -> Option<&'static crate::ErrorInfo> {
+                match self {
+                    $( Self::$variant { .. } => Some(&crate::error_codes::$item), )*
+                    Self::Unknown { .. } => None,
+                }
+            }
+
+            /// WeChat's `errcode`.
+            pub fn code(&self) -> i64 {
+                match self {
+                    Self::Unknown { code, .. } => *code,
+                    known => known.info().map_or(0, |info| info.code),
+                }
+            }
+
+            /// WeChat's `errmsg`, as sent.
+            pub fn message(&self) -> &str {
+                match self {
+                    $( Self::$variant { errmsg } )|* | Self::Unknown { errmsg, .. } => errmsg,
+                }
+            }
+
+            /// What the docs say to do about it, when the code is documented.
+            pub fn solution(&self) -> Option<&'static str> {
+                crate::ApiError::solution(self)
+            }
+
+            /// Whether sending the same request again later may succeed.
+            pub fn is_retryable(&self) -> bool {
+                crate::ApiError::is_retryable(self)
+            }
+
+            /// Whether the operation may have succeeded anyway: query its state before retrying.
+            pub fn may_have_succeeded(&self) -> bool {
+                crate::ApiError::may_have_succeeded(self)
+            }
+
+            /// Whether the access token was rejected (40001, 40014, 42001).
+            pub fn is_token_invalid(&self) -> bool {
+                crate::ApiError::is_token_invalid(self)
+            }
+        }
+
+        impl crate::ApiError for $name {
+            fn from_code(code: i64, errmsg: String) -> Self {
+                Self::from_code(code, errmsg)
+            }
+
+            fn code(&self) -> i64 {
+                self.code()
+            }
+
+            fn message(&self) -> &str {
+                self.message()
+            }
+
+            fn info(&self) -> Option<&'static crate::ErrorInfo> {
+                self.info()
+            }
+
+            fn endpoint(&self) -> &'static str {
+                Self::ENDPOINT
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::error::fmt_api_error(self, f)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::error::debug_api_error(self, f)
+            }
+        }
+
+        impl std::error::Error for $name {}
+
+        impl From<$name> for crate::AnyApiError {
+            fn from(error: $name) -> Self {
+                crate::AnyApiError::from_api(error)
+            }
+        }
+
+        impl From<crate::Error<$name>> for crate::Error<crate::AnyApiError> {
+            fn from(error: crate::Error<$name>) -> Self {
+                error.erase()
+            }
+        }
+    };
+}
+
+pub(crate) use api_error_enum;
+
+/// Any endpoint's API error, for a flow that spans endpoints: `?` turns each endpoint's
+/// `Error<…Error>` into one `Error<AnyApiError>` that keeps the endpoint, the code, WeChat's
+/// message and the spec's documentation (solution and flags).
+///
+/// ```
+/// use wechat_invoice::{AnyApiError, Error, GetAuthDataError};
+///
+/// let specific = Error::Api(GetAuthDataError::from_code(72038, "never auth".into()));
+/// let any: Error<AnyApiError> = specific.into();
+/// let api = any.api().expect("an API error");
+/// assert_eq!((api.endpoint(), api.code()), ("get_auth_data", 72038));
+/// assert_eq!(api.variant(), "InvoiceOrderNeverAuth");
+/// assert!(api.solution().is_some());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct AnyApiError {
+    endpoint: &'static str,
+    code: i64,
+    errmsg: String,
+    info: Option<&'static ErrorInfo>,
+}
+
+impl AnyApiError {
+    /// Erases an endpoint's error, keeping everything it knew.
+    pub fn from_api<E: ApiError>(error: E) -> Self {
+        Self {
+            endpoint: error.endpoint(),
+            code: error.code(),
+            info: error.info(),
+            errmsg: error.message().to_string(),
+        }
+    }
+
+    /// The spec name of the endpoint that answered.
+    pub fn endpoint(&self) -> &'static str {
+        self.endpoint
+    }
+
+    /// WeChat's `errcode`.
+    pub fn code(&self) -> i64 {
+        self.code
+    }
+
+    /// WeChat's `errmsg`, as sent.
+    pub fn message(&self) -> &str {
+        &self.errmsg
+    }
+
+    /// The spec's documentation of the code, `None` for a code the endpoint does not document.
+    pub fn info(&self) -> Option<&'static ErrorInfo> {
+        self.info
+    }
+
+    /// The name of the variant the endpoint's own enum uses (`InvoiceOrderNeverAuth`), or
+    /// `Unknown`.
+    pub fn variant(&self) -> &'static str {
+        self.info.map_or("Unknown", |info| info.variant)
+    }
+
+    /// What the docs say to do about it, when the code is documented.
+    pub fn solution(&self) -> Option<&'static str> {
+        ApiError::solution(self)
+    }
+
+    /// Whether sending the same request again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        ApiError::is_retryable(self)
+    }
+
+    /// Whether the operation may have succeeded anyway: query its state before retrying.
+    pub fn may_have_succeeded(&self) -> bool {
+        ApiError::may_have_succeeded(self)
+    }
+
+    /// Whether the access token was rejected (40001, 40014, 42001).
+    pub fn is_token_invalid(&self) -> bool {
+        ApiError::is_token_invalid(self)
+    }
+}
+
+impl ApiError for AnyApiError {
+    /// An error of no known endpoint: the code is looked up in the whole table.
+    fn from_code(code: i64, errmsg: String) -> Self {
+        let info = crate::error_codes::ALL
+            .binary_search_by_key(&code, |info| info.code)
+            .ok()
+            .and_then(|index| crate::error_codes::ALL.get(index).copied());
+        Self {
+            endpoint: "unknown endpoint",
+            code,
+            errmsg,
+            info,
+        }
+    }
+
+    fn code(&self) -> i64 {
+        self.code
+    }
+
+    fn message(&self) -> &str {
+        &self.errmsg
+    }
+
+    fn info(&self) -> Option<&'static ErrorInfo> {
+        self.info
+    }
+
+    fn endpoint(&self) -> &'static str {
+        self.endpoint
+    }
+}
+
+impl fmt::Display for AnyApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_api_error(self, f)
+    }
+}
+
+impl fmt::Debug for AnyApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_api_error(self, f)
+    }
+}
+
+impl std::error::Error for AnyApiError {}
 
 /// Why a response could not be decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -187,10 +475,86 @@ impl<E> Error<E> {
     }
 }
 
+impl<E> Error<E> {
+    /// The same error with the API error mapped by `map` (the other variants are kept).
+    pub fn map_api<F>(self, map: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Api(err) => Error::Api(map(err)),
+            Error::Timeout { endpoint } => Error::Timeout { endpoint },
+            Error::Transport { endpoint, message } => Error::Transport { endpoint, message },
+            Error::HttpStatus {
+                endpoint,
+                status,
+                body,
+            } => Error::HttpStatus {
+                endpoint,
+                status,
+                body,
+            },
+            Error::Decode {
+                endpoint,
+                kind,
+                detail,
+                body,
+            } => Error::Decode {
+                endpoint,
+                kind,
+                detail,
+                body,
+            },
+            Error::BodyTooLarge { endpoint, limit } => Error::BodyTooLarge { endpoint, limit },
+            Error::Encode { endpoint, detail } => Error::Encode { endpoint, detail },
+            Error::Token { endpoint, source } => Error::Token { endpoint, source },
+        }
+    }
+}
+
 impl<E: ApiError> Error<E> {
     /// WeChat's `errcode`, when it answered with one.
     pub fn code(&self) -> Option<i64> {
         self.api().map(ApiError::code)
+    }
+
+    /// WeChat's `errcode`, when it answered with one (the same as [`Error::code`]).
+    pub fn api_code(&self) -> Option<i64> {
+        self.code()
+    }
+
+    /// Whether sending the same request again later may succeed: a retryable code (-1 system
+    /// busy…), no answer in time, a failed or cut connection, a 5xx or 429, a gateway's page.
+    ///
+    /// The client has already retried what its [`crate::RetryPolicy`] allows; for a call that
+    /// is not idempotent, check [`Error::may_have_succeeded`] before sending it again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(err) => err.is_retryable(),
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::HttpStatus { status, .. } => *status >= 500 || *status == 429,
+            Error::Decode { kind, .. } => *kind != DecodeKind::UnexpectedShape,
+            Error::BodyTooLarge { .. } | Error::Encode { .. } | Error::Token { .. } => false,
+        }
+    }
+
+    /// Whether the operation may have taken effect although the call failed: a code the spec
+    /// marks so, or any failure after the request may have reached WeChat (no answer in time,
+    /// a failed connection, a gateway's answer, a body that could not be read). Query the
+    /// outcome before sending a non-idempotent call again.
+    pub fn may_have_succeeded(&self) -> bool {
+        match self {
+            Error::Api(err) => err.may_have_succeeded(),
+            Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::HttpStatus { .. }
+            | Error::Decode { .. }
+            | Error::BodyTooLarge { .. } => true,
+            Error::Encode { .. } | Error::Token { .. } => false,
+        }
+    }
+
+    /// The same error with the endpoint's enum erased into [`AnyApiError`], so calls to
+    /// different endpoints can share one error type (`?` does this through `From`).
+    pub fn erase(self) -> Error<AnyApiError> {
+        self.map_api(AnyApiError::from_api)
     }
 }
 
@@ -378,5 +742,85 @@ mod tests {
             "get_auth_data: WeChat answered errcode 40150 (invalid card parameters): \
              this code is not documented for get_auth_data"
         );
+    }
+
+    #[test]
+    fn debug_of_an_api_error_names_its_variant_endpoint_and_code() {
+        let shown = format!("{:?}", answered(72038, "never auth"));
+        assert_eq!(
+            shown,
+            "Api(InvoiceOrderNeverAuth { endpoint: \"get_auth_data\", code: 72038, errmsg: \"never auth\" })"
+        );
+        let unknown = format!("{:?}", GetAuthDataError::from_code(40150, "odd".into()));
+        assert_eq!(
+            unknown,
+            "Unknown { endpoint: \"get_auth_data\", code: 40150, errmsg: \"odd\" }"
+        );
+    }
+
+    #[test]
+    fn the_top_level_error_classifies_every_failure() {
+        let busy = answered(-1, "system error");
+        assert_eq!(busy.api_code(), Some(-1));
+        assert!(busy.is_retryable() && !busy.may_have_succeeded());
+        let never_auth = answered(72038, "never auth");
+        assert!(!never_auth.is_retryable() && !never_auth.may_have_succeeded());
+        let timeout = Error::<GetAuthDataError>::Timeout {
+            endpoint: "get_auth_data",
+        };
+        assert_eq!(timeout.api_code(), None);
+        assert!(timeout.is_retryable() && timeout.may_have_succeeded());
+        let shape = decode_error(DecodeKind::UnexpectedShape);
+        assert!(!shape.is_retryable() && shape.may_have_succeeded());
+        assert!(decode_error(DecodeKind::Truncated).is_retryable());
+        let gateway = Error::<GetAuthDataError>::HttpStatus {
+            endpoint: "get_auth_data",
+            status: 502,
+            body: String::new(),
+        };
+        assert!(gateway.is_retryable());
+        let token = Error::<GetAuthDataError>::Token {
+            endpoint: "get_auth_data",
+            source: TokenError::new("refresher failed"),
+        };
+        assert!(!token.is_retryable() && !token.may_have_succeeded());
+    }
+
+    #[test]
+    fn an_erased_error_keeps_the_endpoint_code_message_and_solution() {
+        let flow = || -> Result<(), Error<AnyApiError>> {
+            Err(answered(72038, "invoice order never auth"))?;
+            Ok(())
+        };
+        let err = flow().expect_err("the API error");
+        assert_eq!(err.api_code(), Some(72038));
+        let api = err.api().expect("an API error");
+        assert_eq!(api.endpoint(), "get_auth_data");
+        assert_eq!(api.variant(), "InvoiceOrderNeverAuth");
+        assert_eq!(api.message(), "invoice order never auth");
+        assert!(api.solution().is_some_and(|s| s.contains("not authorized")));
+        assert_eq!(
+            err.to_string(),
+            answered(72038, "invoice order never auth").to_string()
+        );
+        assert!(format!("{err:?}").contains("endpoint: \"get_auth_data\""));
+
+        let timeout = Error::<GetAuthDataError>::Timeout {
+            endpoint: "get_auth_data",
+        }
+        .erase();
+        assert!(matches!(
+            timeout,
+            Error::Timeout {
+                endpoint: "get_auth_data"
+            }
+        ));
+    }
+
+    #[test]
+    fn an_error_built_without_an_endpoint_still_finds_its_documentation() {
+        let any = AnyApiError::from_code(72038, "never auth".into());
+        assert_eq!(any.variant(), "InvoiceOrderNeverAuth");
+        assert_eq!(AnyApiError::from_code(40150, String::new()).info(), None);
     }
 }

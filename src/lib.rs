@@ -21,7 +21,7 @@ pub use client::{
     DEFAULT_TIMEOUT,
 };
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
-pub use error::{ApiError, BuildError, DecodeKind, Error, ErrorInfo};
+pub use error::{AnyApiError, ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use retry::RetryPolicy;
 pub use ticket::{CARD_TICKET_REJECTED, CardTicket, UsesCardTicket};
 #[cfg(feature = "redis")]

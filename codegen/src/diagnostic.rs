@@ -132,15 +132,40 @@ impl Diagnostic {
             text.lines().nth(index)
         });
         if let Some(line) = line {
+            let column = usize::try_from(self.position.column.saturating_sub(1)).unwrap_or(0);
+            let (line, column) = excerpt(line, column);
             let number = self.position.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret_pad = " ".repeat(self.position.column.saturating_sub(1) as usize);
+            let caret_pad = " ".repeat(column);
             out.push_str(&format!(
                 "\n{pad} |\n{number} | {line}\n{pad} | {caret_pad}^"
             ));
         }
         out
     }
+}
+
+/// The most characters of a source line a diagnostic quotes.
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// A window of at most [`MAX_QUOTED_CHARS`] characters of `line` around `column` (0-based,
+/// in characters), with `…` where it was cut, and the column within the window.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= MAX_QUOTED_CHARS {
+        return (line.to_string(), column);
+    }
+    let half = MAX_QUOTED_CHARS / 2;
+    let start = column.saturating_sub(half).min(length - MAX_QUOTED_CHARS);
+    let window: String = line.chars().skip(start).take(MAX_QUOTED_CHARS).collect();
+    let before = if start > 0 { "…" } else { "" };
+    let after = if start + MAX_QUOTED_CHARS < length {
+        "…"
+    } else {
+        ""
+    };
+    let shift = usize::from(start > 0);
+    (format!("{before}{window}{after}"), column - start + shift)
 }
 
 impl fmt::Display for Diagnostic {

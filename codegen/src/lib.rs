@@ -34,6 +34,8 @@ pub enum Failure {
         diagnostics: Diagnostics,
         /// The files read, to render source lines.
         sources: Vec<SourceFile>,
+        /// Checks skipped because a file they depend on did not parse, one note each.
+        skipped: Vec<String>,
     },
     /// The emitter produced invalid Rust.
     Emit(emit::EmitError),
@@ -46,6 +48,7 @@ impl Failure {
             Failure::Spec {
                 diagnostics,
                 sources,
+                skipped,
             } => {
                 let mut out = String::new();
                 for diagnostic in diagnostics.iter() {
@@ -59,6 +62,9 @@ impl Failure {
                 let count = diagnostics.len();
                 let plural = if count == 1 { "" } else { "s" };
                 out.push_str(&format!("{count} problem{plural} in the spec"));
+                for note in skipped {
+                    out.push_str(&format!("\nnote: {note}"));
+                }
                 out
             }
             Failure::Emit(err) => err.to_string(),
@@ -96,16 +102,30 @@ pub struct Output {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Loads, validates and resolves source texts into the model. Pure: no file system access.
+impl Failure {
+    /// A spec failure from problems found before any file was parsed (reading the files).
+    pub fn unreadable(problems: Vec<Diagnostic>) -> Self {
+        Failure::Spec {
+            diagnostics: Diagnostics::from(problems),
+            sources: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+}
+
+/// Loads, validates and resolves source texts into the model, in one walk that reports every
+/// problem: each file is parsed on its own, the files that parse are validated, and checks
+/// that need a file that did not parse are skipped (and said so) rather than reported falsely.
+/// Pure: no file system access. The one entry point of `build.rs`, the mock and `wxinvoice`.
 pub fn resolve(sources: &[SourceFile]) -> Result<Api, Failure> {
-    let spec_failure = |problems: Vec<Diagnostic>| Failure::Spec {
-        diagnostics: Diagnostics::from(problems),
-        sources: sources.to_vec(),
-    };
-    let loaded = load::parse(sources).map_err(spec_failure)?;
-    let problems = validate::validate(&loaded);
+    let (loaded, mut problems) = load::parse(sources);
+    problems.extend(validate::validate(&loaded));
     if !problems.is_empty() {
-        return Err(spec_failure(problems));
+        return Err(Failure::Spec {
+            diagnostics: Diagnostics::from(problems),
+            sources: sources.to_vec(),
+            skipped: loaded.skipped_checks(),
+        });
     }
     Ok(model::resolve(&loaded))
 }
@@ -126,25 +146,34 @@ pub fn generate_dir(spec_dir: &Path) -> Result<Output, (Failure, Vec<PathBuf>)> 
         Ok((files, folders)) => files.into_iter().chain(folders).collect(),
         Err(_) => vec![spec_dir.to_path_buf()],
     };
-    let sources = load::read_dir(spec_dir).map_err(|problems| {
-        let failure = Failure::Spec {
-            diagnostics: Diagnostics::from(problems),
-            sources: Vec::new(),
-        };
-        (failure, inputs.clone())
-    })?;
+    let sources = load::read_dir(spec_dir)
+        .map_err(|problems| (Failure::unreadable(problems), inputs.clone()))?;
     match generate(&sources) {
         Ok((api, files)) => Ok(Output { api, files, inputs }),
         Err(failure) => Err((failure, inputs)),
     }
 }
 
+/// What `build.rs` prints for a spec that fails: one `cargo::error=` line per problem (cargo
+/// shows these in its summary) and the full rendering with source lines for stderr.
+pub fn build_script_report(failure: &Failure) -> (Vec<String>, String) {
+    let mut summaries: Vec<String> = failure
+        .diagnostics()
+        .iter()
+        .map(|diagnostic| format!("cargo::error={}", diagnostic.to_string().replace('\n', " ")))
+        .collect();
+    if summaries.is_empty() {
+        summaries.push(format!(
+            "cargo::error={}",
+            failure.to_string().replace('\n', " ")
+        ));
+    }
+    (summaries, failure.render())
+}
+
 /// Reads and resolves a spec directory without emitting code (for the mock server and tools).
 pub fn load_api(spec_dir: &Path) -> Result<Api, Failure> {
-    let sources = load::read_dir(spec_dir).map_err(|problems| Failure::Spec {
-        diagnostics: Diagnostics::from(problems),
-        sources: Vec::new(),
-    })?;
+    let sources = load::read_dir(spec_dir).map_err(Failure::unreadable)?;
     resolve(&sources)
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Check, Diagnostic, Position};
-use crate::load::LoadedSpec;
+use crate::load::{LoadedSpec, SpecKind};
 use crate::model::{BUILTIN_TYPES, inline_type_name, rust_field_name};
 use crate::naming::{closest, is_keyword, is_pascal_case, is_snake_case, pascal_case};
 use crate::spec::{BodyKind, EndpointFile, ErrorDef, Field, Method, OrderedMap, TypeDef};
@@ -355,10 +355,12 @@ impl<'a> Context<'a> {
                     BUILTIN_TYPES.join(", ")
                 ),
             };
-            self.report(
-                Diagnostic::new(Check::UnknownType, file, at, format!("unknown type `{ty}`"))
-                    .with_help(help),
-            );
+            if self.spec.is_complete(SpecKind::Types) {
+                self.report(
+                    Diagnostic::new(Check::UnknownType, file, at, format!("unknown type `{ty}`"))
+                        .with_help(help),
+                );
+            }
             return;
         }
         let needs = |key: &str, present: bool, allowed: bool| (key.to_string(), present, allowed);
@@ -658,7 +660,7 @@ impl<'a> Context<'a> {
 
         let mut seen = BTreeSet::new();
         for code in &endpoint.errors {
-            if !self.codes.contains_key(&code.value) {
+            if !self.codes.contains_key(&code.value) && self.spec.is_complete(SpecKind::Errors) {
                 let candidates: Vec<String> = self.codes.keys().map(i64::to_string).collect();
                 let wanted = code.value.to_string();
                 let hint = closest(&wanted, candidates.iter().map(String::as_str))
@@ -759,7 +761,7 @@ impl<'a> Context<'a> {
         if errcode != 0 {
             let documented = endpoint.errors.iter().any(|c| c.value == errcode)
                 || self.inherited.contains(&errcode);
-            if !documented {
+            if !documented && self.spec.is_complete(SpecKind::Errors) {
                 self.report(example_problem(
                     path,
                     pos(response),

@@ -792,3 +792,23 @@ fn a_response_does_not_declare_the_envelope() {
         "response field `errmsg` is part of WeChat's envelope, not of the response"
     );
 }
+
+#[test]
+fn a_broken_file_hides_nothing_elsewhere_and_marks_what_depends_on_it() {
+    let sources = [
+        file("spec/errors/general.yaml", "table: general\n  bad: [\n"),
+        file(
+            "spec/types/shared.yaml",
+            "types:\n  lower_name:\n    description: x\n    values: [{value: A, variant: A, description: a}]\n",
+        ),
+    ];
+    let failure = generate(&sources).expect_err("both files are wrong");
+    let checks: Vec<Check> = failure.diagnostics().iter().map(|d| d.check).collect();
+    assert!(checks.contains(&Check::YamlSyntax) || checks.contains(&Check::InvalidValue));
+    assert!(checks.contains(&Check::InvalidIdentifier), "{checks:?}");
+    let Failure::Spec { skipped, .. } = &failure else {
+        panic!("a spec failure: {failure}");
+    };
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(failure.render().ends_with(&format!("note: {}", skipped[0])));
+}

@@ -25,9 +25,10 @@ pub fn error_tables(spec_dir: &Path) -> Option<BTreeMap<i64, KnownCode>> {
     let mut codes = BTreeMap::new();
     let mut found_table = false;
     for source in sources.iter().filter(|s| in_folder(&s.path, "errors")) {
-        let Ok(loaded) = load::parse(std::slice::from_ref(source)) else {
+        let (loaded, problems) = load::parse(std::slice::from_ref(source));
+        if !problems.is_empty() {
             continue;
-        };
+        }
         for (_, table) in loaded.errors {
             found_table = true;
             for def in table.errors {
@@ -125,6 +126,7 @@ pub fn validate(spec_dir: &Path, path: &Path, text: &str) -> Result<Option<Strin
     let failure = Failure::Spec {
         diagnostics: Diagnostics::from(mine),
         sources,
+        skipped: Vec::new(),
     };
     let mut out = failure.render();
     if let Some(note) = note {
