@@ -184,6 +184,8 @@ pub mod error_codes {
     };
 
     /// `41004` appsecret missing: 缺少 secret 参数 — the platform's appsecret was not sent.
+    ///
+    /// Solution: Send component_appsecret, the third-party platform's AppSecret.
     pub static APPSECRET_MISSING: crate::ErrorInfo = crate::ErrorInfo {
         code: 41004,
         variant: "AppsecretMissing",
@@ -347,6 +349,8 @@ pub mod error_codes {
     };
 
     /// `61003` component is not authorized by this account: The account has not authorized the third-party platform (or revoked it).
+    ///
+    /// Solution: Have the merchant authorize the platform again through the authorization link.
     pub static COMPONENT_NOT_AUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
         code: 61003,
         variant: "ComponentNotAuthorized",
@@ -375,6 +379,8 @@ pub mod error_codes {
     };
 
     /// `61005` component ticket is expired: The component_verify_ticket sent is older than its 12-hour life.
+    ///
+    /// Solution: Use the latest component_verify_ticket WeChat pushed (every 10 minutes); check that the authorization-event URL answers `success` and that its pushes reach the server.
     pub static COMPONENT_TICKET_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
         code: 61005,
         variant: "ComponentTicketExpired",
@@ -388,6 +394,8 @@ pub mod error_codes {
     };
 
     /// `61006` component ticket is invalid: The component_verify_ticket sent is not one WeChat issued to this platform (or it is empty).
+    ///
+    /// Solution: Send the ticket exactly as decrypted from the latest push, for this component_appid.
     pub static COMPONENT_TICKET_INVALID: crate::ErrorInfo = crate::ErrorInfo {
         code: 61006,
         variant: "ComponentTicketInvalid",
@@ -416,6 +424,8 @@ pub mod error_codes {
     };
 
     /// `61009` code is invalid: The authorization code is not valid.
+    ///
+    /// Solution: Use the authorization_code of the redirect or of the `authorized` push unchanged.
     pub static AUTHORIZATION_CODE_INVALID: crate::ErrorInfo = crate::ErrorInfo {
         code: 61009,
         variant: "AuthorizationCodeInvalid",
@@ -429,6 +439,8 @@ pub mod error_codes {
     };
 
     /// `61010` code is expired: The authorization code expired before it was exchanged.
+    ///
+    /// Solution: Exchange the code at once when it arrives; otherwise the merchant must authorize again.
     pub static AUTHORIZATION_CODE_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
         code: 61010,
         variant: "AuthorizationCodeExpired",
@@ -442,6 +454,8 @@ pub mod error_codes {
     };
 
     /// `61011` invalid component: The component_appid is not a third-party platform, or not this one.
+    ///
+    /// Solution: Check component_appid against the platform's settings on open.weixin.qq.com.
     pub static INVALID_COMPONENT: crate::ErrorInfo = crate::ErrorInfo {
         code: 61011,
         variant: "InvalidComponent",
@@ -455,6 +469,8 @@ pub mod error_codes {
     };
 
     /// `61023` refresh_token is invalid: The authorizer_refresh_token is not (or no longer) valid: the merchant revoked or renewed the authorization, or a lost refresh token was replaced.
+    ///
+    /// Solution: Have the merchant authorize the platform again; keep every refresh token durably, since a lost one cannot be recovered otherwise.
     pub static REFRESH_TOKEN_INVALID: crate::ErrorInfo = crate::ErrorInfo {
         code: 61023,
         variant: "RefreshTokenInvalid",
