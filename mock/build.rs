@@ -8,7 +8,7 @@ fn main() {
     let spec_dir = Path::new("..").join("spec");
     println!("cargo::rerun-if-changed={}", spec_dir.display());
     let mut files = Vec::new();
-    for folder in ["endpoints", "types", "errors"] {
+    for folder in ["endpoints", "types", "errors", "events"] {
         let dir = spec_dir.join(folder);
         println!("cargo::rerun-if-changed={}", dir.display());
         let Ok(entries) = fs::read_dir(&dir) else {

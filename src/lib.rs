@@ -29,6 +29,7 @@ mod client;
 pub mod dynamic;
 mod endpoint;
 pub mod error;
+pub mod push;
 mod redact;
 mod retry;
 mod token;

@@ -227,7 +227,7 @@ fn alias_pairs(api: &Api) -> Vec<(String, String)> {
     pairs
 }
 
-fn render(name: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
+pub(crate) fn render(name: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|err| EmitError {
         file: name.to_string(),
         message: err.to_string(),

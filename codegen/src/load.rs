@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Check, Diagnostic, Position};
+use crate::events::EventFile;
 use crate::spec::{EndpointFile, ErrorTableFile, TypesFile};
 
 /// A spec file's text with the path it was read from.
@@ -27,10 +28,12 @@ pub struct LoadedSpec {
     pub types: Vec<(PathBuf, TypesFile)>,
     /// `spec/errors/*.yaml`, sorted by path.
     pub errors: Vec<(PathBuf, ErrorTableFile)>,
+    /// `spec/events/*.yaml`, sorted by path.
+    pub events: Vec<(PathBuf, EventFile)>,
 }
 
-/// The three folders of a spec directory and what each holds.
-pub const FOLDERS: [&str; 3] = ["endpoints", "types", "errors"];
+/// The folders of a spec directory and what each holds.
+pub const FOLDERS: [&str; 4] = ["endpoints", "types", "errors", "events"];
 
 /// Lists the YAML files of a spec directory, sorted, plus the folders themselves.
 ///
@@ -101,11 +104,12 @@ pub fn parse(sources: &[SourceFile]) -> Result<LoadedSpec, Vec<Diagnostic>> {
             "endpoints" => parse_one(source).map(|f| spec.endpoints.push((source.path.clone(), f))),
             "types" => parse_one(source).map(|f| spec.types.push((source.path.clone(), f))),
             "errors" => parse_one(source).map(|f| spec.errors.push((source.path.clone(), f))),
+            "events" => parse_one(source).map(|f| spec.events.push((source.path.clone(), f))),
             _ => Err(Diagnostic::new(
                 Check::Io,
                 &source.path,
                 Position::default(),
-                "spec file outside endpoints/, types/ or errors/",
+                "spec file outside endpoints/, types/, errors/ or events/",
             )
             .with_help("move the file into the folder that says what it holds")),
         };
