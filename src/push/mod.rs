@@ -30,6 +30,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod config;
 mod crypto;
 mod dedup;

@@ -86,6 +86,11 @@ impl Receiver {
         }
     }
 
+    /// The largest body [`Receiver::receive`] reads.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
     /// The URL check (the `GET` WeChat sends when the server URL is saved): checks
     /// `signature` and returns `echostr`, to be answered as the whole body.
     pub fn verify_url(&self, query: &str) -> Result<String, PushError> {
