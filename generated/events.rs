@@ -115,8 +115,7 @@ impl SubmitInvoiceTitleEvent {
     }
 
     fn identity(&self) -> Vec<String> {
-        let parts = crate::push::envelope_identity(&self.envelope);
-        parts
+        crate::push::envelope_identity(&self.envelope)
     }
 }
 

@@ -117,6 +117,7 @@ mod redis_store {
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("redis-server starts");
+            let server = Self { child, port };
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
                 if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
@@ -125,7 +126,7 @@ mod redis_store {
                         && stream.read_exact(&mut answer).is_ok()
                         && &answer == b"+PONG\r\n"
                     {
-                        return Self { child, port };
+                        return server;
                     }
                 }
                 std::thread::sleep(Duration::from_millis(20));

@@ -188,9 +188,7 @@ mod tests {
         let mut buffer = vec![7u8; 40];
         buffer[39] = 22;
         assert_eq!(strip_padding(&buffer), Err(PushError::Padding));
-        for i in 18..40 {
-            buffer[i] = 22;
-        }
+        buffer[18..40].fill(22);
         assert_eq!(strip_padding(&buffer).map(<[u8]>::len), Ok(18));
         buffer[20] = 21;
         assert_eq!(strip_padding(&buffer), Err(PushError::Padding));

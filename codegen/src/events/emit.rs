@@ -109,10 +109,14 @@ fn emit_struct(event: &EventModel) -> TokenStream {
             },
         }
     });
-    let mutable = if event.fields.iter().any(|field| field.identity) {
-        quote! { mut }
+    let identity_body = if event.fields.iter().any(|field| field.identity) {
+        quote! {
+            let mut parts = crate::push::envelope_identity(&self.envelope);
+            #(#identity)*
+            parts
+        }
     } else {
-        quote! {}
+        quote! { crate::push::envelope_identity(&self.envelope) }
     };
     quote! {
         #doc
@@ -146,9 +150,7 @@ fn emit_struct(event: &EventModel) -> TokenStream {
             }
 
             fn identity(&self) -> Vec<String> {
-                let #mutable parts = crate::push::envelope_identity(&self.envelope);
-                #(#identity)*
-                parts
+                #identity_body
             }
         }
     }
