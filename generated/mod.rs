@@ -41,3 +41,4 @@ include!("endpoints/set_auth_field.rs");
 include!("endpoints/set_contact.rs");
 include!("endpoints/set_pay_mch.rs");
 include!("endpoints/set_url.rs");
+include!("events.rs");

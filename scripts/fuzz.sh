@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../fuzz"
 seconds=${1:-30}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-for target in spec_load response_decode; do
+for target in spec_load response_decode push_receive; do
   echo "== fuzz $target for ${seconds}s"
   # -O: optimized build with debug assertions; new inputs go to a scratch corpus, not the committed one.
   scratch=$(mktemp -d)

@@ -8,6 +8,7 @@ pub mod dynamic;
 mod endpoint;
 mod envelope;
 pub mod error;
+pub mod push;
 mod redact;
 mod retry;
 mod ticket;

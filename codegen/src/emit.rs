@@ -226,7 +226,7 @@ fn alias_pairs(api: &Api) -> Vec<(String, String)> {
     pairs
 }
 
-fn render(name: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
+pub(crate) fn render(name: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
     Ok(GeneratedFile {
         name: name.to_string(),
         contents: format!("{HEADER}{}", unparse(name, tokens)?),

@@ -9,6 +9,7 @@
 
 pub mod diagnostic;
 pub mod emit;
+pub mod events;
 pub mod load;
 pub mod model;
 pub mod naming;
@@ -120,6 +121,7 @@ impl Failure {
 pub fn resolve(sources: &[SourceFile]) -> Result<Api, Failure> {
     let (loaded, mut problems) = load::parse(sources);
     problems.extend(validate::validate(&loaded));
+    problems.extend(events::validate::validate(&loaded.events));
     if !problems.is_empty() {
         return Err(Failure::Spec {
             diagnostics: Diagnostics::from(problems),
@@ -133,11 +135,12 @@ pub fn resolve(sources: &[SourceFile]) -> Result<Api, Failure> {
 /// Runs the whole pipeline over source texts. Pure: no file system access.
 pub fn generate(sources: &[SourceFile]) -> Result<(Api, Vec<GeneratedFile>), Failure> {
     let api = resolve(sources)?;
-    let files = emit::emit(&api).map_err(Failure::Emit)?;
+    let mut files = emit::emit(&api).map_err(Failure::Emit)?;
+    events::emit::add_files(&api.events, &mut files).map_err(Failure::Emit)?;
     Ok((api, files))
 }
 
-/// Reads a spec directory (`endpoints/`, `types/`, `errors/`) and runs the pipeline.
+/// Reads a spec directory (`endpoints/`, `types/`, `errors/`, `events/`) and runs the pipeline.
 ///
 /// On failure the error still lists what was read, so `build.rs` can ask to be rerun when
 /// the user fixes the spec.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Check, Diagnostic, Position};
+use crate::events::EventFile;
 use crate::spec::{EndpointFile, ErrorTableFile, TypesFile};
 
 /// A spec file's text with the path it was read from.
@@ -29,6 +30,8 @@ pub struct LoadedSpec {
     pub types: Vec<(PathBuf, TypesFile)>,
     /// `spec/errors/*.yaml`, sorted by path.
     pub errors: Vec<(PathBuf, ErrorTableFile)>,
+    /// `spec/events/*.yaml`, sorted by path.
+    pub events: Vec<(PathBuf, EventFile)>,
     /// Kinds with a file that did not parse: checks that need every file of such a kind (an
     /// unknown type, an unknown error code) are skipped instead of reported falsely.
     pub incomplete: BTreeSet<SpecKind>,
@@ -62,11 +65,18 @@ pub enum SpecKind {
     Types,
     /// `errors/`: error-code tables.
     Errors,
+    /// `events/`: events WeChat pushes, one per file.
+    Events,
 }
 
 impl SpecKind {
     /// Every kind, in the order files are listed.
-    pub const ALL: [SpecKind; 3] = [SpecKind::Endpoints, SpecKind::Types, SpecKind::Errors];
+    pub const ALL: [SpecKind; 4] = [
+        SpecKind::Endpoints,
+        SpecKind::Types,
+        SpecKind::Errors,
+        SpecKind::Events,
+    ];
 
     /// The folder of the spec directory holding this kind.
     pub fn folder(self) -> &'static str {
@@ -74,6 +84,7 @@ impl SpecKind {
             SpecKind::Endpoints => "endpoints",
             SpecKind::Types => "types",
             SpecKind::Errors => "errors",
+            SpecKind::Events => "events",
         }
     }
 
@@ -94,7 +105,7 @@ impl SpecKind {
             SpecKind::Types => Some(
                 "type names were not checked against spec/types/, because a types file does not parse",
             ),
-            SpecKind::Endpoints => None,
+            SpecKind::Endpoints | SpecKind::Events => None,
         }
     }
 }
@@ -222,7 +233,7 @@ pub fn parse(sources: &[SourceFile]) -> (LoadedSpec, Vec<Diagnostic>) {
                     Check::Io,
                     &source.path,
                     Position::default(),
-                    "spec file outside endpoints/, types/ or errors/",
+                    "spec file outside endpoints/, types/, errors/ or events/",
                 )
                 .with_help("move the file into the folder that says what it holds"),
             );
@@ -233,6 +244,7 @@ pub fn parse(sources: &[SourceFile]) -> (LoadedSpec, Vec<Diagnostic>) {
             SpecKind::Endpoints => parse_one(source).map(|f| spec.endpoints.push((path, f))),
             SpecKind::Types => parse_one(source).map(|f| spec.types.push((path, f))),
             SpecKind::Errors => parse_one(source).map(|f| spec.errors.push((path, f))),
+            SpecKind::Events => parse_one(source).map(|f| spec.events.push((path, f))),
         };
         if let Err(problem) = outcome {
             problems.push(problem);

@@ -21,6 +21,8 @@ pub struct Api {
     pub errors: BTreeMap<i64, ErrorCode>,
     /// Codes of the inherited (general) tables, sorted.
     pub general_errors: Vec<i64>,
+    /// Pushed events (`spec/events/`), sorted by `Event` value.
+    pub events: Vec<crate::events::EventModel>,
 }
 
 /// One endpoint, resolved.
@@ -286,6 +288,7 @@ pub fn resolve(loaded: &LoadedSpec) -> Api {
         types,
         errors,
         general_errors,
+        events: crate::events::resolve(&loaded.events),
     }
 }
 

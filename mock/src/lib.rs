@@ -29,6 +29,7 @@
 mod faults;
 mod http;
 mod multipart;
+mod push;
 mod routes;
 mod server;
 mod tokens;
@@ -46,6 +47,10 @@ use wechat_invoice_codegen::{Api, SourceFile};
 pub use faults::{FaultCounts, FaultMix, IdentitySummary};
 pub use http::HttpRequest;
 pub use multipart::FormPart;
+pub use push::{
+    PushFailure, PushOutcome, PushReport, PushTarget, WECHAT_ATTEMPTS, WECHAT_RETRY_WAIT,
+    push_event,
+};
 pub use routes::{Behavior, Delivery, Reply, check_object, example_for, success_example};
 pub use server::{ConnectionStats, ServerLimits};
 pub use tokens::{CLASSIC_TOKEN, STABLE_TOKEN};

@@ -1023,6 +1023,7 @@ mod tests {
             types: BTreeMap::new(),
             errors: BTreeMap::new(),
             general_errors: Vec::new(),
+            events: Vec::new(),
         };
         assert!(compare(&api, &api).is_empty());
     }
