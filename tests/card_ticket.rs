@@ -123,7 +123,10 @@ async fn authorization_links_get_the_ticket_from_the_client() {
         .expect("fiscal link");
     let ticket = example_ticket(&server);
     assert_eq!(sent_tickets(&server, "get_auth_url"), [ticket.as_str()]);
-    assert_eq!(sent_tickets(&server, "nontax_get_bill_auth_url"), [ticket.as_str()]);
+    assert_eq!(
+        sent_tickets(&server, "nontax_get_bill_auth_url"),
+        [ticket.as_str()]
+    );
     assert_eq!(
         server.delivery_count("get_ticket"),
         1,
