@@ -58,12 +58,17 @@ fn crate_manifest() -> String {
                 "[package]" | "[lib]" | "[features]" | "[dependencies]" | "[build-dependencies]"
             );
         }
-        if keep {
+        // The workspace's shared keys do not reach the scratch workspace.
+        if keep && !line.contains(".workspace = true") {
             kept.push_str(line);
             kept.push('\n');
         }
     }
     kept.replace(
+        "[package]",
+        "[package]\nversion = \"0.1.0\"\nedition = \"2024\"",
+    )
+    .replace(
         "serde = { workspace = true }",
         "serde = { version = \"1\", features = [\"derive\"] }",
     )
@@ -92,7 +97,12 @@ impl Scratch {
         let lib = root.join(&lib_dir);
         fs::create_dir_all(&lib).expect("mkdir");
         copy_tree(&repo().join("src"), &lib.join("src"));
-        copy_spec(spec, &lib.join("spec"), &["endpoints", "types", "errors"]);
+        copy_spec(
+            spec,
+            &lib.join("spec"),
+            &["endpoints", "types", "errors", "events"],
+        );
+        copy_tree(&repo().join("docs"), &lib.join("docs"));
         fs::copy(repo().join("build.rs"), lib.join("build.rs")).expect("build.rs");
         fs::write(lib.join("Cargo.toml"), crate_manifest()).expect("manifest");
         fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).expect("Cargo.lock");
@@ -247,7 +257,7 @@ fn verdicts_match_the_compiler_for_the_generated_code() {
     let specs = tempfile::tempdir().expect("temp dir");
     let base_spec = specs.path().join("base");
     let head_spec_dir = specs.path().join("head");
-    let folders = ["endpoints", "types", "errors"];
+    let folders = ["endpoints", "types", "errors", "events"];
     copy_spec(&repo_spec(), &base_spec, &folders);
     copy_spec(&repo_spec(), &head_spec_dir, &folders);
     head_spec(&head_spec_dir);

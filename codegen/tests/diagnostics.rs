@@ -386,7 +386,7 @@ fn a_file_outside_the_known_folders_is_reported() {
     let problem = only_problem(&sources);
     assert_eq!(
         problem.message,
-        "spec file outside endpoints/, types/ or errors/"
+        "spec file outside endpoints/, types/, errors/ or events/"
     );
 }
 
