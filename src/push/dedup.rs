@@ -66,7 +66,7 @@ impl fmt::Debug for Deduplicator {
 pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(300);
 
 impl Deduplicator {
-    /// A deduplicator over `store`, keeping keys for [`DEFAULT_DEDUP_TTL`].
+    /// A deduplicator over `store`, keeping keys for five minutes ([`Deduplicator::ttl`] changes it).
     pub fn new(store: impl DedupStore + 'static) -> Self {
         Self {
             store: Arc::new(store),
