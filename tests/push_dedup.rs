@@ -73,78 +73,17 @@ async fn memory_store_lets_one_of_many_racing_deliveries_through() {
 }
 
 #[cfg(feature = "redis")]
+mod support;
+
+#[cfg(feature = "redis")]
 mod redis_store {
-    use std::io::{Read, Write};
-    use std::net::{TcpListener, TcpStream};
-    use std::path::PathBuf;
-    use std::process::{Child, Command, Stdio};
     use std::sync::Arc;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use wechat_invoice::push::{Deduplicator, PushError, RedisDedupStore};
 
     use super::authorization;
-
-    /// A `redis-server` on a free loopback port, without persistence; killed on drop.
-    struct RedisServer {
-        child: Child,
-        port: u16,
-    }
-
-    impl RedisServer {
-        fn start() -> Self {
-            let binary = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-                .map(|dir| dir.join("redis-server"))
-                .find(|path: &PathBuf| path.is_file())
-                .expect("redis-server is on PATH (apt-get install -y redis-server; scripts/test.sh does so)");
-            let port = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let child = Command::new(binary)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("redis-server starts");
-            let server = Self { child, port };
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
-                    let mut answer = [0u8; 7];
-                    if stream.write_all(b"PING\r\n").is_ok()
-                        && stream.read_exact(&mut answer).is_ok()
-                        && &answer == b"+PONG\r\n"
-                    {
-                        return server;
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            panic!("redis-server on port {port} did not answer PING");
-        }
-
-        fn url(&self) -> String {
-            format!("redis://127.0.0.1:{}/", self.port)
-        }
-    }
-
-    impl Drop for RedisServer {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+    use super::support::{RedisServer, free_port};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn receivers_racing_on_one_redis_handle_each_event_once() {
@@ -193,11 +132,7 @@ mod redis_store {
 
     #[tokio::test]
     async fn a_redis_that_is_down_is_a_typed_error() {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let store = RedisDedupStore::open(
             &format!("redis://127.0.0.1:{port}/"),
             Duration::from_millis(300),
