@@ -160,8 +160,11 @@ pub fn run(args: &Args) -> Outcome {
             server.accept_issued_tokens();
         }
         server.record_deliveries(false);
+        // The handlers are installed before the address is announced: a caller that reads it
+        // and sends SIGTERM at once must find the mock listening for it.
+        let stop = shutdown(args.exit_on_stdin_eof, terminated());
         output::print_out(&format!("listening on {}\n", server.base_url()))?;
-        let reason = shutdown(args.exit_on_stdin_eof).await;
+        let reason = stop.await;
         eprintln!("stopped: {reason}");
         Ok(Status::Clean)
     });
@@ -284,7 +287,10 @@ fn describe(behavior: &Behavior) -> String {
 }
 
 /// Waits for Ctrl-C, SIGTERM or (when asked) the end of standard input; says which.
-async fn shutdown(on_stdin_eof: bool) -> &'static str {
+async fn shutdown(
+    on_stdin_eof: bool,
+    terminated: impl std::future::Future<Output = ()>,
+) -> &'static str {
     let stdin_closed = async {
         if !on_stdin_eof {
             return std::future::pending().await;
@@ -301,24 +307,29 @@ async fn shutdown(on_stdin_eof: bool) -> &'static str {
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => "interrupted",
-        _ = terminated() => "terminated",
+        () = terminated => "terminated",
         () = stdin_closed => "standard input closed",
     }
 }
 
+/// Installs the SIGTERM handler now (not at the first poll) and resolves when it fires.
 #[cfg(unix)]
-async fn terminated() {
-    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(mut signal) => {
-            signal.recv().await;
+fn terminated() -> impl std::future::Future<Output = ()> {
+    let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        match signal {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
         }
-        Err(_) => std::future::pending().await,
     }
 }
 
+/// Never resolves: there is no SIGTERM off Unix.
 #[cfg(not(unix))]
-async fn terminated() {
-    std::future::pending().await
+fn terminated() -> impl std::future::Future<Output = ()> {
+    std::future::pending()
 }
 
 #[cfg(test)]
