@@ -342,6 +342,7 @@ pub mod registry {
     }
 
     /// The JSON Schema (from schemars) of a generated type, by its Rust name.
+    #[cfg(feature = "schema")]
     pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {
         match type_name {
             "AccountTypeInfo" => Some(schemars::schema_for!(AccountTypeInfo)),

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// A type of the authorizer's account, as an id.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountTypeInfo {
     /// The type id. Account type: 0 subscription account, 1 subscription account upgraded from an old account, 2 service account. Verification: -1 not verified, 0 WeChat verified, other values partial verifications.
     pub id: i32,
@@ -12,7 +13,8 @@ pub struct AccountTypeInfo {
 }
 
 /// What the merchant granted.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
     /// The merchant's appid.
     ///
@@ -28,7 +30,8 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
 }
 
 /// The merchant's account.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
     /// Nickname (may be empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,7 +66,8 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
 }
 
 /// Features turned on (1) or off (0).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
     /// WeChat Pay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,7 +87,8 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
 }
 
 /// What the merchant authorized.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiQueryAuthResponseAuthorizationInfo {
     /// The merchant's (authorizer's) appid.
     pub authorizer_appid: String,
@@ -102,7 +107,8 @@ pub struct ApiQueryAuthResponseAuthorizationInfo {
 }
 
 /// Authorization-page settings for a company (单位) invoice title.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthBizField {
     /// Whether to show the title field (1 = show, 0 = hide).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,7 +151,8 @@ pub struct AuthBizField {
 }
 
 /// A merchant-defined field on the authorization page.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthCustomField {
     /// Name of the field shown to the user.
     pub key: String,
@@ -160,7 +167,8 @@ pub struct AuthCustomField {
 }
 
 /// A merchant-defined field of the authorization page with what the user entered, as `get_auth_data` returns it (the settings of `set_auth_field` use `AuthCustomField`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthCustomFieldValue {
     /// Name of the field, as set with `set_auth_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +181,8 @@ pub struct AuthCustomFieldValue {
 /// Fields shown on the type=1 authorization page (填写抬头申请开票), for a personal title (`user_field`) and for a company title (`biz_field`). Fields set to show are mandatory for the user.
 ///
 /// Note: The official table marks the whole object as required for every setbizattr action, although only set_auth_field sends it; whether `user_field` and `biz_field` may be left out is unconfirmed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthField {
     /// Fields asked for when the user picks a personal (个人) title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,7 +193,8 @@ pub struct AuthField {
 }
 
 /// Authorization-page settings for a personal (个人) invoice title.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthUserField {
     /// Whether to show the title field (1 = show, 0 = hide).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,7 +221,8 @@ pub struct AuthUserField {
 }
 
 /// One permission set (权限集) the merchant granted to the third-party platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthorizedPermissionSet {
     /// The permission set.
     pub funcscope_category: PermissionSetId,
@@ -220,7 +231,8 @@ pub struct AuthorizedPermissionSet {
 /// Where the user opens the fiscal e-note authorization page (开票来源) of `nontax_get_bill_auth_url`.
 ///
 /// Values this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum BillAuthSource {
@@ -266,21 +278,24 @@ impl std::fmt::Display for BillAuthSource {
 }
 
 /// Display information of a fiscal e-note card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillBaseInfo {
     /// The finance bureau's logo; must be a URL returned by the image upload API.
     pub logo_url: String,
 }
 
 /// Card extension of `nontax_insert_bill`, carrying the fiscal e-note data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillCardExt {
     /// The user's fiscal e-note card.
     pub user_card: BillUserCard,
 }
 
 /// The fiscal e-note card template of a collecting unit (执收单位).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillCardInfo {
     /// Payee (收款方) shown on the note.
     pub payee: String,
@@ -291,14 +306,16 @@ pub struct BillCardInfo {
 /// Wrapper of the fiscal e-note data inserted into the user's card bag.
 ///
 /// Note: The official table puts the note's fields directly under `user_card`; the official example and the SKIT .NET SDK and a public Go SDK nest them in `invoice_user_data`, which is followed here.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillUserCard {
     /// The fiscal e-note itself.
     pub invoice_user_data: BillUserData,
 }
 
 /// A fiscal electronic note as inserted into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillUserData {
     /// Amount, in fen (分).
     pub fee: i64,
@@ -321,7 +338,8 @@ pub struct BillUserData {
 }
 
 /// The merchant's contact information, which must be set before authorization links are requested.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BizContact {
     /// Invoicing timeout (开票超时时间).
     ///
@@ -334,7 +352,8 @@ pub struct BizContact {
 /// A blue (normal) invoice to issue (`invoiceinfo` of `make_out_invoice`). Amounts are yuan (元) with two decimals.
 ///
 /// Note: The old doc page was not captured; requiredness follows the SKIT .NET SDK's nullable typing and is unconfirmed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlueInvoiceInfo {
     /// The user's openid.
     pub wxopenid: String,
@@ -403,7 +422,8 @@ pub struct BlueInvoiceInfo {
 }
 
 /// One line item of a blue invoice. Amounts are yuan (元).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlueInvoiceItem {
     /// Line nature (发票行性质); 0 = normal line, 1 = discount line (折扣行), 2 = discounted line (被折扣行).
     ///
@@ -442,7 +462,8 @@ pub struct BlueInvoiceItem {
 }
 
 /// The invoice title the user filled in or picked on the authorization page. Sent for a type=1 authorization (the user fills in a title, 填写抬头申请开票); absent otherwise.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthDataResponseUserAuthInfo {
     /// The personal (个人) title, when the user chose one.
     ///
@@ -457,7 +478,8 @@ pub struct GetAuthDataResponseUserAuthInfo {
 }
 
 /// The company (单位) title, when the user chose one.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthDataResponseUserAuthInfoBizField {
     /// The company name on the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -483,7 +505,8 @@ pub struct GetAuthDataResponseUserAuthInfoBizField {
 }
 
 /// The personal (个人) title, when the user chose one.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthDataResponseUserAuthInfoUserField {
     /// The name on the personal title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -504,7 +527,8 @@ pub struct GetAuthDataResponseUserAuthInfoUserField {
 /// Note: wechatpy (older) only allows app, web and wap.
 ///
 /// Values this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum InvoiceAuthSource {
@@ -558,7 +582,8 @@ impl std::fmt::Display for InvoiceAuthSource {
 }
 
 /// Display information of an invoice card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardBaseInfo {
     /// Logo of the issuer; must be a URL returned by the permanent-material (image) upload API.
     pub logo_url: String,
@@ -585,7 +610,8 @@ pub struct InvoiceCardBaseInfo {
 }
 
 /// Card extension of `insert_invoice`, carrying the invoice data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardExt {
     /// Random string against replay.
     pub nonce_str: String,
@@ -594,7 +620,8 @@ pub struct InvoiceCardExt {
 }
 
 /// The invoice card template (发票卡券模板) created by an invoicing platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardInfo {
     /// What the card shows in the card bag list and its links.
     pub base_info: InvoiceCardBaseInfo,
@@ -613,7 +640,8 @@ pub struct InvoiceCardInfo {
 }
 
 /// One invoice card in the user's card bag, as a reimbursing party sees it: the card template id with the encrypted card code obtained from the `chooseInvoice` JS API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardRef {
     /// Id of the invoice card template (发票卡券 card_id).
     pub card_id: String,
@@ -624,7 +652,8 @@ pub struct InvoiceCardRef {
 /// One line item (商品明细) of an invoice, as inserted into the card bag and read back.
 ///
 /// Note: Requiredness from the MudWechat C# SDK; the WeCom variant of the reimburse page also shows a per-item `fee`, which the Official Account pages do not list.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceItem {
     /// Item name.
     pub name: String,
@@ -639,14 +668,16 @@ pub struct InvoiceItem {
 }
 
 /// Wrapper of the invoice data inserted into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceUserCard {
     /// The invoice itself.
     pub invoice_user_data: InvoiceUserData,
 }
 
 /// An issued invoice as inserted into the user's card bag. Amounts are in fen (分).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceUserData {
     /// Total amount including tax, in fen.
     pub fee: i64,
@@ -715,7 +746,8 @@ pub struct InvoiceUserData {
 }
 
 /// The invoice data of a card as returned to a reimbursing party (`user_info`). Amounts are in fen (分).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceUserInfo {
     /// Total amount including tax, in fen.
     pub fee: i64,
@@ -790,7 +822,8 @@ pub struct InvoiceUserInfo {
 }
 
 /// An invoice issued through the unified invoicing interface (`invoicedetail` of `query_invoice_info`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IssuedInvoiceDetail {
     /// Invoice request serial number (发票请求流水号).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -815,7 +848,8 @@ pub struct IssuedInvoiceDetail {
 }
 
 /// Link between the merchant's WeChat Pay merchant id and its invoicing platform, needed for post-payment invoicing (支付后开票).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PayMchInfo {
     /// WeChat Pay merchant id (商户号).
     pub mchid: String,
@@ -824,7 +858,8 @@ pub struct PayMchInfo {
 }
 
 /// The id of a permission set; invoices need set 26 (some calls also set 8).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PermissionSetId {
     /// The permission set id.
     pub id: i32,
@@ -833,7 +868,8 @@ pub struct PermissionSetId {
 /// The blue invoice to red-flush (冲红) (`invoiceinfo` of `clear_out_invoice`).
 ///
 /// Note: Six-field shape of the SKIT .NET SDK and WxJava; the MudWechat C# SDK instead sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. Requiredness unconfirmed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RedInvoiceInfo {
     /// The user's openid.
     pub wxopenid: String,
@@ -852,7 +888,8 @@ pub struct RedInvoiceInfo {
 }
 
 /// One invoice as `reimburse_get_invoice_batch` returns it: the same fields as the top level of `reimburse_get_invoice_info`, without errcode.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseInvoice {
     /// Id of the invoice card template.
     pub card_id: String,
@@ -885,7 +922,8 @@ pub struct ReimburseInvoice {
 /// Note: The full list is in the "发票状态一览表" of the old platform doc, which was not captured; the four values come from the updatestatusbatch notes table and the updatestatus text.
 ///
 /// Values this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ReimburseStatus {

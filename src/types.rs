@@ -1,10 +1,8 @@
 //! Hand-written value types that spec fields map to: `decimal` and `file`.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A decimal amount (yuan, tax rates, quantities) kept as its decimal text, so no cent is lost.
@@ -88,8 +86,9 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
-impl JsonSchema for Decimal {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Decimal {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "Decimal".into()
     }
 
@@ -105,7 +104,8 @@ impl JsonSchema for Decimal {
 }
 
 /// A file to upload in a multipart request (the `pdf` part of `platform/setpdf`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FilePart {
     /// The file name sent in the part's `Content-Disposition`.
     pub file_name: String,

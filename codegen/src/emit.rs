@@ -61,7 +61,6 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, EmitError> {
             quote! { include!(#name); }
         });
     let module = quote! {
-        use schemars::JsonSchema;
         use serde::{Deserialize, Serialize};
         #(#includes)*
     };
@@ -429,7 +428,8 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct #name {
             #(#fields)*
         }
@@ -459,7 +459,8 @@ fn emit_enum(enumeration: &Enumeration) -> TokenStream {
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(from = "String", into = "String")]
         #[non_exhaustive]
         pub enum #name {
@@ -566,6 +567,7 @@ fn emit_registry(api: &Api) -> TokenStream {
             }
 
             /// The JSON Schema (from schemars) of a generated type, by its Rust name.
+            #[cfg(feature = "schema")]
             pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {
                 match type_name {
                     #(#schemas)*

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiAuthorizerTokenRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -13,7 +14,8 @@ pub struct ApiAuthorizerTokenRequest {
 }
 
 /// Success response of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiAuthorizerTokenResponse {
     /// The merchant's token for the platform's calls.
     pub authorizer_access_token: String,

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiComponentTokenRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -13,7 +14,8 @@ pub struct ApiComponentTokenRequest {
 }
 
 /// Success response of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiComponentTokenResponse {
     /// The platform's token.
     pub component_access_token: String,

@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiCreatePreauthcodeRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
 }
 
 /// Success response of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiCreatePreauthcodeResponse {
     /// The pre-authorization code.
     pub pre_auth_code: String,

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiGetAuthorizerInfoRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -11,7 +12,8 @@ pub struct ApiGetAuthorizerInfoRequest {
 }
 
 /// Success response of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiGetAuthorizerInfoResponse {
     /// The merchant's account.
     pub authorizer_info: ApiGetAuthorizerInfoResponseAuthorizerInfo,

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiQueryAuthRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -11,7 +12,8 @@ pub struct ApiQueryAuthRequest {
 }
 
 /// Success response of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiQueryAuthResponse {
     /// What the merchant authorized.
     pub authorization_info: ApiQueryAuthResponseAuthorizationInfo,

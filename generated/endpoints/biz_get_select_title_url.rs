@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/biz/getselecttitleurl`: Get the merchant's own link where users pick an invoice title.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BizGetSelectTitleUrlRequest {
     /// Merchant data echoed in the `submit_invoice_title` event when the user submits a title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13,7 +14,8 @@ pub struct BizGetSelectTitleUrlRequest {
 }
 
 /// Success response of `/card/invoice/biz/getselecttitleurl`: Get the merchant's own link where users pick an invoice title.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BizGetSelectTitleUrlResponse {
     /// The merchant's title-selection link (turn it into a QR code for the checkout counter).
     pub url: String,

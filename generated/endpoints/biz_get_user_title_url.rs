@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/biz/getusertitleurl`: Get a link that saves an invoice title into the user's WeChat.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BizGetUserTitleUrlRequest {
     /// Title (抬头) name; required when `user_fill` is 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,7 +32,8 @@ pub struct BizGetUserTitleUrlRequest {
 }
 
 /// Success response of `/card/invoice/biz/getusertitleurl`: Get a link that saves an invoice title into the user's WeChat.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BizGetUserTitleUrlResponse {
     /// Link to send to the user to confirm and save the title.
     pub url: String,

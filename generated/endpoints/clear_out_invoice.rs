@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClearOutInvoiceRequest {
     /// The blue invoice to red-flush.
     pub invoiceinfo: RedInvoiceInfo,
 }
 
 /// Success response of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClearOutInvoiceResponse {}
 
 error_enum! {

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthDataRequest {
     /// The invoicing platform's id in WeChat (in the fiscal flow, the finance department's id).
     pub s_pappid: String,
@@ -11,7 +12,8 @@ pub struct GetAuthDataRequest {
 }
 
 /// Success response of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthDataResponse {
     /// Status of the authorization, free text: `auth success` when authorized (a community report shows `never auth`).
     ///

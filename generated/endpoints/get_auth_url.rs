@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthUrlRequest {
     /// The invoicing platform's id in WeChat, provided by the platform (which obtains it with `set_url`).
     pub s_pappid: String,
@@ -31,7 +32,8 @@ pub struct GetAuthUrlRequest {
 }
 
 /// Success response of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthUrlResponse {
     /// Link of the authorization page.
     pub auth_url: String,

@@ -2,11 +2,13 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Read which invoicing platform the merchant's WeChat Pay merchant id is linked to.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetPayMchRequest {}
 
 /// Success response of `/card/invoice/setbizattr`: Read which invoicing platform the merchant's WeChat Pay merchant id is linked to.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetPayMchResponse {
     /// The merchant id and the invoicing platform it is linked to.
     pub paymch_info: PayMchInfo,

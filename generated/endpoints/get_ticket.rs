@@ -2,11 +2,13 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetTicketRequest {}
 
 /// Success response of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetTicketResponse {
     /// The temporary card ticket (api_ticket).
     pub ticket: String,

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InsertInvoiceRequest {
     /// The order the user authorized through `get_auth_url`.
     pub order_id: String,
@@ -17,7 +18,8 @@ pub struct InsertInvoiceRequest {
 }
 
 /// Success response of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InsertInvoiceResponse {
     /// Code of the invoice card in the user's card bag (used by `platform_update_status`).
     pub code: String,

@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/makeoutinvoice`: Issue a blue invoice through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MakeOutInvoiceRequest {
     /// The invoice to issue.
     pub invoiceinfo: BlueInvoiceInfo,
 }
 
 /// Success response of `/card/invoice/makeoutinvoice`: Issue a blue invoice through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MakeOutInvoiceResponse {}
 
 error_enum! {

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxCreateBillCardRequest {
     /// The template to create.
     ///
@@ -11,7 +12,8 @@ pub struct NontaxCreateBillCardRequest {
 }
 
 /// Success response of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxCreateBillCardResponse {
     /// Id of the new fiscal e-note card template.
     pub card_id: String,

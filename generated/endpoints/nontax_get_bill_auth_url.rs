@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxGetBillAuthUrlRequest {
     /// The finance bureau's id (财政局 id), provided by the bureau.
     pub s_pappid: String,
@@ -24,7 +25,8 @@ pub struct NontaxGetBillAuthUrlRequest {
 }
 
 /// Success response of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxGetBillAuthUrlResponse {
     /// Link of the authorization page.
     pub auth_url: String,

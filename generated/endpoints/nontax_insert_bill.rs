@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxInsertBillRequest {
     /// The order the payer authorized through `nontax_get_bill_auth_url`.
     pub order_id: String,
@@ -15,7 +16,8 @@ pub struct NontaxInsertBillRequest {
 }
 
 /// Success response of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxInsertBillResponse {
     /// Code of the note's card in the user's card bag.
     pub code: String,

@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformGetPdfRequest {
     /// Id of the uploaded PDF, as returned by `platform_set_pdf` (a 64-bit integer carried as a string).
     pub s_media_id: String,
 }
 
 /// Success response of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformGetPdfResponse {
     /// Temporary download link of the PDF, valid for 2 hours.
     pub pdf_url: String,

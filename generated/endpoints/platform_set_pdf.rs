@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/setpdf`: Upload an invoice (or fiscal e-note) PDF.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformSetPdfRequest {
     /// The PDF file, sent as the multipart part named `pdf` (with filename, length and content type, e.g. `invoice.pdf`, `application/pdf`).
     pub pdf: crate::FilePart,
 }
 
 /// Success response of `/card/invoice/platform/setpdf`: Upload an invoice (or fiscal e-note) PDF.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformSetPdfResponse {
     /// Id of the uploaded PDF, a 64-bit integer carried as a string; valid for 3 days.
     pub s_media_id: String,

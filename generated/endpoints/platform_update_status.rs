@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/updatestatus`: Update the reimbursement status of an inserted invoice card (issuer side).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformUpdateStatusRequest {
     /// Id of the invoice card template (发票 id).
     pub card_id: String,
@@ -13,7 +14,8 @@ pub struct PlatformUpdateStatusRequest {
 }
 
 /// Success response of `/card/invoice/platform/updatestatus`: Update the reimbursement status of an inserted invoice card (issuer side).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformUpdateStatusResponse {}
 
 error_enum! {

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueryInvoiceInfoRequest {
     /// Invoice request serial number (发票请求流水号) used when issuing.
     pub fpqqlsh: String,
@@ -11,7 +12,8 @@ pub struct QueryInvoiceInfoRequest {
 }
 
 /// Success response of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueryInvoiceInfoResponse {
     /// The issued invoice; absent while issuing is still in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseGetInvoiceBatchRequest {
     /// The invoice cards to read.
     ///
@@ -11,7 +12,8 @@ pub struct ReimburseGetInvoiceBatchRequest {
 }
 
 /// Success response of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseGetInvoiceBatchResponse {
     /// The invoices, each with the fields `reimburse_get_invoice_info` returns.
     pub item_list: Vec<ReimburseInvoice>,

@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseGetInvoiceInfoRequest {
     /// Id of the invoice card template, from `chooseInvoice`.
     pub card_id: String,
@@ -11,7 +12,8 @@ pub struct ReimburseGetInvoiceInfoRequest {
 }
 
 /// Success response of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseGetInvoiceInfoResponse {
     /// Id of the invoice card template.
     pub card_id: String,

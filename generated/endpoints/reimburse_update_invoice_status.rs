@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/updateinvoicestatus`: Lock, unlock or close one invoice being reimbursed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseUpdateInvoiceStatusRequest {
     /// Id of the invoice card template, from `chooseInvoice`.
     pub card_id: String,
@@ -13,7 +14,8 @@ pub struct ReimburseUpdateInvoiceStatusRequest {
 }
 
 /// Success response of `/card/invoice/reimburse/updateinvoicestatus`: Lock, unlock or close one invoice being reimbursed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseUpdateInvoiceStatusResponse {}
 
 error_enum! {

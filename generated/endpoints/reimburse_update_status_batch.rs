@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/updatestatusbatch`: Lock, unlock or close several invoices of one user at once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseUpdateStatusBatchRequest {
     /// Openid of the user who owns every invoice in the list.
     pub openid: String,
@@ -15,7 +16,8 @@ pub struct ReimburseUpdateStatusBatchRequest {
 }
 
 /// Success response of `/card/invoice/reimburse/updatestatusbatch`: Lock, unlock or close several invoices of one user at once.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseUpdateStatusBatchResponse {}
 
 error_enum! {

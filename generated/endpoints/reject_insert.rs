@@ -2,7 +2,8 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RejectInsertRequest {
     /// The invoicing platform's id in WeChat, given by the platform (in the fiscal flow, the finance bureau's id).
     pub s_pappid: String,
@@ -16,7 +17,8 @@ pub struct RejectInsertRequest {
 }
 
 /// Success response of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RejectInsertResponse {}
 
 error_enum! {

@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScanTitleRequest {
     /// The raw text scanned from the user's title QR code, e.g. `https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd`.
     pub scan_text: String,
 }
 
 /// Success response of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScanTitleResponse {
     /// Kind of title (抬头类型); 0 = company (单位), 1 = personal (个人).
     ///

@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetAuthFieldRequest {
     /// The fields of the authorization page.
     pub auth_field: AuthField,
 }
 
 /// Success response of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetAuthFieldResponse {}
 
 error_enum! {

@@ -2,14 +2,16 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetPayMchRequest {
     /// The merchant id and the invoicing platform it is linked to.
     pub paymch_info: PayMchInfo,
 }
 
 /// Success response of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetPayMchResponse {}
 
 error_enum! {

@@ -2,11 +2,13 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/seturl`: Get the invoicing platform's own link, which carries its s_pappid.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetUrlRequest {}
 
 /// Success response of `/card/invoice/seturl`: Get the invoicing platform's own link, which carries its s_pappid.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetUrlResponse {
     /// The platform's pre-invoicing link; its `s_pappid` query parameter is the platform's id in WeChat (e.g. `https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=…`).
     ///
