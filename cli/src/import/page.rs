@@ -311,7 +311,7 @@ fn read_one(text: &str) -> Page {
             page.call = call;
         }
         if page.wechat_name.is_none() {
-            page.wechat_name = english_name(line);
+            page.wechat_name = english_name(line).or_else(|| name_under_heading(&all_lines, index));
         }
         if page.doc_url.is_none() {
             page.doc_url = doc_url(line);
@@ -757,6 +757,21 @@ fn is_boilerplate(text: &str) -> bool {
     BOILERPLATE.iter().any(|phrase| lower.contains(phrase))
 }
 
+/// `# 接口英文名` with the name alone on the next non-empty line (`createQRCode`).
+fn name_under_heading(lines: &[&str], index: usize) -> Option<String> {
+    let heading = heading_text(lines[index])?;
+    if !(heading.contains("英文名") || heading.to_lowercase().contains("english name")) {
+        return None;
+    }
+    let next = lines[index + 1..]
+        .iter()
+        .map(|line| line.trim())
+        .find(|line| !line.is_empty())?;
+    let is_name = next.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && next.starts_with(|c: char| c.is_ascii_alphabetic());
+    is_name.then(|| next.to_string())
+}
+
 /// `Interface English name: invoiceBizGetAuthData` / `接口英文名：invoiceBizGetAuthData`.
 fn english_name(line: &str) -> Option<String> {
     let lower = line.to_lowercase();
@@ -1113,6 +1128,12 @@ mod tests {
             account_types(&table, &[]),
             ["official_account", "service_account"]
         );
+    }
+
+    #[test]
+    fn an_interface_name_under_its_heading_is_read() {
+        let page = read("# 接口英文名\ncreateQRCode\n# 功能描述\n");
+        assert_eq!(page.wechat_name.as_deref(), Some("createQRCode"));
     }
 
     #[test]
