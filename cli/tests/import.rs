@@ -138,6 +138,63 @@ fn every_guess_is_said_on_stderr() {
     );
 }
 
+/// What the real pages leave the importer unable to express is said on stderr, per page:
+/// the endpoints of a page of several that were skipped, a variable query parameter, a
+/// binary answer, a pseudo-row, a cut-off example.
+#[test]
+fn what_a_real_page_cannot_give_is_said_on_stderr() {
+    let cases = [
+        (
+            "vendor_api_list.zh.cut.md",
+            vec![
+                "could not read: the page documents 2 endpoints (`1 获取授权页ticket`, `2 获取授权页链接`); imported the first, `1 获取授权页ticket`; skipped `2 获取授权页链接`",
+                "guess: the call `GET /cgi-bin/ticket/getticket` is pieced together",
+            ],
+        ),
+        (
+            "uploadtempmedia.en.cut.md",
+            vec![
+                "guess: query `type=TYPE` (Media types, including image, voice, video (video), and thumbnail) varies per call: the spec has no variable query parameter",
+            ],
+        ),
+        (
+            "upload_temp_media_mp.en.cut.md",
+            vec![
+                "guess: query `type=TYPE` is a placeholder whose only valid value on the page is `image`",
+                "guess: request row `type` is a query parameter of the call line, not a body field",
+            ],
+        ),
+        (
+            "create_qr_code.zh.cut.md",
+            vec!["guess: response row `buffer` (Buffer) is the answer's raw bytes"],
+        ),
+        (
+            "card_code_get.en.cut.md",
+            vec![
+                "guess: the row `POST data | yes | JSON data |` says the body is JSON; it is not a field",
+                "guess: error code 40127 is listed because an example answer shows it",
+            ],
+        ),
+        (
+            "get_phone_number.zh.cut.md",
+            vec!["could not read: the example under `返回数据示例` is cut off"],
+        ),
+    ];
+    for (file, lines) in cases {
+        let dir = tempfile::tempdir().expect("temp dir");
+        spec_without_endpoints(dir.path());
+        let page = fixture(&format!("corpus/real/{file}"));
+        let output = import(dir.path(), &[&page.to_string_lossy(), "--name", "page"]);
+        let text = stderr(&output);
+        for line in lines {
+            assert!(
+                text.lines().any(|l| l.contains(file) && l.contains(line)),
+                "{file}: no `{line}` in\n{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_chinese_markdown_page_imports() {
     let dir = tempfile::tempdir().expect("temp dir");
