@@ -138,6 +138,63 @@ fn every_guess_is_said_on_stderr() {
     );
 }
 
+/// What the real pages leave the importer unable to express is said on stderr, per page:
+/// the endpoints of a page of several that were skipped, a variable query parameter, a
+/// binary answer, a pseudo-row, a cut-off example.
+#[test]
+fn what_a_real_page_cannot_give_is_said_on_stderr() {
+    let cases = [
+        (
+            "vendor_api_list.zh.cut.md",
+            vec![
+                "could not read: the page documents 2 endpoints (`1 获取授权页ticket`, `2 获取授权页链接`); imported the first, `1 获取授权页ticket`; skipped `2 获取授权页链接`",
+                "guess: the call `GET /cgi-bin/ticket/getticket` is pieced together",
+            ],
+        ),
+        (
+            "uploadtempmedia.en.cut.md",
+            vec![
+                "guess: query `type=TYPE` (Media types, including image, voice, video (video), and thumbnail) varies per call: the spec has no variable query parameter",
+            ],
+        ),
+        (
+            "upload_temp_media_mp.en.cut.md",
+            vec![
+                "guess: query `type=TYPE` is a placeholder whose only valid value on the page is `image`",
+                "guess: request row `type` is a query parameter of the call line, not a body field",
+            ],
+        ),
+        (
+            "create_qr_code.zh.cut.md",
+            vec!["guess: response row `buffer` (Buffer) is the answer's raw bytes"],
+        ),
+        (
+            "card_code_get.en.cut.md",
+            vec![
+                "guess: the row `POST data | yes | JSON data |` says the body is JSON; it is not a field",
+                "guess: error code 40127 is listed because an example answer shows it",
+            ],
+        ),
+        (
+            "get_phone_number.zh.cut.md",
+            vec!["could not read: the example under `返回数据示例` is cut off"],
+        ),
+    ];
+    for (file, lines) in cases {
+        let dir = tempfile::tempdir().expect("temp dir");
+        spec_without_endpoints(dir.path());
+        let page = fixture(&format!("corpus/real/{file}"));
+        let output = import(dir.path(), &[&page.to_string_lossy(), "--name", "page"]);
+        let text = stderr(&output);
+        for line in lines {
+            assert!(
+                text.lines().any(|l| l.contains(file) && l.contains(line)),
+                "{file}: no `{line}` in\n{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_chinese_markdown_page_imports() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -413,13 +470,21 @@ fn score_fields(
     }
 }
 
-fn score_page(expected: &serde_json::Value, found: Option<&serde_json::Value>) -> [Score; 6] {
+/// The page's scores and how many fields or query keys the importer wrote that the expected
+/// file does not have (not part of recall; a sign of rows misread as fields).
+fn score_page(
+    expected: &serde_json::Value,
+    found: Option<&serde_json::Value>,
+) -> ([Score; 6], usize) {
     let mut scores = [Score::default(); 6];
+    let mut extra = 0;
     for side in ["request", "response"] {
-        if let Some(want) = expected.get(side) {
-            score_fields(want, found.and_then(|f| f.get(side)), &mut scores);
-        }
+        let want = expected.get(side).cloned().unwrap_or(serde_json::json!({}));
+        let got = found.and_then(|f| f.get(side));
+        score_fields(&want, got, &mut scores);
+        extra += extra_fields(&want, got);
     }
+
     let codes = |v: Option<&serde_json::Value>| -> Vec<i64> {
         v.and_then(|v| v.get("errors"))
             .and_then(serde_json::Value::as_array)
@@ -448,25 +513,61 @@ fn score_page(expected: &serde_json::Value, found: Option<&serde_json::Value>) -
     }
     let url = |v: Option<&serde_json::Value>| v.and_then(|v| v.get("doc_url")).cloned();
     scores[5].add(url(found).is_some() && url(Some(expected)) == url(found));
-    scores
+    if let Some(query) = http(found, "query").and_then(|q| q.as_object().cloned()) {
+        let want = http(Some(expected), "query");
+        extra += query
+            .keys()
+            .filter(|key| want.as_ref().and_then(|w| w.get(key.as_str())).is_none())
+            .count();
+    }
+    (scores, extra)
 }
 
-/// The importer's recall over `cli/tests/fixtures/corpus/`: each page is imported into a
-/// spec directory with the repository's error tables, and the file written is compared with
-/// `<page>.expected.yaml`. Prints a table (run with `--nocapture` to see it).
-#[test]
-fn recall_over_the_fixture_corpus() {
-    let corpus = fixture("corpus");
+/// Fields in `found` (nested ones too) that `expected` does not list.
+fn extra_fields(expected: &serde_json::Value, found: Option<&serde_json::Value>) -> usize {
+    let Some(found) = found.and_then(serde_json::Value::as_object) else {
+        return 0;
+    };
+    let nested = |v: &serde_json::Value| {
+        v.get("fields")
+            .or_else(|| v.get("items").and_then(|items| items.get("fields")))
+            .cloned()
+    };
+    found
+        .iter()
+        .map(|(name, got)| match expected.get(name) {
+            None => 1,
+            Some(want) => match nested(got) {
+                Some(inner) => {
+                    extra_fields(&nested(want).unwrap_or(serde_json::json!({})), Some(&inner))
+                }
+                None => 0,
+            },
+        })
+        .sum()
+}
+
+/// Recall over one corpus directory: each page is imported into a spec directory with the
+/// repository's error tables, and the file written is compared with `<stem>.expected.yaml`
+/// (the stem is the file name up to its first dot). Prints a table per page and the totals;
+/// returns the overall recall in percent.
+fn measure_corpus(name: &str) -> f64 {
+    let corpus = fixture(&format!("corpus/{name}"));
     let mut pages: Vec<_> = fs::read_dir(&corpus)
         .expect("corpus")
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "md")
+                && path.file_name().is_some_and(|n| n != "SOURCES.md")
+        })
         .collect();
     pages.sort();
     assert!(pages.len() >= 5, "the corpus has {} pages", pages.len());
     let mut total = [Score::default(); 6];
-    println!("page | {}", CATEGORIES.join(" | "));
+    let mut extra_total = 0;
+    println!("corpus {name}: {} pages", pages.len());
+    println!("page | {} | extra", CATEGORIES.join(" | "));
     for page in &pages {
         let file = page
             .file_name()
@@ -488,20 +589,20 @@ fn recall_over_the_fixture_corpus() {
         );
         let written = dir.path().join(format!("spec/endpoints/{stem}.yaml"));
         let found = written.exists().then(|| yaml_value(&written));
-        assert!(
-            found.is_some(),
-            "{file}: nothing written\n{}",
-            stderr(&output)
-        );
-        let scores = score_page(&expected, found.as_ref());
+        if found.is_none() {
+            // Scored as nothing recovered (every expected item missed).
+            println!("{file}: nothing written: {}", stderr(&output).trim());
+        }
+        let (scores, extra) = score_page(&expected, found.as_ref());
         let cells: Vec<String> = scores
             .iter()
             .map(|s| format!("{}/{}", s.found, s.expected))
             .collect();
-        println!("{file} | {}", cells.join(" | "));
+        println!("{file} | {} | {extra}", cells.join(" | "));
         for (sum, score) in total.iter_mut().zip(scores) {
             sum.merge(score);
         }
+        extra_total += extra;
     }
     let mut all = Score::default();
     let cells: Vec<String> = total
@@ -511,19 +612,36 @@ fn recall_over_the_fixture_corpus() {
             format!("{:.1}% ({}/{})", s.percent(), s.found, s.expected)
         })
         .collect();
-    println!("total | {}", cells.join(" | "));
+    println!("total | {} | {extra_total}", cells.join(" | "));
     println!(
-        "overall recall: {:.1}% ({}/{})",
+        "corpus {name}: overall recall {:.1}% ({}/{}); {extra_total} field(s) or query key(s) not expected",
         all.percent(),
         all.found,
         all.expected
     );
-    assert!(
-        all.percent() >= 95.0,
-        "overall recall {:.1}%",
-        all.percent()
-    );
+    all.percent()
 }
+
+/// The importer's recall over `cli/tests/fixtures/corpus/reconstructed/`: five pages written
+/// while the importer was extended (see its SOURCES.md), so not held out. Prints a table (run
+/// with `--nocapture` to see it).
+#[test]
+fn recall_over_the_reconstructed_corpus() {
+    let recall = measure_corpus("reconstructed");
+    assert!(recall >= 95.0, "overall recall {recall:.1}%");
+}
+
+/// The importer's recall over `cli/tests/fixtures/corpus/real/`: twelve captured WeChat pages
+/// whose expected specs were written and committed before the importer was run on them (see
+/// its SOURCES.md). Before the importer was extended for them it scored 48.3% (102/211).
+#[test]
+fn recall_over_the_real_corpus() {
+    let recall = measure_corpus("real");
+    assert!(recall >= REAL_CORPUS_FLOOR, "overall recall {recall:.1}%");
+}
+
+/// The goal of issue 15 (README "Importer recall" has the figure reached).
+const REAL_CORPUS_FLOOR: f64 = 95.0;
 
 /// `import --into`: a changed page updates the reviewed file, keeps every curated key and
 /// prints each conflict.

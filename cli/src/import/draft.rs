@@ -98,9 +98,11 @@ const NOT_IDEMPOTENT: [&str; 4] = ["insert", "create", "make", "setpdf"];
 
 /// Builds the draft; `name` is the user's `--name`. Guesses are pushed onto `guesses`.
 pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Result<Draft, String> {
+    guesses.extend(page.guesses.iter().cloned());
     let Some(call) = choose_call(page, name, guesses) else {
         return Err("the page has no call line like `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN`".to_string());
     };
+    let call = &fixed_query(call, page, guesses);
     let wechat_name = page.wechat_name.clone().unwrap_or_else(|| {
         let fallback = call.path.rsplit('/').next().unwrap_or_default().to_string();
         guesses.push(format!(
@@ -156,8 +158,41 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         .iter()
         .filter_map(|e| e.response.as_ref())
         .collect();
-    let mut request = fields(&page.request, &requests, true, "request", guesses);
-    let mut response = fields(&page.response, &responses, false, "response", guesses);
+    let body_rows: Vec<FieldRow> = page
+        .request
+        .iter()
+        .filter(|row| {
+            let in_query = page
+                .calls
+                .iter()
+                .any(|c| c.query.iter().any(|(k, _)| *k == row.name));
+            if in_query {
+                guesses.push(format!(
+                    "request row `{}` is a query parameter of the call line, not a body field",
+                    row.name
+                ));
+            }
+            !in_query
+        })
+        .cloned()
+        .collect();
+    let response_rows: Vec<FieldRow> = page
+        .response
+        .iter()
+        .filter(|row| {
+            let binary = row.doc_type.eq_ignore_ascii_case("buffer");
+            if binary {
+                guesses.push(format!(
+                    "response row `{}` ({}) is the answer's raw bytes (an image or file), not a JSON field: the spec cannot describe a binary answer, so it is left out",
+                    row.name, row.doc_type
+                ));
+            }
+            !binary
+        })
+        .cloned()
+        .collect();
+    let mut request = fields(&body_rows, &requests, true, "request", guesses);
+    let mut response = fields(&response_rows, &responses, false, "response", guesses);
     nest(
         &mut request,
         &page.nested,
@@ -194,7 +229,8 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     if page.response.is_empty() {
         from_example(&mut response, &responses, "response", guesses);
     }
-    let body = if !page.file_parts.is_empty() {
+    let has_file = request.iter().any(|field| field.ty == DraftType::File);
+    let body = if !page.file_parts.is_empty() || has_file {
         "multipart"
     } else if call.method == "GET" && request.is_empty() {
         "none"
@@ -202,6 +238,29 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         "json"
     };
     let mut errors: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+    for (name, values) in &page.valid_values {
+        if name == "errcode" {
+            for (value, _) in values {
+                if let Ok(code) = value.parse::<i64>()
+                    && code != 0
+                {
+                    errors.push(code);
+                }
+            }
+        }
+    }
+    for response in &responses {
+        let code = response
+            .get("errcode")
+            .and_then(|code| code.to_value().as_i64())
+            .unwrap_or(0);
+        if code != 0 && !errors.contains(&code) {
+            guesses.push(format!(
+                "error code {code} is listed because an example answer shows it; the page has no error table naming it"
+            ));
+            errors.push(code);
+        }
+    }
     errors.sort_unstable();
     errors.dedup();
     Ok(Draft {
@@ -224,6 +283,48 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         examples: examples(&page.examples, body),
         notes: page.notes.clone(),
     })
+}
+
+/// The call with its query made fixed: a placeholder value (`type=TYPE`) is replaced by the
+/// only value a `Valid values of type` table allows, else left out (the spec has no variable
+/// query parameter), saying so either way.
+fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallLine {
+    let mut fixed = call.clone();
+    fixed.query.clear();
+    for (key, value) in &call.query {
+        let placeholder = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            && value.chars().any(|c| c.is_ascii_uppercase());
+        if !placeholder {
+            fixed.query.push((key.clone(), value.clone()));
+            continue;
+        }
+        let allowed = page
+            .valid_values
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, values)| values.as_slice())
+            .unwrap_or_default();
+        if let [(only, _)] = allowed {
+            guesses.push(format!(
+                "query `{key}={value}` is a placeholder whose only valid value on the page is `{only}`: fixed as `{key}: {only}`"
+            ));
+            fixed.query.push((key.clone(), only.clone()));
+            continue;
+        }
+        let described = page
+            .query_rows
+            .iter()
+            .find(|row| row.name == *key)
+            .map(|row| format!(" ({})", row.description))
+            .unwrap_or_default();
+        guesses.push(format!(
+            "query `{key}={value}`{described} varies per call: the spec has no variable query parameter, so it is left out of `http.query` — model it by hand"
+        ));
+    }
+    fixed
 }
 
 /// The call to import: the only one, or, on a page documenting several (`action=…`), the one
@@ -406,7 +507,8 @@ fn fields(
             if let Some(rust) = &rust_name {
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
             }
-            let required = request && row.required.unwrap_or(false);
+            // A response table's required column says what is always present on success.
+            let required = row.required.unwrap_or(false);
             if request && row.required.is_none() {
                 guesses.push(format!(
                     "{path}: the table has no required column, so it is optional"
@@ -439,6 +541,8 @@ fn map_type(
     guesses: &mut Vec<String>,
 ) -> DraftType {
     let word = doc_type.trim().to_lowercase().replace(' ', "");
+    // `string(20)`: a maximum length, not part of the type.
+    let word = word.split('(').next().unwrap_or_default().to_string();
     match word.as_str() {
         "string" | "str" => DraftType::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint32" | "uint64" => DraftType::Integer,

@@ -89,6 +89,9 @@ pub struct CallLine {
     pub query: Vec<(String, String)>,
 }
 
+/// A `Valid values of type` table: the parameter's name and each value with its description.
+pub type ValidValues = (String, Vec<(String, String)>);
+
 /// Everything read from a page.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
@@ -125,6 +128,12 @@ pub struct Page {
     pub file_parts: Vec<String>,
     /// What could not be read.
     pub warnings: Vec<String>,
+    /// What was read by a guess (a call line pieced together, an old-style layout).
+    pub guesses: Vec<String>,
+    /// `Valid values of type` tables: the parameter and its values with their descriptions.
+    pub valid_values: Vec<ValidValues>,
+    /// Rows of the query-string table (credentials removed).
+    pub query_rows: Vec<FieldRow>,
 }
 
 /// Account type names as pages print them, with the spec's spelling.
@@ -166,10 +175,107 @@ const BOILERPLATE: [&str; 8] = [
     "没有特殊",
 ];
 
-/// Reads a page.
+/// Reads a page. A page documenting several endpoints under numbered headings
+/// (`# 1 获取授权页ticket`, `# 2 获取授权页链接`) is read up to its second endpoint, and the
+/// endpoints left out are said in the warnings.
 pub fn read(text: &str) -> Page {
-    let sections = sections(text);
+    let parts = endpoint_parts(text);
+    if parts.len() < 2 {
+        return read_one(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let first_end = parts[1].1;
+    let mut page = read_one(&lines[..first_end].join("\n"));
+    let titles: Vec<String> = parts
+        .iter()
+        .map(|(title, _)| format!("`{title}`"))
+        .collect();
+    let mut skipped = Vec::new();
+    for (index, (title, start)) in parts.iter().enumerate().skip(1) {
+        let end = parts.get(index + 1).map_or(lines.len(), |part| part.1);
+        let part = &lines[*start..end];
+        let calls: Vec<String> = part
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| {
+                let around = &part[index.saturating_sub(2)..(index + 3).min(part.len())];
+                call_line(line).or_else(|| call_of(line, around))
+            })
+            .map(|call| format!("{} {}", call.method, call.path))
+            .collect();
+        skipped.push(if calls.is_empty() {
+            format!("`{title}` (no call line in its part: the copy may be cut off in it)")
+        } else {
+            format!("`{title}` ({})", calls.join(", "))
+        });
+    }
+    page.warnings.push(format!(
+        "the page documents {} endpoints ({}); imported the first, `{}`; skipped {} — import each from a copy holding only its part",
+        parts.len(),
+        titles.join(", "),
+        parts[0].0,
+        skipped.join(", ")
+    ));
+    page
+}
+
+/// The numbered top-level headings that each start an endpoint's part of the page
+/// (`# 1 获取授权页ticket`): their titles and line indexes, when there are two or more.
+fn endpoint_parts(text: &str) -> Vec<(String, usize)> {
+    let parts: Vec<(String, usize)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let trimmed = line.trim();
+            let after = trimmed.strip_prefix('#')?.trim_start_matches('#').trim();
+            if !after.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            let heading = heading_text(line)?;
+            (kind_of(&heading) == SectionKind::Other && !heading.is_empty())
+                .then(|| (after.to_string(), index))
+        })
+        .collect();
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    parts
+}
+
+fn read_one(text: &str) -> Page {
+    let mut valid_values = Vec::new();
+    let text = &take_valid_values(text, &mut valid_values);
+    let mut sections = sections(text);
+    let mut guesses = Vec::new();
+    let tables = |sections: &[Section]| {
+        sections.iter().any(|section| {
+            matches!(
+                section.kind,
+                SectionKind::Request
+                    | SectionKind::RequestBody
+                    | SectionKind::Response
+                    | SectionKind::Examples
+            )
+        })
+    };
+    if !tables(&sections) {
+        let plain = plain_sections(text);
+        if tables(&plain) {
+            let headings: Vec<String> = plain
+                .iter()
+                .filter(|section| section.kind != SectionKind::Other && !section.heading.is_empty())
+                .map(|section| format!("`{}`", section.heading))
+                .collect();
+            guesses.push(format!(
+                "the page has no `#` headings for its tables (an old-style page): these lines were read as section headings: {}",
+                headings.join(", ")
+            ));
+            sections = plain;
+        }
+    }
     let mut page = Page {
+        valid_values,
+        guesses,
         title: sections
             .first()
             .filter(|section| !section.heading.is_empty())
@@ -177,22 +283,35 @@ pub fn read(text: &str) -> Page {
         ..Page::default()
     };
     page.doc_url = first_line_url(text);
-    for line in text.lines() {
+    let all_lines: Vec<&str> = text.lines().collect();
+    for (index, line) in all_lines.iter().enumerate() {
+        let line = *line;
         for part in curl_file_parts(line) {
             if !page.file_parts.contains(&part) {
                 page.file_parts.push(part);
             }
         }
-        if let Some(call) = call_line(line)
-            && !page.calls.contains(&call)
+        let around = &all_lines[index.saturating_sub(2)..(index + 3).min(all_lines.len())];
+        let call = call_line(line).or_else(|| {
+            let call = call_of(line, around)?;
+            page.guesses.push(format!(
+                "the call `{} {}` is pieced together from the line `{}` and the method named near it",
+                call.method,
+                call.path,
+                line.trim()
+            ));
+            Some(call)
+        });
+        if let Some(call) = &call
+            && !page.calls.contains(call)
         {
-            page.calls.push(call);
+            page.calls.push(call.clone());
         }
         if page.call.is_none() {
-            page.call = call_line(line);
+            page.call = call;
         }
         if page.wechat_name.is_none() {
-            page.wechat_name = english_name(line);
+            page.wechat_name = english_name(line).or_else(|| name_under_heading(&all_lines, index));
         }
         if page.doc_url.is_none() {
             page.doc_url = doc_url(line);
@@ -203,6 +322,87 @@ pub fn read(text: &str) -> Page {
     }
     cut_off_signs(text, &sections, &mut page);
     page
+}
+
+/// A call written as prose (`HTTP request mode: POST URL: https://api.weixin.qq.com/card/code/get?…`,
+/// or `请求URL:https://…` with `请求方法:GET` on a line nearby): the API address on `line`
+/// and the method named on it or on one of the `around` lines.
+fn call_of(line: &str, around: &[&str]) -> Option<CallLine> {
+    let start = line
+        .find("https://api.weixin.qq.com")
+        .or_else(|| line.find("http://api.weixin.qq.com"))?;
+    let url: String = line[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | '`' | ')'))
+        .collect();
+    let method_in = |text: &str| {
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .find(|word| *word == "GET" || *word == "POST")
+            .map(str::to_string)
+    };
+    let method = method_in(&line[..start]).or_else(|| {
+        around.iter().find_map(|near| {
+            let lower = near.to_lowercase();
+            let names_method = ["方法", "方式", "method", "mode"]
+                .iter()
+                .any(|w| lower.contains(w));
+            if names_method && !near.contains("api.weixin.qq.com") {
+                method_in(near)
+            } else {
+                None
+            }
+        })
+    })?;
+    call_line(&format!("{method} {url}"))
+}
+
+/// Moves `Valid values of type` blocks (the line and the table after it) out of the text into
+/// `found`, so that their tables are not read as parameter tables.
+fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
+    let mut out = Vec::new();
+    // The block being read and how many of its table lines were seen.
+    let mut current: Option<(ValidValues, usize)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let lower = trimmed.to_lowercase();
+        if let Some(name) = lower.strip_prefix("valid values of ") {
+            if let Some(((name, values), _)) = current.take() {
+                found.push((name, values));
+            }
+            current = Some(((name.trim().to_string(), Vec::new()), 0));
+            out.push(String::new());
+            continue;
+        }
+        if let Some(((_, values), rows)) = current.as_mut() {
+            if trimmed.contains('|') {
+                *rows += 1;
+                let cells: Vec<&str> = trimmed
+                    .trim_matches('|')
+                    .split('|')
+                    .map(str::trim)
+                    .collect();
+                let separator = cells
+                    .iter()
+                    .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
+                if *rows > 1 && !separator && !cells[0].is_empty() {
+                    values.push((
+                        cells[0].to_string(),
+                        cells.get(1).map_or(String::new(), |c| c.to_string()),
+                    ));
+                }
+                out.push(String::new());
+                continue;
+            }
+            if let Some(((name, values), _)) = current.take() {
+                found.push((name, values));
+            }
+        }
+        out.push(line.to_string());
+    }
+    if let Some(((name, values), _)) = current {
+        found.push((name, values));
+    }
+    out.join("\n")
 }
 
 /// The page's first non-empty line when it is a bare address (browser copies often start so).
@@ -276,6 +476,8 @@ fn nested_heading(heading: &str) -> Option<(Side, Vec<String>)> {
         return None;
     }
     let word = heading.split_whitespace().next()?;
+    // `Body.button(Array)Object`: the array's item object.
+    let word = word.split('(').next().unwrap_or(word);
     let mut segments = word.split('.');
     let side = match segments.next()?.to_lowercase().as_str() {
         "body" | "req" | "request" => Side::Request,
@@ -309,9 +511,30 @@ fn read_section(page: &mut Page, section: &Section) {
             }
         }
         SectionKind::Request | SectionKind::RequestBody => {
-            let rows = table::field_rows(&section.lines, &mut page.warnings);
+            let mut lines = section.lines.clone();
+            lines.retain(|line| {
+                let pseudo = line
+                    .trim()
+                    .trim_start_matches('|')
+                    .trim()
+                    .to_lowercase()
+                    .starts_with("post data");
+                if pseudo && line.contains('|') {
+                    page.guesses.push(format!(
+                        "the row `{}` says the body is JSON; it is not a field",
+                        line.trim()
+                    ));
+                }
+                !(pseudo && line.contains('|'))
+            });
+            let rows = table::field_rows(&lines, &mut page.warnings);
             page.request
-                .extend(rows.into_iter().filter(|row| row.name != "access_token"));
+                .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
+        }
+        SectionKind::Query => {
+            let rows = table::field_rows(&section.lines, &mut page.warnings);
+            page.query_rows
+                .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
         }
         SectionKind::Response => {
             let rows = table::field_rows(&section.lines, &mut page.warnings);
@@ -319,6 +542,13 @@ fn read_section(page: &mut Page, section: &Section) {
                 rows.into_iter()
                     .filter(|row| row.name != "errcode" && row.name != "errmsg"),
             );
+            if section
+                .lines
+                .iter()
+                .any(|line| line.trim_start().starts_with('{'))
+            {
+                read_examples(page, section);
+            }
         }
         SectionKind::Errors => {
             page.errors
@@ -350,7 +580,60 @@ fn read_section(page: &mut Page, section: &Section) {
                 });
             }
         }
-        SectionKind::Query | SectionKind::Other => {}
+        SectionKind::Other => {}
+    }
+}
+
+/// `access_token`, `authorizer_access_token`, `access_token / cloudbase_access_token`: the
+/// credential the client adds, never a field.
+fn is_credential(name: &str) -> bool {
+    name.split(['/', ' '])
+        .filter(|part| !part.is_empty())
+        .all(|part| part.ends_with("access_token"))
+}
+
+/// Sections of an old-style page whose section titles are plain lines (`返回结果`,
+/// `Parameter explaination`, `POST data`): short lines that name a kind of section.
+fn plain_sections(text: &str) -> Vec<Section> {
+    let mut sections = vec![Section {
+        kind: SectionKind::Preamble,
+        heading: String::new(),
+        lines: Vec::new(),
+    }];
+    for line in text.lines() {
+        let trimmed = line.trim().trim_end_matches([':', '：']);
+        let heading = heading_text(line).or_else(|| {
+            let short = trimmed.chars().count() <= 40
+                && !trimmed.contains('|')
+                && !trimmed.contains("http")
+                && !trimmed.starts_with(['{', '}', '"', '[', ']']);
+            (short && !trimmed.is_empty() && plain_kind(trimmed) != SectionKind::Other)
+                .then(|| trimmed.to_string())
+        });
+        match heading {
+            Some(heading) => sections.push(Section {
+                kind: plain_kind(&heading),
+                heading,
+                lines: Vec::new(),
+            }),
+            None => {
+                if let Some(last) = sections.last_mut() {
+                    last.lines.push(line.to_string());
+                }
+            }
+        }
+    }
+    sections
+}
+
+fn plain_kind(heading: &str) -> SectionKind {
+    let lower = heading.to_lowercase();
+    if lower.starts_with("post data") {
+        SectionKind::Examples
+    } else if lower.starts_with("parameter expla") || heading.starts_with("参数说明") {
+        SectionKind::Request
+    } else {
+        kind_of(heading)
     }
 }
 
@@ -379,8 +662,18 @@ pub fn sections(text: &str) -> Vec<Section> {
                 continue;
             }
         }
+        let mut kind = kind_of(&heading);
+        // `# Return Value` then `# Object`: the object is the response.
+        if kind == SectionKind::Other
+            && heading.eq_ignore_ascii_case("object")
+            && sections
+                .last()
+                .is_some_and(|last| last.kind == SectionKind::Response)
+        {
+            kind = SectionKind::Response;
+        }
         sections.push(Section {
-            kind: kind_of(&heading),
+            kind,
             heading,
             lines: Vec::new(),
         });
@@ -462,6 +755,21 @@ fn paragraphs(lines: &[String]) -> Vec<String> {
 fn is_boilerplate(text: &str) -> bool {
     let lower = text.to_lowercase();
     BOILERPLATE.iter().any(|phrase| lower.contains(phrase))
+}
+
+/// `# 接口英文名` with the name alone on the next non-empty line (`createQRCode`).
+fn name_under_heading(lines: &[&str], index: usize) -> Option<String> {
+    let heading = heading_text(lines[index])?;
+    if !(heading.contains("英文名") || heading.to_lowercase().contains("english name")) {
+        return None;
+    }
+    let next = lines[index + 1..]
+        .iter()
+        .map(|line| line.trim())
+        .find(|line| !line.is_empty())?;
+    let is_name = next.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && next.starts_with(|c: char| c.is_ascii_alphabetic());
+    is_name.then(|| next.to_string())
 }
 
 /// `Interface English name: invoiceBizGetAuthData` / `接口英文名：invoiceBizGetAuthData`.
@@ -637,9 +945,17 @@ fn read_examples(page: &mut Page, section: &Section) {
         }
         match Json::parse(&block) {
             Ok(json) => add_example(page, &label, json),
-            Err(err) => page.warnings.push(format!(
-                "skipped an example under `{label}` that is not JSON: {err}"
-            )),
+            Err(err) => match close_cut_json(&block) {
+                Some(json) => {
+                    page.warnings.push(format!(
+                        "the example under `{label}` is cut off ({err}): read up to its last complete line, brackets closed"
+                    ));
+                    add_example(page, &label, json);
+                }
+                None => page.warnings.push(format!(
+                    "skipped an example under `{label}` that is not JSON: {err}"
+                )),
+            },
         }
     }
 }
@@ -665,6 +981,49 @@ fn add_example(page: &mut Page, label: &str, json: Json) {
             response: None,
         }),
     }
+}
+
+/// A JSON example cut off part way (the page ends inside it), read up to its last complete
+/// line with the open brackets closed; `None` when no prefix of it reads so.
+fn close_cut_json(text: &str) -> Option<Json> {
+    let lines: Vec<&str> = text.lines().collect();
+    for keep in (1..=lines.len()).rev() {
+        let head = lines[..keep].join("\n");
+        let head = head.trim_end().trim_end_matches(',');
+        let mut open = Vec::new();
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in head.chars() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '{' | '[' => open.push(c),
+                '}' | ']' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        if in_string || open.is_empty() {
+            continue;
+        }
+        let mut closed = head.to_string();
+        for bracket in open.iter().rev() {
+            closed.push(if *bracket == '{' { '}' } else { ']' });
+        }
+        if let Ok(json) = Json::parse(&closed) {
+            return Some(json);
+        }
+    }
+    None
 }
 
 /// Opening minus closing brackets on a line, outside strings.
@@ -769,6 +1128,80 @@ mod tests {
             account_types(&table, &[]),
             ["official_account", "service_account"]
         );
+    }
+
+    #[test]
+    fn an_interface_name_under_its_heading_is_read() {
+        let page = read("# 接口英文名\ncreateQRCode\n# 功能描述\n");
+        assert_eq!(page.wechat_name.as_deref(), Some("createQRCode"));
+    }
+
+    #[test]
+    fn array_item_sections_name_their_array() {
+        assert_eq!(
+            nested_heading("Body.button(Array)Object Payload"),
+            Some((Side::Request, vec!["button".to_string()]))
+        );
+    }
+
+    #[test]
+    fn calls_written_as_prose_are_pieced_together() {
+        let call = call_of(
+            "HTTP request mode: POST URL: https://api.weixin.qq.com/card/code/get?access_token=TOKEN",
+            &[],
+        )
+        .expect("a call");
+        assert_eq!(
+            (call.method.as_str(), call.path.as_str()),
+            ("POST", "/card/code/get")
+        );
+        let line = "请求URL:https://api.weixin.qq.com/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=wx_card";
+        let call = call_of(line, &[line, "请求方法:GET"]).expect("a call");
+        assert_eq!(call.method, "GET");
+        assert_eq!(call.query, [("type".to_string(), "wx_card".to_string())]);
+        assert_eq!(call_of(line, &[line]), None, "no method, no call");
+    }
+
+    #[test]
+    fn a_page_of_several_endpoints_is_read_up_to_the_second() {
+        let text = "# 1 获取授权页ticket\n请求URL:https://api.weixin.qq.com/cgi-bin/ticket/getticket?access_token=T\n请求方法:GET\n# 2 获取授权页链接\n请求URL:https://api.weixin.qq.com/card/invoice/getauthurl?access_token=T\n请求方式:POST\n";
+        let page = read(text);
+        assert_eq!(page.calls.len(), 1);
+        assert_eq!(page.calls[0].path, "/cgi-bin/ticket/getticket");
+        assert!(
+            page.warnings
+                .iter()
+                .any(|w| w.contains("documents 2 endpoints")
+                    && w.contains("skipped `2 获取授权页链接` (POST /card/invoice/getauthurl)"))
+        );
+    }
+
+    #[test]
+    fn a_cut_off_example_is_read_up_to_its_last_whole_line() {
+        let json =
+            close_cut_json("{\n\"a\": 1,\n\"b\": {\n\"c\": 16377\n\"d\": \"x").expect("read");
+        assert_eq!(
+            json.get("b").and_then(|b| b.get("c")).map(Json::is_integer),
+            Some(true)
+        );
+        assert_eq!(close_cut_json("\"never closed"), None);
+    }
+
+    #[test]
+    fn valid_values_tables_are_not_parameter_tables() {
+        let mut found = Vec::new();
+        let text = take_valid_values(
+            "Valid values of type\nValue | Description |\n---|---|\nimage | Image |\nafter\n",
+            &mut found,
+        );
+        assert_eq!(
+            found,
+            [(
+                "type".to_string(),
+                vec![("image".to_string(), "Image".to_string())]
+            )]
+        );
+        assert!(!text.contains('|') && text.contains("after"));
     }
 
     #[test]

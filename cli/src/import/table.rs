@@ -28,9 +28,25 @@ pub struct ErrorRow {
 
 /// Type words a flattened row may hold after the name, longest first so that `integer` wins
 /// over `int` and `boolean` over `bool`.
-const TYPE_WORDS: [&str; 14] = [
-    "objarray", "object[]", "string[]", "integer", "boolean", "string", "number", "object",
-    "double", "array", "float", "long", "bool", "int",
+const TYPE_WORDS: [&str; 18] = [
+    "form-data",
+    "formdata",
+    "objarray",
+    "object[]",
+    "string[]",
+    "integer",
+    "boolean",
+    "buffer",
+    "string",
+    "number",
+    "object",
+    "double",
+    "array",
+    "float",
+    "file",
+    "long",
+    "bool",
+    "int",
 ];
 
 /// Words of a required column.
@@ -54,6 +70,7 @@ enum Column {
     Name,
     Type,
     Required,
+    Default,
     Example,
     Description,
     Code,
@@ -74,7 +91,7 @@ pub fn field_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<FieldRow>
             let cells = cells(line);
             match &markdown {
                 None => markdown = Some(cells.iter().map(|c| field_column(c)).collect()),
-                Some(_) if is_separator(&cells) => {}
+                Some(_) if is_separator(&cells) || cells.iter().all(|c| c.is_empty()) => {}
                 Some(columns) => {
                     if let Some(row) = markdown_field_row(columns, &cells) {
                         rows.push(row);
@@ -174,13 +191,24 @@ fn field_column(cell: &str) -> Column {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     if has(&["type", "类型"]) {
         Column::Type
-    } else if has(&["requir", "必填", "必选", "是否必"]) {
+    } else if has(&["requir", "必填", "必选", "是否必", "do i have to"]) {
         Column::Required
+    } else if has(&["default", "默认"]) {
+        Column::Default
     } else if has(&["example", "示例"]) {
         Column::Example
     } else if has(&["descr", "introduc", "说明", "描述", "含义", "备注"]) {
         Column::Description
-    } else if has(&["name", "param", "参数", "属性", "字段"]) {
+    } else if has(&[
+        "name",
+        "param",
+        "attribute",
+        "property",
+        "field",
+        "参数",
+        "属性",
+        "字段",
+    ]) {
         Column::Name
     } else {
         Column::Other
@@ -203,7 +231,7 @@ fn error_column(cell: &str) -> Column {
 
 /// Whether a line is a flattened table's header: short, naming a type and a name column.
 fn is_field_header(line: &str) -> bool {
-    if line.chars().count() > 60 {
+    if line.chars().count() > 90 {
         return false;
     }
     let lower = line.to_lowercase();
@@ -217,8 +245,21 @@ fn cell<'a>(columns: &[Column], cells: &'a [String], wanted: Column) -> Option<&
 }
 
 fn markdown_field_row(columns: &[Column], cells: &[String]) -> Option<FieldRow> {
+    let shifted;
+    let cells = match default_left_out(columns, cells) {
+        Some(fixed) => {
+            shifted = fixed;
+            &shifted
+        }
+        None => cells,
+    };
     let name = clean_name(cell(columns, cells, Column::Name)?)?;
-    let doc_type = strip_markup(cell(columns, cells, Column::Type)?);
+    // Old-style tables may have no type column (`parameter | Do I have to? | Introductions`).
+    let doc_type = if columns.contains(&Column::Type) {
+        strip_markup(cell(columns, cells, Column::Type)?)
+    } else {
+        String::new()
+    };
     let required = cell(columns, cells, Column::Required).and_then(required_word);
     let description = cell(columns, cells, Column::Description)
         .map(strip_markup)
@@ -229,6 +270,31 @@ fn markdown_field_row(columns: &[Column], cells: &[String]) -> Option<FieldRow> 
         required,
         description,
     })
+}
+
+/// Rows of a table with a `Default` column often leave that cell out
+/// (`access_token | string | Yes | Credentials | |`), which puts the required word under
+/// `Default`: the row with the cell put back (empty), else `None`.
+fn default_left_out(columns: &[Column], cells: &[String]) -> Option<Vec<String>> {
+    let default = columns.iter().position(|c| *c == Column::Default)?;
+    let required = columns.iter().position(|c| *c == Column::Required)?;
+    if required != default + 1 {
+        return None;
+    }
+    let under_default = cells.get(default).and_then(|c| {
+        let c = strip_markup(c);
+        REQUIRED_WORDS
+            .iter()
+            .find(|(word, _)| c.eq_ignore_ascii_case(word))
+            .map(|(_, value)| *value)
+    });
+    let under_required = cells.get(required).and_then(|c| required_word(c));
+    if under_default.is_none() || under_required.is_some() {
+        return None;
+    }
+    let mut fixed = cells.to_vec();
+    fixed.insert(default, String::new());
+    Some(fixed)
 }
 
 fn markdown_error_row(columns: &[Column], cells: &[String]) -> Option<ErrorRow> {
@@ -380,6 +446,50 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_left_out_default_cell_is_put_back() {
+        let lines: Vec<String> = [
+            "Attribute | Type | Default | Required | Description |",
+            "---|---|---|---|---|",
+            "scene | string | Yes | A scene | |",
+            "page | string | Homepage | No | The page |",
+            "openid | string | 否 |",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut warnings = Vec::new();
+        let rows = field_rows(&lines, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let read: Vec<(&str, Option<bool>, &str)> = rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.required, r.description.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("scene", Some(true), "A scene"),
+                ("page", Some(false), "The page"),
+                ("openid", Some(false), "")
+            ]
+        );
+    }
+
+    #[test]
+    fn flattened_rows_know_formdata_and_long_headers() {
+        let lines: Vec<String> = [
+            "Parameter NametypeRequired to fill inExampleIntroductionsto enumerate",
+            "mediaformdatayesMedia file",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows = field_rows(&lines, &mut Vec::new());
+        assert_eq!(rows[0].name, "media");
+        assert_eq!(rows[0].doc_type, "formdata");
+        assert_eq!(rows[0].required, Some(true));
     }
 
     #[test]
