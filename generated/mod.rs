@@ -3,6 +3,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use crate::Unset;
 
 include!("errors.rs");
 include!("types.rs");

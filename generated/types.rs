@@ -3,6 +3,7 @@
 
 /// A type of the authorizer's account, as an id.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AccountTypeInfo {
     /// The type id. Account type: 0 subscription account, 1 subscription account upgraded from an old account, 2 service account. Verification: -1 not verified, 0 WeChat verified, other values partial verifications.
     pub id: i32,
@@ -13,6 +14,7 @@ pub struct AccountTypeInfo {
 
 /// What the merchant granted.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
     /// The merchant's appid.
     ///
@@ -29,6 +31,7 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
 
 /// The merchant's account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
     /// Nickname (may be empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +67,7 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
 
 /// Features turned on (1) or off (0).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
     /// WeChat Pay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +88,7 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
 
 /// What the merchant authorized.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ApiQueryAuthResponseAuthorizationInfo {
     /// The merchant's (authorizer's) appid.
     pub authorizer_appid: String,
@@ -103,6 +108,7 @@ pub struct ApiQueryAuthResponseAuthorizationInfo {
 
 /// Authorization-page settings for a company (单位) invoice title.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AuthBizField {
     /// Whether to show the title field (1 = show, 0 = hide).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,8 +150,141 @@ pub struct AuthBizField {
     pub custom_field: Option<Vec<AuthCustomField>>,
 }
 
+impl AuthBizField {
+    /// A builder of this value; every field is optional.
+    pub fn builder() -> AuthBizFieldBuilder {
+        AuthBizFieldBuilder {
+            show_title: None,
+            show_tax_no: None,
+            show_addr: None,
+            show_phone: None,
+            show_bank_type: None,
+            show_bank_no: None,
+            require_tax_no: None,
+            require_addr: None,
+            require_phone: None,
+            require_bank_type: None,
+            require_bank_no: None,
+            custom_field: None,
+        }
+    }
+}
+
+/// Builds a [`AuthBizField`] field by field: start with [`AuthBizField::builder`]; `build()` exists once every required field is set.
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct AuthBizFieldBuilder {
+    show_title: Option<i32>,
+    show_tax_no: Option<i32>,
+    show_addr: Option<i32>,
+    show_phone: Option<i32>,
+    show_bank_type: Option<i32>,
+    show_bank_no: Option<i32>,
+    require_tax_no: Option<i32>,
+    require_addr: Option<i32>,
+    require_phone: Option<i32>,
+    require_bank_type: Option<i32>,
+    require_bank_no: Option<i32>,
+    custom_field: Option<Vec<AuthCustomField>>,
+}
+
+impl AuthBizFieldBuilder {
+    /// Optional: sets `show_title`. Whether to show the title field (1 = show, 0 = hide).
+    pub fn show_title(mut self, value: impl Into<i32>) -> Self {
+        self.show_title = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_tax_no`. Whether to show the taxpayer identification number field (1 = show, 0 = hide).
+    pub fn show_tax_no(mut self, value: impl Into<i32>) -> Self {
+        self.show_tax_no = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_addr`. Whether to show the address field (1 = show, 0 = hide).
+    pub fn show_addr(mut self, value: impl Into<i32>) -> Self {
+        self.show_addr = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_phone`. Whether to show the phone number field (1 = show, 0 = hide).
+    pub fn show_phone(mut self, value: impl Into<i32>) -> Self {
+        self.show_phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_bank_type`. Whether to show the bank name field (1 = show, 0 = hide).
+    pub fn show_bank_type(mut self, value: impl Into<i32>) -> Self {
+        self.show_bank_type = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_bank_no`. Whether to show the bank account field (1 = show, 0 = hide).
+    pub fn show_bank_no(mut self, value: impl Into<i32>) -> Self {
+        self.show_bank_no = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_tax_no`. Whether the taxpayer identification number must be filled in (1 = required, 0 = optional).
+    pub fn require_tax_no(mut self, value: impl Into<i32>) -> Self {
+        self.require_tax_no = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_addr`. Whether the address must be filled in (1 = required, 0 = optional).
+    pub fn require_addr(mut self, value: impl Into<i32>) -> Self {
+        self.require_addr = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_phone`. Whether the phone number must be filled in (1 = required, 0 = optional).
+    pub fn require_phone(mut self, value: impl Into<i32>) -> Self {
+        self.require_phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_bank_type`. Whether the bank name must be filled in (1 = required, 0 = optional).
+    pub fn require_bank_type(mut self, value: impl Into<i32>) -> Self {
+        self.require_bank_type = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_bank_no`. Whether the bank account must be filled in (1 = required, 0 = optional).
+    pub fn require_bank_no(mut self, value: impl Into<i32>) -> Self {
+        self.require_bank_no = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `custom_field`. Extra fields defined by the merchant.
+    pub fn custom_field(mut self, value: impl Into<Vec<AuthCustomField>>) -> Self {
+        self.custom_field = Some(value.into());
+        self
+    }
+}
+
+impl AuthBizFieldBuilder {
+    /// The value, every required field set.
+    pub fn build(self) -> AuthBizField {
+        AuthBizField {
+            show_title: self.show_title,
+            show_tax_no: self.show_tax_no,
+            show_addr: self.show_addr,
+            show_phone: self.show_phone,
+            show_bank_type: self.show_bank_type,
+            show_bank_no: self.show_bank_no,
+            require_tax_no: self.require_tax_no,
+            require_addr: self.require_addr,
+            require_phone: self.require_phone,
+            require_bank_type: self.require_bank_type,
+            require_bank_no: self.require_bank_no,
+            custom_field: self.custom_field,
+        }
+    }
+}
+
 /// A merchant-defined field on the authorization page.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AuthCustomField {
     /// Name of the field shown to the user.
     pub key: String,
@@ -159,8 +298,82 @@ pub struct AuthCustomField {
     pub notice: Option<String>,
 }
 
+impl AuthCustomField {
+    /// A builder of this value: `build()` exists once `key` is set, so leaving one out does not compile.
+    pub fn builder() -> AuthCustomFieldBuilder {
+        AuthCustomFieldBuilder {
+            key: Unset,
+            is_require: None,
+            notice: None,
+        }
+    }
+}
+
+/// Builds a [`AuthCustomField`] field by field: start with [`AuthCustomField::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(key: String) -> wechat_invoice::AuthCustomField {
+/// wechat_invoice::AuthCustomField::builder()
+///     .key(key)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `key`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(key: String) -> wechat_invoice::AuthCustomField {
+/// wechat_invoice::AuthCustomField::builder()
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct AuthCustomFieldBuilder<A = Unset> {
+    key: A,
+    is_require: Option<i32>,
+    notice: Option<String>,
+}
+
+impl AuthCustomFieldBuilder<Unset> {
+    /// Required: sets `key`. Name of the field shown to the user.
+    pub fn key(self, value: impl Into<String>) -> AuthCustomFieldBuilder<String> {
+        AuthCustomFieldBuilder {
+            key: value.into(),
+            is_require: self.is_require,
+            notice: self.notice,
+        }
+    }
+}
+
+impl<A> AuthCustomFieldBuilder<A> {
+    /// Optional: sets `is_require`. Whether the user must fill it in (1 = required, 0 = optional).
+    pub fn is_require(mut self, value: impl Into<i32>) -> Self {
+        self.is_require = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `notice`. Hint text shown with the field.
+    pub fn notice(mut self, value: impl Into<String>) -> Self {
+        self.notice = Some(value.into());
+        self
+    }
+}
+
+impl AuthCustomFieldBuilder<String> {
+    /// The value, every required field set.
+    pub fn build(self) -> AuthCustomField {
+        AuthCustomField {
+            key: self.key,
+            is_require: self.is_require,
+            notice: self.notice,
+        }
+    }
+}
+
 /// A merchant-defined field of the authorization page with what the user entered, as `get_auth_data` returns it (the settings of `set_auth_field` use `AuthCustomField`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AuthCustomFieldValue {
     /// Name of the field, as set with `set_auth_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +387,7 @@ pub struct AuthCustomFieldValue {
 ///
 /// Note: The official table marks the whole object as required for every setbizattr action, although only set_auth_field sends it; whether `user_field` and `biz_field` may be left out is unconfirmed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AuthField {
     /// Fields asked for when the user picks a personal (个人) title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,8 +397,51 @@ pub struct AuthField {
     pub biz_field: Option<AuthBizField>,
 }
 
+impl AuthField {
+    /// A builder of this value; every field is optional.
+    pub fn builder() -> AuthFieldBuilder {
+        AuthFieldBuilder {
+            user_field: None,
+            biz_field: None,
+        }
+    }
+}
+
+/// Builds a [`AuthField`] field by field: start with [`AuthField::builder`]; `build()` exists once every required field is set.
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct AuthFieldBuilder {
+    user_field: Option<AuthUserField>,
+    biz_field: Option<AuthBizField>,
+}
+
+impl AuthFieldBuilder {
+    /// Optional: sets `user_field`. Fields asked for when the user picks a personal (个人) title.
+    pub fn user_field(mut self, value: impl Into<AuthUserField>) -> Self {
+        self.user_field = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `biz_field`. Fields asked for when the user picks a company (单位) title.
+    pub fn biz_field(mut self, value: impl Into<AuthBizField>) -> Self {
+        self.biz_field = Some(value.into());
+        self
+    }
+}
+
+impl AuthFieldBuilder {
+    /// The value, every required field set.
+    pub fn build(self) -> AuthField {
+        AuthField {
+            user_field: self.user_field,
+            biz_field: self.biz_field,
+        }
+    }
+}
+
 /// Authorization-page settings for a personal (个人) invoice title.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AuthUserField {
     /// Whether to show the title field (1 = show, 0 = hide).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,8 +467,87 @@ pub struct AuthUserField {
     pub custom_field: Option<Vec<AuthCustomField>>,
 }
 
+impl AuthUserField {
+    /// A builder of this value; every field is optional.
+    pub fn builder() -> AuthUserFieldBuilder {
+        AuthUserFieldBuilder {
+            show_title: None,
+            show_phone: None,
+            show_email: None,
+            require_phone: None,
+            require_email: None,
+            custom_field: None,
+        }
+    }
+}
+
+/// Builds a [`AuthUserField`] field by field: start with [`AuthUserField::builder`]; `build()` exists once every required field is set.
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct AuthUserFieldBuilder {
+    show_title: Option<i32>,
+    show_phone: Option<i32>,
+    show_email: Option<i32>,
+    require_phone: Option<i32>,
+    require_email: Option<i32>,
+    custom_field: Option<Vec<AuthCustomField>>,
+}
+
+impl AuthUserFieldBuilder {
+    /// Optional: sets `show_title`. Whether to show the title field (1 = show, 0 = hide).
+    pub fn show_title(mut self, value: impl Into<i32>) -> Self {
+        self.show_title = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_phone`. Whether to show the phone number field (1 = show, 0 = hide).
+    pub fn show_phone(mut self, value: impl Into<i32>) -> Self {
+        self.show_phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `show_email`. Whether to show the email field (1 = show, 0 = hide).
+    pub fn show_email(mut self, value: impl Into<i32>) -> Self {
+        self.show_email = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_phone`. Whether the phone number must be filled in (1 = required, 0 = optional).
+    pub fn require_phone(mut self, value: impl Into<i32>) -> Self {
+        self.require_phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `require_email`. Whether the email must be filled in (1 = required, 0 = optional).
+    pub fn require_email(mut self, value: impl Into<i32>) -> Self {
+        self.require_email = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `custom_field`. Extra fields defined by the merchant.
+    pub fn custom_field(mut self, value: impl Into<Vec<AuthCustomField>>) -> Self {
+        self.custom_field = Some(value.into());
+        self
+    }
+}
+
+impl AuthUserFieldBuilder {
+    /// The value, every required field set.
+    pub fn build(self) -> AuthUserField {
+        AuthUserField {
+            show_title: self.show_title,
+            show_phone: self.show_phone,
+            show_email: self.show_email,
+            require_phone: self.require_phone,
+            require_email: self.require_email,
+            custom_field: self.custom_field,
+        }
+    }
+}
+
 /// One permission set (权限集) the merchant granted to the third-party platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct AuthorizedPermissionSet {
     /// The permission set.
     pub funcscope_category: PermissionSetId,
@@ -266,21 +602,126 @@ impl std::fmt::Display for BillAuthSource {
 }
 
 /// Display information of a fiscal e-note card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BillBaseInfo {
     /// The finance bureau's logo; must be a URL returned by the image upload API.
     pub logo_url: String,
 }
 
+impl BillBaseInfo {
+    /// A builder of this value: `build()` exists once `logo_url` is set, so leaving one out does not compile.
+    pub fn builder() -> BillBaseInfoBuilder {
+        BillBaseInfoBuilder {
+            logo_url: Unset,
+        }
+    }
+}
+
+/// Builds a [`BillBaseInfo`] field by field: start with [`BillBaseInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(logo_url: String) -> wechat_invoice::BillBaseInfo {
+/// wechat_invoice::BillBaseInfo::builder()
+///     .logo_url(logo_url)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `logo_url`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(logo_url: String) -> wechat_invoice::BillBaseInfo {
+/// wechat_invoice::BillBaseInfo::builder()
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BillBaseInfoBuilder<A = Unset> {
+    logo_url: A,
+}
+
+impl BillBaseInfoBuilder<Unset> {
+    /// Required: sets `logo_url`. The finance bureau's logo; must be a URL returned by the image upload API.
+    pub fn logo_url(self, value: impl Into<String>) -> BillBaseInfoBuilder<String> {
+        BillBaseInfoBuilder {
+            logo_url: value.into(),
+        }
+    }
+}
+
+impl BillBaseInfoBuilder<String> {
+    /// The value, every required field set.
+    pub fn build(self) -> BillBaseInfo {
+        BillBaseInfo {
+            logo_url: self.logo_url,
+        }
+    }
+}
+
 /// Card extension of `nontax_insert_bill`, carrying the fiscal e-note data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BillCardExt {
     /// The user's fiscal e-note card.
     pub user_card: BillUserCard,
 }
 
+impl BillCardExt {
+    /// A builder of this value: `build()` exists once `user_card` is set, so leaving one out does not compile.
+    pub fn builder() -> BillCardExtBuilder {
+        BillCardExtBuilder {
+            user_card: Unset,
+        }
+    }
+}
+
+/// Builds a [`BillCardExt`] field by field: start with [`BillCardExt::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(user_card: wechat_invoice::BillUserCard) -> wechat_invoice::BillCardExt {
+/// wechat_invoice::BillCardExt::builder()
+///     .user_card(user_card)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `user_card`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(user_card: wechat_invoice::BillUserCard) -> wechat_invoice::BillCardExt {
+/// wechat_invoice::BillCardExt::builder()
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BillCardExtBuilder<A = Unset> {
+    user_card: A,
+}
+
+impl BillCardExtBuilder<Unset> {
+    /// Required: sets `user_card`. The user's fiscal e-note card.
+    pub fn user_card(
+        self,
+        value: impl Into<BillUserCard>,
+    ) -> BillCardExtBuilder<BillUserCard> {
+        BillCardExtBuilder {
+            user_card: value.into(),
+        }
+    }
+}
+
+impl BillCardExtBuilder<BillUserCard> {
+    /// The value, every required field set.
+    pub fn build(self) -> BillCardExt {
+        BillCardExt {
+            user_card: self.user_card,
+        }
+    }
+}
+
 /// The fiscal e-note card template of a collecting unit (执收单位).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BillCardInfo {
     /// Payee (收款方) shown on the note.
     pub payee: String,
@@ -288,17 +729,141 @@ pub struct BillCardInfo {
     pub base_info: BillBaseInfo,
 }
 
+impl BillCardInfo {
+    /// A builder of this value: `build()` exists once `payee`, `base_info` are set, so leaving one out does not compile.
+    pub fn builder() -> BillCardInfoBuilder {
+        BillCardInfoBuilder {
+            payee: Unset,
+            base_info: Unset,
+        }
+    }
+}
+
+/// Builds a [`BillCardInfo`] field by field: start with [`BillCardInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(payee: String, base_info: wechat_invoice::BillBaseInfo) -> wechat_invoice::BillCardInfo {
+/// wechat_invoice::BillCardInfo::builder()
+///     .payee(payee)
+///     .base_info(base_info)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `base_info`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(payee: String, base_info: wechat_invoice::BillBaseInfo) -> wechat_invoice::BillCardInfo {
+/// wechat_invoice::BillCardInfo::builder()
+///     .payee(payee)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BillCardInfoBuilder<A = Unset, B = Unset> {
+    payee: A,
+    base_info: B,
+}
+
+impl<B> BillCardInfoBuilder<Unset, B> {
+    /// Required: sets `payee`. Payee (收款方) shown on the note.
+    pub fn payee(self, value: impl Into<String>) -> BillCardInfoBuilder<String, B> {
+        BillCardInfoBuilder {
+            payee: value.into(),
+            base_info: self.base_info,
+        }
+    }
+}
+
+impl<A> BillCardInfoBuilder<A, Unset> {
+    /// Required: sets `base_info`. Display information of the template.
+    pub fn base_info(
+        self,
+        value: impl Into<BillBaseInfo>,
+    ) -> BillCardInfoBuilder<A, BillBaseInfo> {
+        BillCardInfoBuilder {
+            payee: self.payee,
+            base_info: value.into(),
+        }
+    }
+}
+
+impl BillCardInfoBuilder<String, BillBaseInfo> {
+    /// The value, every required field set.
+    pub fn build(self) -> BillCardInfo {
+        BillCardInfo {
+            payee: self.payee,
+            base_info: self.base_info,
+        }
+    }
+}
+
 /// Wrapper of the fiscal e-note data inserted into the user's card bag.
 ///
 /// Note: The official table puts the note's fields directly under `user_card`; the official example and the SKIT .NET SDK and a public Go SDK nest them in `invoice_user_data`, which is followed here.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BillUserCard {
     /// The fiscal e-note itself.
     pub invoice_user_data: BillUserData,
 }
 
+impl BillUserCard {
+    /// A builder of this value: `build()` exists once `invoice_user_data` is set, so leaving one out does not compile.
+    pub fn builder() -> BillUserCardBuilder {
+        BillUserCardBuilder {
+            invoice_user_data: Unset,
+        }
+    }
+}
+
+/// Builds a [`BillUserCard`] field by field: start with [`BillUserCard::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(invoice_user_data: wechat_invoice::BillUserData) -> wechat_invoice::BillUserCard {
+/// wechat_invoice::BillUserCard::builder()
+///     .invoice_user_data(invoice_user_data)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `invoice_user_data`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(invoice_user_data: wechat_invoice::BillUserData) -> wechat_invoice::BillUserCard {
+/// wechat_invoice::BillUserCard::builder()
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BillUserCardBuilder<A = Unset> {
+    invoice_user_data: A,
+}
+
+impl BillUserCardBuilder<Unset> {
+    /// Required: sets `invoice_user_data`. The fiscal e-note itself.
+    pub fn invoice_user_data(
+        self,
+        value: impl Into<BillUserData>,
+    ) -> BillUserCardBuilder<BillUserData> {
+        BillUserCardBuilder {
+            invoice_user_data: value.into(),
+        }
+    }
+}
+
+impl BillUserCardBuilder<BillUserData> {
+    /// The value, every required field set.
+    pub fn build(self) -> BillUserCard {
+        BillUserCard {
+            invoice_user_data: self.invoice_user_data,
+        }
+    }
+}
+
 /// A fiscal electronic note as inserted into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BillUserData {
     /// Amount, in fen (分).
     pub fee: i64,
@@ -320,8 +885,182 @@ pub struct BillUserData {
     pub s_pdf_media_id: String,
 }
 
+impl BillUserData {
+    /// A builder of this value: `build()` exists once `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `s_pdf_media_id` are set, so leaving one out does not compile.
+    pub fn builder() -> BillUserDataBuilder {
+        BillUserDataBuilder {
+            fee: Unset,
+            title: Unset,
+            billing_time: Unset,
+            billing_no: Unset,
+            billing_code: Unset,
+            s_pdf_media_id: Unset,
+        }
+    }
+}
+
+/// Builds a [`BillUserData`] field by field: start with [`BillUserData::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(fee: i64, title: String, billing_time: i64, billing_no: String, billing_code: String, s_pdf_media_id: String) -> wechat_invoice::BillUserData {
+/// wechat_invoice::BillUserData::builder()
+///     .fee(fee)
+///     .title(title)
+///     .billing_time(billing_time)
+///     .billing_no(billing_no)
+///     .billing_code(billing_code)
+///     .s_pdf_media_id(s_pdf_media_id)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `s_pdf_media_id`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(fee: i64, title: String, billing_time: i64, billing_no: String, billing_code: String, s_pdf_media_id: String) -> wechat_invoice::BillUserData {
+/// wechat_invoice::BillUserData::builder()
+///     .fee(fee)
+///     .title(title)
+///     .billing_time(billing_time)
+///     .billing_no(billing_no)
+///     .billing_code(billing_code)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BillUserDataBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+> {
+    fee: A,
+    title: B,
+    billing_time: C,
+    billing_no: D,
+    billing_code: E,
+    s_pdf_media_id: F,
+}
+
+impl<B, C, D, E, F> BillUserDataBuilder<Unset, B, C, D, E, F> {
+    /// Required: sets `fee`. Amount, in fen (分).
+    pub fn fee(self, value: impl Into<i64>) -> BillUserDataBuilder<i64, B, C, D, E, F> {
+        BillUserDataBuilder {
+            fee: value.into(),
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            s_pdf_media_id: self.s_pdf_media_id,
+        }
+    }
+}
+
+impl<A, C, D, E, F> BillUserDataBuilder<A, Unset, C, D, E, F> {
+    /// Required: sets `title`. Paying party (缴费单位 or person).
+    pub fn title(
+        self,
+        value: impl Into<String>,
+    ) -> BillUserDataBuilder<A, String, C, D, E, F> {
+        BillUserDataBuilder {
+            fee: self.fee,
+            title: value.into(),
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            s_pdf_media_id: self.s_pdf_media_id,
+        }
+    }
+}
+
+impl<A, B, D, E, F> BillUserDataBuilder<A, B, Unset, D, E, F> {
+    /// Required: sets `billing_time`. Issue time, Unix seconds (10 digits, UTC+8 per the doc).
+    pub fn billing_time(
+        self,
+        value: impl Into<i64>,
+    ) -> BillUserDataBuilder<A, B, i64, D, E, F> {
+        BillUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: value.into(),
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            s_pdf_media_id: self.s_pdf_media_id,
+        }
+    }
+}
+
+impl<A, B, C, E, F> BillUserDataBuilder<A, B, C, Unset, E, F> {
+    /// Required: sets `billing_no`. Described by the page as the fiscal e-note code (财政电子票据代码).
+    pub fn billing_no(
+        self,
+        value: impl Into<String>,
+    ) -> BillUserDataBuilder<A, B, C, String, E, F> {
+        BillUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: value.into(),
+            billing_code: self.billing_code,
+            s_pdf_media_id: self.s_pdf_media_id,
+        }
+    }
+}
+
+impl<A, B, C, D, F> BillUserDataBuilder<A, B, C, D, Unset, F> {
+    /// Required: sets `billing_code`. Described by the page as the fiscal e-note number (财政电子票据号码).
+    pub fn billing_code(
+        self,
+        value: impl Into<String>,
+    ) -> BillUserDataBuilder<A, B, C, D, String, F> {
+        BillUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: value.into(),
+            s_pdf_media_id: self.s_pdf_media_id,
+        }
+    }
+}
+
+impl<A, B, C, D, E> BillUserDataBuilder<A, B, C, D, E, Unset> {
+    /// Required: sets `s_pdf_media_id`. Id of the note's PDF uploaded with `platform_set_pdf` (a 64-bit integer carried as a string).
+    pub fn s_pdf_media_id(
+        self,
+        value: impl Into<String>,
+    ) -> BillUserDataBuilder<A, B, C, D, E, String> {
+        BillUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            s_pdf_media_id: value.into(),
+        }
+    }
+}
+
+impl BillUserDataBuilder<i64, String, i64, String, String, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> BillUserData {
+        BillUserData {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            s_pdf_media_id: self.s_pdf_media_id,
+        }
+    }
+}
+
 /// The merchant's contact information, which must be set before authorization links are requested.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BizContact {
     /// Invoicing timeout (开票超时时间).
     ///
@@ -329,6 +1068,73 @@ pub struct BizContact {
     pub time_out: i32,
     /// Contact phone number.
     pub phone: String,
+}
+
+impl BizContact {
+    /// A builder of this value: `build()` exists once `time_out`, `phone` are set, so leaving one out does not compile.
+    pub fn builder() -> BizContactBuilder {
+        BizContactBuilder {
+            time_out: Unset,
+            phone: Unset,
+        }
+    }
+}
+
+/// Builds a [`BizContact`] field by field: start with [`BizContact::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(time_out: i32, phone: String) -> wechat_invoice::BizContact {
+/// wechat_invoice::BizContact::builder()
+///     .time_out(time_out)
+///     .phone(phone)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `phone`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(time_out: i32, phone: String) -> wechat_invoice::BizContact {
+/// wechat_invoice::BizContact::builder()
+///     .time_out(time_out)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BizContactBuilder<A = Unset, B = Unset> {
+    time_out: A,
+    phone: B,
+}
+
+impl<B> BizContactBuilder<Unset, B> {
+    /// Required: sets `time_out`. Invoicing timeout (开票超时时间).
+    pub fn time_out(self, value: impl Into<i32>) -> BizContactBuilder<i32, B> {
+        BizContactBuilder {
+            time_out: value.into(),
+            phone: self.phone,
+        }
+    }
+}
+
+impl<A> BizContactBuilder<A, Unset> {
+    /// Required: sets `phone`. Contact phone number.
+    pub fn phone(self, value: impl Into<String>) -> BizContactBuilder<A, String> {
+        BizContactBuilder {
+            time_out: self.time_out,
+            phone: value.into(),
+        }
+    }
+}
+
+impl BizContactBuilder<i32, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> BizContact {
+        BizContact {
+            time_out: self.time_out,
+            phone: self.phone,
+        }
+    }
 }
 
 /// A blue (normal) invoice to issue (`invoiceinfo` of `make_out_invoice`). Amounts are yuan (元) with two decimals.
@@ -402,6 +1208,951 @@ pub struct BlueInvoiceInfo {
     pub invoicedetail_list: Vec<BlueInvoiceItem>,
 }
 
+impl BlueInvoiceInfo {
+    /// A builder of this value: `build()` exists once `wxopenid`, `ddh`, `fpqqlsh`, `nsrsbh`, `nsrmc`, `nsrdz`, `nsrdh`, `nsrbank`, `nsrbankid`, `kpr`, `jshj`, `hjje`, `hjse`, `invoicedetail_list` are set, so leaving one out does not compile.
+    pub fn builder() -> BlueInvoiceInfoBuilder {
+        BlueInvoiceInfoBuilder {
+            wxopenid: Unset,
+            ddh: Unset,
+            fpqqlsh: Unset,
+            nsrsbh: Unset,
+            nsrmc: Unset,
+            nsrdz: Unset,
+            nsrdh: Unset,
+            nsrbank: Unset,
+            nsrbankid: Unset,
+            ghfnsrsbh: None,
+            ghfmc: None,
+            ghfdz: None,
+            ghfdh: None,
+            ghfbank: None,
+            ghfbankid: None,
+            kpr: Unset,
+            skr: None,
+            fhr: None,
+            jshj: Unset,
+            hjje: Unset,
+            hjse: Unset,
+            bz: None,
+            hylx: None,
+            invoicedetail_list: Unset,
+        }
+    }
+}
+
+/// Builds a [`BlueInvoiceInfo`] field by field: start with [`BlueInvoiceInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(wxopenid: String, ddh: String, fpqqlsh: String, nsrsbh: String, nsrmc: String, nsrdz: String, nsrdh: String, nsrbank: String, nsrbankid: String, kpr: String, jshj: wechat_invoice::Decimal, hjje: wechat_invoice::Decimal, hjse: wechat_invoice::Decimal, invoicedetail_list: Vec<wechat_invoice::BlueInvoiceItem>) -> wechat_invoice::BlueInvoiceInfo {
+/// wechat_invoice::BlueInvoiceInfo::builder()
+///     .wxopenid(wxopenid)
+///     .ddh(ddh)
+///     .fpqqlsh(fpqqlsh)
+///     .nsrsbh(nsrsbh)
+///     .nsrmc(nsrmc)
+///     .nsrdz(nsrdz)
+///     .nsrdh(nsrdh)
+///     .nsrbank(nsrbank)
+///     .nsrbankid(nsrbankid)
+///     .kpr(kpr)
+///     .jshj(jshj)
+///     .hjje(hjje)
+///     .hjse(hjse)
+///     .invoicedetail_list(invoicedetail_list)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `invoicedetail_list`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(wxopenid: String, ddh: String, fpqqlsh: String, nsrsbh: String, nsrmc: String, nsrdz: String, nsrdh: String, nsrbank: String, nsrbankid: String, kpr: String, jshj: wechat_invoice::Decimal, hjje: wechat_invoice::Decimal, hjse: wechat_invoice::Decimal, invoicedetail_list: Vec<wechat_invoice::BlueInvoiceItem>) -> wechat_invoice::BlueInvoiceInfo {
+/// wechat_invoice::BlueInvoiceInfo::builder()
+///     .wxopenid(wxopenid)
+///     .ddh(ddh)
+///     .fpqqlsh(fpqqlsh)
+///     .nsrsbh(nsrsbh)
+///     .nsrmc(nsrmc)
+///     .nsrdz(nsrdz)
+///     .nsrdh(nsrdh)
+///     .nsrbank(nsrbank)
+///     .nsrbankid(nsrbankid)
+///     .kpr(kpr)
+///     .jshj(jshj)
+///     .hjje(hjje)
+///     .hjse(hjse)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BlueInvoiceInfoBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+    G = Unset,
+    H = Unset,
+    I = Unset,
+    J = Unset,
+    K = Unset,
+    L = Unset,
+    M = Unset,
+    N = Unset,
+> {
+    wxopenid: A,
+    ddh: B,
+    fpqqlsh: C,
+    nsrsbh: D,
+    nsrmc: E,
+    nsrdz: F,
+    nsrdh: G,
+    nsrbank: H,
+    nsrbankid: I,
+    ghfnsrsbh: Option<String>,
+    ghfmc: Option<String>,
+    ghfdz: Option<String>,
+    ghfdh: Option<String>,
+    ghfbank: Option<String>,
+    ghfbankid: Option<String>,
+    kpr: J,
+    skr: Option<String>,
+    fhr: Option<String>,
+    jshj: K,
+    hjje: L,
+    hjse: M,
+    bz: Option<String>,
+    hylx: Option<i64>,
+    invoicedetail_list: N,
+}
+
+impl<
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<Unset, B, C, D, E, F, G, H, I, J, K, L, M, N> {
+    /// Required: sets `wxopenid`. The user's openid.
+    pub fn wxopenid(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<String, B, C, D, E, F, G, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: value.into(),
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, Unset, C, D, E, F, G, H, I, J, K, L, M, N> {
+    /// Required: sets `ddh`. Order number (订单号).
+    pub fn ddh(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, String, C, D, E, F, G, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: value.into(),
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, Unset, D, E, F, G, H, I, J, K, L, M, N> {
+    /// Required: sets `fpqqlsh`. Invoice request serial number (发票请求流水号), unique per merchant, at most 32 characters; retry with the same value so the invoice cannot be issued twice.
+    pub fn fpqqlsh(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, String, D, E, F, G, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: value.into(),
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, Unset, E, F, G, H, I, J, K, L, M, N> {
+    /// Required: sets `nsrsbh`. Seller's taxpayer identification number (纳税人识别号).
+    pub fn nsrsbh(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, String, E, F, G, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: value.into(),
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, Unset, F, G, H, I, J, K, L, M, N> {
+    /// Required: sets `nsrmc`. Seller's name (纳税人名称).
+    pub fn nsrmc(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, String, F, G, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: value.into(),
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, Unset, G, H, I, J, K, L, M, N> {
+    /// Required: sets `nsrdz`. Seller's address.
+    pub fn nsrdz(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, String, G, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: value.into(),
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, Unset, H, I, J, K, L, M, N> {
+    /// Required: sets `nsrdh`. Seller's phone number.
+    pub fn nsrdh(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, String, H, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: value.into(),
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, Unset, I, J, K, L, M, N> {
+    /// Required: sets `nsrbank`. Seller's bank (开户行).
+    pub fn nsrbank(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, String, I, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: value.into(),
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, Unset, J, K, L, M, N> {
+    /// Required: sets `nsrbankid`. Seller's bank account number.
+    pub fn nsrbankid(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, String, J, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: value.into(),
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, Unset, K, L, M, N> {
+    /// Required: sets `kpr`. Drawer (开票人).
+    pub fn kpr(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, String, K, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: value.into(),
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, Unset, L, M, N> {
+    /// Required: sets `jshj`. Total including tax (价税合计), yuan with two decimals.
+    pub fn jshj(
+        self,
+        value: impl Into<crate::Decimal>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, crate::Decimal, L, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: value.into(),
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, K, Unset, M, N> {
+    /// Required: sets `hjje`. Total excluding tax (合计金额), yuan with two decimals.
+    pub fn hjje(
+        self,
+        value: impl Into<crate::Decimal>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, K, crate::Decimal, M, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: value.into(),
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, K, L, Unset, N> {
+    /// Required: sets `hjse`. Total tax (合计税额), yuan with two decimals.
+    pub fn hjse(
+        self,
+        value: impl Into<crate::Decimal>,
+    ) -> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, K, L, crate::Decimal, N> {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: value.into(),
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, K, L, M, Unset> {
+    /// Required: sets `invoicedetail_list`. Line items (发票行项目).
+    pub fn invoicedetail_list(
+        self,
+        value: impl Into<Vec<BlueInvoiceItem>>,
+    ) -> BlueInvoiceInfoBuilder<
+        A,
+        B,
+        C,
+        D,
+        E,
+        F,
+        G,
+        H,
+        I,
+        J,
+        K,
+        L,
+        M,
+        Vec<BlueInvoiceItem>,
+    > {
+        BlueInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: value.into(),
+        }
+    }
+}
+
+impl<
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+> BlueInvoiceInfoBuilder<A, B, C, D, E, F, G, H, I, J, K, L, M, N> {
+    /// Optional: sets `ghfnsrsbh`. Buyer's taxpayer identification number (购货方识别号).
+    pub fn ghfnsrsbh(mut self, value: impl Into<String>) -> Self {
+        self.ghfnsrsbh = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `ghfmc`. Buyer's name (购货方名称).
+    pub fn ghfmc(mut self, value: impl Into<String>) -> Self {
+        self.ghfmc = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `ghfdz`. Buyer's address.
+    pub fn ghfdz(mut self, value: impl Into<String>) -> Self {
+        self.ghfdz = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `ghfdh`. Buyer's phone number.
+    pub fn ghfdh(mut self, value: impl Into<String>) -> Self {
+        self.ghfdh = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `ghfbank`. Buyer's bank.
+    pub fn ghfbank(mut self, value: impl Into<String>) -> Self {
+        self.ghfbank = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `ghfbankid`. Buyer's bank account number.
+    pub fn ghfbankid(mut self, value: impl Into<String>) -> Self {
+        self.ghfbankid = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `skr`. Payee clerk (收款人).
+    pub fn skr(mut self, value: impl Into<String>) -> Self {
+        self.skr = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `fhr`. Reviewer (复核人).
+    pub fn fhr(mut self, value: impl Into<String>) -> Self {
+        self.fhr = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `bz`. Remarks (备注).
+    pub fn bz(mut self, value: impl Into<String>) -> Self {
+        self.bz = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `hylx`. Industry type (行业类型); 0 = commerce (商业), 1 = other.
+    pub fn hylx(mut self, value: impl Into<i64>) -> Self {
+        self.hylx = Some(value.into());
+        self
+    }
+}
+
+impl BlueInvoiceInfoBuilder<
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    crate::Decimal,
+    crate::Decimal,
+    crate::Decimal,
+    Vec<BlueInvoiceItem>,
+> {
+    /// The value, every required field set.
+    pub fn build(self) -> BlueInvoiceInfo {
+        BlueInvoiceInfo {
+            wxopenid: self.wxopenid,
+            ddh: self.ddh,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            nsrdz: self.nsrdz,
+            nsrdh: self.nsrdh,
+            nsrbank: self.nsrbank,
+            nsrbankid: self.nsrbankid,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfmc: self.ghfmc,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj,
+            hjje: self.hjje,
+            hjse: self.hjse,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self.invoicedetail_list,
+        }
+    }
+}
+
 /// One line item of a blue invoice. Amounts are yuan (元).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BlueInvoiceItem {
@@ -441,8 +2192,254 @@ pub struct BlueInvoiceItem {
     pub se: crate::Decimal,
 }
 
+impl BlueInvoiceItem {
+    /// A builder of this value: `build()` exists once `fphxz`, `spbm`, `xmmc`, `xmje`, `sl`, `se` are set, so leaving one out does not compile.
+    pub fn builder() -> BlueInvoiceItemBuilder {
+        BlueInvoiceItemBuilder {
+            fphxz: Unset,
+            spbm: Unset,
+            xmmc: Unset,
+            dw: None,
+            ggxh: None,
+            xmsl: None,
+            xmdj: None,
+            xmje: Unset,
+            sl: Unset,
+            se: Unset,
+        }
+    }
+}
+
+/// Builds a [`BlueInvoiceItem`] field by field: start with [`BlueInvoiceItem::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(fphxz: i64, spbm: String, xmmc: String, xmje: wechat_invoice::Decimal, sl: wechat_invoice::Decimal, se: wechat_invoice::Decimal) -> wechat_invoice::BlueInvoiceItem {
+/// wechat_invoice::BlueInvoiceItem::builder()
+///     .fphxz(fphxz)
+///     .spbm(spbm)
+///     .xmmc(xmmc)
+///     .xmje(xmje)
+///     .sl(sl)
+///     .se(se)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `se`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(fphxz: i64, spbm: String, xmmc: String, xmje: wechat_invoice::Decimal, sl: wechat_invoice::Decimal, se: wechat_invoice::Decimal) -> wechat_invoice::BlueInvoiceItem {
+/// wechat_invoice::BlueInvoiceItem::builder()
+///     .fphxz(fphxz)
+///     .spbm(spbm)
+///     .xmmc(xmmc)
+///     .xmje(xmje)
+///     .sl(sl)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BlueInvoiceItemBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+> {
+    fphxz: A,
+    spbm: B,
+    xmmc: C,
+    dw: Option<String>,
+    ggxh: Option<String>,
+    xmsl: Option<crate::Decimal>,
+    xmdj: Option<crate::Decimal>,
+    xmje: D,
+    sl: E,
+    se: F,
+}
+
+impl<B, C, D, E, F> BlueInvoiceItemBuilder<Unset, B, C, D, E, F> {
+    /// Required: sets `fphxz`. Line nature (发票行性质); 0 = normal line, 1 = discount line (折扣行), 2 = discounted line (被折扣行).
+    pub fn fphxz(
+        self,
+        value: impl Into<i64>,
+    ) -> BlueInvoiceItemBuilder<i64, B, C, D, E, F> {
+        BlueInvoiceItemBuilder {
+            fphxz: value.into(),
+            spbm: self.spbm,
+            xmmc: self.xmmc,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: self.xmje,
+            sl: self.sl,
+            se: self.se,
+        }
+    }
+}
+
+impl<A, C, D, E, F> BlueInvoiceItemBuilder<A, Unset, C, D, E, F> {
+    /// Required: sets `spbm`. Tax classification code (税收分类编码), 19 digits.
+    pub fn spbm(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceItemBuilder<A, String, C, D, E, F> {
+        BlueInvoiceItemBuilder {
+            fphxz: self.fphxz,
+            spbm: value.into(),
+            xmmc: self.xmmc,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: self.xmje,
+            sl: self.sl,
+            se: self.se,
+        }
+    }
+}
+
+impl<A, B, D, E, F> BlueInvoiceItemBuilder<A, B, Unset, D, E, F> {
+    /// Required: sets `xmmc`. Item name (项目名称).
+    pub fn xmmc(
+        self,
+        value: impl Into<String>,
+    ) -> BlueInvoiceItemBuilder<A, B, String, D, E, F> {
+        BlueInvoiceItemBuilder {
+            fphxz: self.fphxz,
+            spbm: self.spbm,
+            xmmc: value.into(),
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: self.xmje,
+            sl: self.sl,
+            se: self.se,
+        }
+    }
+}
+
+impl<A, B, C, E, F> BlueInvoiceItemBuilder<A, B, C, Unset, E, F> {
+    /// Required: sets `xmje`. Amount excluding tax (项目金额), yuan with two decimals.
+    pub fn xmje(
+        self,
+        value: impl Into<crate::Decimal>,
+    ) -> BlueInvoiceItemBuilder<A, B, C, crate::Decimal, E, F> {
+        BlueInvoiceItemBuilder {
+            fphxz: self.fphxz,
+            spbm: self.spbm,
+            xmmc: self.xmmc,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: value.into(),
+            sl: self.sl,
+            se: self.se,
+        }
+    }
+}
+
+impl<A, B, C, D, F> BlueInvoiceItemBuilder<A, B, C, D, Unset, F> {
+    /// Required: sets `sl`. Tax rate (税率) with two decimals, e.g. 0.17.
+    pub fn sl(
+        self,
+        value: impl Into<crate::Decimal>,
+    ) -> BlueInvoiceItemBuilder<A, B, C, D, crate::Decimal, F> {
+        BlueInvoiceItemBuilder {
+            fphxz: self.fphxz,
+            spbm: self.spbm,
+            xmmc: self.xmmc,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: self.xmje,
+            sl: value.into(),
+            se: self.se,
+        }
+    }
+}
+
+impl<A, B, C, D, E> BlueInvoiceItemBuilder<A, B, C, D, E, Unset> {
+    /// Required: sets `se`. Tax amount (税额), yuan with two decimals.
+    pub fn se(
+        self,
+        value: impl Into<crate::Decimal>,
+    ) -> BlueInvoiceItemBuilder<A, B, C, D, E, crate::Decimal> {
+        BlueInvoiceItemBuilder {
+            fphxz: self.fphxz,
+            spbm: self.spbm,
+            xmmc: self.xmmc,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: self.xmje,
+            sl: self.sl,
+            se: value.into(),
+        }
+    }
+}
+
+impl<A, B, C, D, E, F> BlueInvoiceItemBuilder<A, B, C, D, E, F> {
+    /// Optional: sets `dw`. Unit of measure (计量单位).
+    pub fn dw(mut self, value: impl Into<String>) -> Self {
+        self.dw = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `ggxh`. Specification or model (规格型号).
+    pub fn ggxh(mut self, value: impl Into<String>) -> Self {
+        self.ggxh = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `xmsl`. Quantity (项目数量).
+    pub fn xmsl(mut self, value: impl Into<crate::Decimal>) -> Self {
+        self.xmsl = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `xmdj`. Unit price (项目单价), yuan.
+    pub fn xmdj(mut self, value: impl Into<crate::Decimal>) -> Self {
+        self.xmdj = Some(value.into());
+        self
+    }
+}
+
+impl BlueInvoiceItemBuilder<
+    i64,
+    String,
+    String,
+    crate::Decimal,
+    crate::Decimal,
+    crate::Decimal,
+> {
+    /// The value, every required field set.
+    pub fn build(self) -> BlueInvoiceItem {
+        BlueInvoiceItem {
+            fphxz: self.fphxz,
+            spbm: self.spbm,
+            xmmc: self.xmmc,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl,
+            xmdj: self.xmdj,
+            xmje: self.xmje,
+            sl: self.sl,
+            se: self.se,
+        }
+    }
+}
+
 /// The invoice title the user filled in or picked on the authorization page. Sent for a type=1 authorization (the user fills in a title, 填写抬头申请开票); absent otherwise.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct GetAuthDataResponseUserAuthInfo {
     /// The personal (个人) title, when the user chose one.
     ///
@@ -458,6 +2455,7 @@ pub struct GetAuthDataResponseUserAuthInfo {
 
 /// The company (单位) title, when the user chose one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct GetAuthDataResponseUserAuthInfoBizField {
     /// The company name on the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -484,6 +2482,7 @@ pub struct GetAuthDataResponseUserAuthInfoBizField {
 
 /// The personal (个人) title, when the user chose one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct GetAuthDataResponseUserAuthInfoUserField {
     /// The name on the personal title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -558,7 +2557,7 @@ impl std::fmt::Display for InvoiceAuthSource {
 }
 
 /// Display information of an invoice card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceCardBaseInfo {
     /// Logo of the issuer; must be a URL returned by the permanent-material (image) upload API.
     pub logo_url: String,
@@ -584,8 +2583,149 @@ pub struct InvoiceCardBaseInfo {
     pub promotion_url_sub_title: Option<String>,
 }
 
+impl InvoiceCardBaseInfo {
+    /// A builder of this value: `build()` exists once `logo_url`, `title` are set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceCardBaseInfoBuilder {
+        InvoiceCardBaseInfoBuilder {
+            logo_url: Unset,
+            title: Unset,
+            custom_url_name: None,
+            custom_url: None,
+            custom_url_sub_title: None,
+            promotion_url_name: None,
+            promotion_url: None,
+            promotion_url_sub_title: None,
+        }
+    }
+}
+
+/// Builds a [`InvoiceCardBaseInfo`] field by field: start with [`InvoiceCardBaseInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(logo_url: String, title: String) -> wechat_invoice::InvoiceCardBaseInfo {
+/// wechat_invoice::InvoiceCardBaseInfo::builder()
+///     .logo_url(logo_url)
+///     .title(title)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `title`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(logo_url: String, title: String) -> wechat_invoice::InvoiceCardBaseInfo {
+/// wechat_invoice::InvoiceCardBaseInfo::builder()
+///     .logo_url(logo_url)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceCardBaseInfoBuilder<A = Unset, B = Unset> {
+    logo_url: A,
+    title: B,
+    custom_url_name: Option<String>,
+    custom_url: Option<String>,
+    custom_url_sub_title: Option<String>,
+    promotion_url_name: Option<String>,
+    promotion_url: Option<String>,
+    promotion_url_sub_title: Option<String>,
+}
+
+impl<B> InvoiceCardBaseInfoBuilder<Unset, B> {
+    /// Required: sets `logo_url`. Logo of the issuer; must be a URL returned by the permanent-material (image) upload API.
+    pub fn logo_url(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceCardBaseInfoBuilder<String, B> {
+        InvoiceCardBaseInfoBuilder {
+            logo_url: value.into(),
+            title: self.title,
+            custom_url_name: self.custom_url_name,
+            custom_url: self.custom_url,
+            custom_url_sub_title: self.custom_url_sub_title,
+            promotion_url_name: self.promotion_url_name,
+            promotion_url: self.promotion_url,
+            promotion_url_sub_title: self.promotion_url_sub_title,
+        }
+    }
+}
+
+impl<A> InvoiceCardBaseInfoBuilder<A, Unset> {
+    /// Required: sets `title`. Payee name shown in the card bag list, at most 9 Chinese characters (a short name is suggested).
+    pub fn title(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceCardBaseInfoBuilder<A, String> {
+        InvoiceCardBaseInfoBuilder {
+            logo_url: self.logo_url,
+            title: value.into(),
+            custom_url_name: self.custom_url_name,
+            custom_url: self.custom_url,
+            custom_url_sub_title: self.custom_url_sub_title,
+            promotion_url_name: self.promotion_url_name,
+            promotion_url: self.promotion_url,
+            promotion_url_sub_title: self.promotion_url_sub_title,
+        }
+    }
+}
+
+impl<A, B> InvoiceCardBaseInfoBuilder<A, B> {
+    /// Optional: sets `custom_url_name`. Name of the custom entry, at most 5 characters; used with `custom_url`.
+    pub fn custom_url_name(mut self, value: impl Into<String>) -> Self {
+        self.custom_url_name = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `custom_url`. Link of the custom entry; WeChat appends the invoice's parameters to it.
+    pub fn custom_url(mut self, value: impl Into<String>) -> Self {
+        self.custom_url = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `custom_url_sub_title`. Tip shown beside the custom entry, at most 6 characters.
+    pub fn custom_url_sub_title(mut self, value: impl Into<String>) -> Self {
+        self.custom_url_sub_title = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `promotion_url_name`. Name of the promotion entry.
+    pub fn promotion_url_name(mut self, value: impl Into<String>) -> Self {
+        self.promotion_url_name = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `promotion_url`. Link of the promotion entry.
+    pub fn promotion_url(mut self, value: impl Into<String>) -> Self {
+        self.promotion_url = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `promotion_url_sub_title`. Tip shown beside the promotion entry, at most 6 characters.
+    pub fn promotion_url_sub_title(mut self, value: impl Into<String>) -> Self {
+        self.promotion_url_sub_title = Some(value.into());
+        self
+    }
+}
+
+impl InvoiceCardBaseInfoBuilder<String, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceCardBaseInfo {
+        InvoiceCardBaseInfo {
+            logo_url: self.logo_url,
+            title: self.title,
+            custom_url_name: self.custom_url_name,
+            custom_url: self.custom_url,
+            custom_url_sub_title: self.custom_url_sub_title,
+            promotion_url_name: self.promotion_url_name,
+            promotion_url: self.promotion_url,
+            promotion_url_sub_title: self.promotion_url_sub_title,
+        }
+    }
+}
+
 /// Card extension of `insert_invoice`, carrying the invoice data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceCardExt {
     /// Random string against replay.
     pub nonce_str: String,
@@ -593,8 +2733,81 @@ pub struct InvoiceCardExt {
     pub user_card: InvoiceUserCard,
 }
 
+impl InvoiceCardExt {
+    /// A builder of this value: `build()` exists once `nonce_str`, `user_card` are set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceCardExtBuilder {
+        InvoiceCardExtBuilder {
+            nonce_str: Unset,
+            user_card: Unset,
+        }
+    }
+}
+
+/// Builds a [`InvoiceCardExt`] field by field: start with [`InvoiceCardExt::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(nonce_str: String, user_card: wechat_invoice::InvoiceUserCard) -> wechat_invoice::InvoiceCardExt {
+/// wechat_invoice::InvoiceCardExt::builder()
+///     .nonce_str(nonce_str)
+///     .user_card(user_card)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `user_card`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(nonce_str: String, user_card: wechat_invoice::InvoiceUserCard) -> wechat_invoice::InvoiceCardExt {
+/// wechat_invoice::InvoiceCardExt::builder()
+///     .nonce_str(nonce_str)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceCardExtBuilder<A = Unset, B = Unset> {
+    nonce_str: A,
+    user_card: B,
+}
+
+impl<B> InvoiceCardExtBuilder<Unset, B> {
+    /// Required: sets `nonce_str`. Random string against replay.
+    pub fn nonce_str(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceCardExtBuilder<String, B> {
+        InvoiceCardExtBuilder {
+            nonce_str: value.into(),
+            user_card: self.user_card,
+        }
+    }
+}
+
+impl<A> InvoiceCardExtBuilder<A, Unset> {
+    /// Required: sets `user_card`. The user's invoice card.
+    pub fn user_card(
+        self,
+        value: impl Into<InvoiceUserCard>,
+    ) -> InvoiceCardExtBuilder<A, InvoiceUserCard> {
+        InvoiceCardExtBuilder {
+            nonce_str: self.nonce_str,
+            user_card: value.into(),
+        }
+    }
+}
+
+impl InvoiceCardExtBuilder<String, InvoiceUserCard> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceCardExt {
+        InvoiceCardExt {
+            nonce_str: self.nonce_str,
+            user_card: self.user_card,
+        }
+    }
+}
+
 /// The invoice card template (发票卡券模板) created by an invoicing platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceCardInfo {
     /// What the card shows in the card bag list and its links.
     pub base_info: InvoiceCardBaseInfo,
@@ -612,8 +2825,116 @@ pub struct InvoiceCardInfo {
     pub detail: Option<String>,
 }
 
+impl InvoiceCardInfo {
+    /// A builder of this value: `build()` exists once `base_info`, `payee`, `invoice_type` are set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceCardInfoBuilder {
+        InvoiceCardInfoBuilder {
+            base_info: Unset,
+            payee: Unset,
+            invoice_type: Unset,
+            detail: None,
+        }
+    }
+}
+
+/// Builds a [`InvoiceCardInfo`] field by field: start with [`InvoiceCardInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(base_info: wechat_invoice::InvoiceCardBaseInfo, payee: String, invoice_type: String) -> wechat_invoice::InvoiceCardInfo {
+/// wechat_invoice::InvoiceCardInfo::builder()
+///     .base_info(base_info)
+///     .payee(payee)
+///     .invoice_type(invoice_type)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `invoice_type`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(base_info: wechat_invoice::InvoiceCardBaseInfo, payee: String, invoice_type: String) -> wechat_invoice::InvoiceCardInfo {
+/// wechat_invoice::InvoiceCardInfo::builder()
+///     .base_info(base_info)
+///     .payee(payee)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceCardInfoBuilder<A = Unset, B = Unset, C = Unset> {
+    base_info: A,
+    payee: B,
+    invoice_type: C,
+    detail: Option<String>,
+}
+
+impl<B, C> InvoiceCardInfoBuilder<Unset, B, C> {
+    /// Required: sets `base_info`. What the card shows in the card bag list and its links.
+    pub fn base_info(
+        self,
+        value: impl Into<InvoiceCardBaseInfo>,
+    ) -> InvoiceCardInfoBuilder<InvoiceCardBaseInfo, B, C> {
+        InvoiceCardInfoBuilder {
+            base_info: value.into(),
+            payee: self.payee,
+            invoice_type: self.invoice_type,
+            detail: self.detail,
+        }
+    }
+}
+
+impl<A, C> InvoiceCardInfoBuilder<A, Unset, C> {
+    /// Required: sets `payee`. Full name of the payee (收款方, the issuer) shown in the invoice details; one template per payee is suggested.
+    pub fn payee(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceCardInfoBuilder<A, String, C> {
+        InvoiceCardInfoBuilder {
+            base_info: self.base_info,
+            payee: value.into(),
+            invoice_type: self.invoice_type,
+            detail: self.detail,
+        }
+    }
+}
+
+impl<A, B> InvoiceCardInfoBuilder<A, B, Unset> {
+    /// Required: sets `invoice_type`. Invoice type description, e.g. 广东省增值税普通发票.
+    pub fn invoice_type(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceCardInfoBuilder<A, B, String> {
+        InvoiceCardInfoBuilder {
+            base_info: self.base_info,
+            payee: self.payee,
+            invoice_type: value.into(),
+            detail: self.detail,
+        }
+    }
+}
+
+impl<A, B, C> InvoiceCardInfoBuilder<A, B, C> {
+    /// Optional: sets `detail`. Remark details (备注详情) shown on the invoice card.
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+}
+
+impl InvoiceCardInfoBuilder<InvoiceCardBaseInfo, String, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceCardInfo {
+        InvoiceCardInfo {
+            base_info: self.base_info,
+            payee: self.payee,
+            invoice_type: self.invoice_type,
+            detail: self.detail,
+        }
+    }
+}
+
 /// One invoice card in the user's card bag, as a reimbursing party sees it: the card template id with the encrypted card code obtained from the `chooseInvoice` JS API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceCardRef {
     /// Id of the invoice card template (发票卡券 card_id).
     pub card_id: String,
@@ -621,10 +2942,81 @@ pub struct InvoiceCardRef {
     pub encrypt_code: String,
 }
 
+impl InvoiceCardRef {
+    /// A builder of this value: `build()` exists once `card_id`, `encrypt_code` are set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceCardRefBuilder {
+        InvoiceCardRefBuilder {
+            card_id: Unset,
+            encrypt_code: Unset,
+        }
+    }
+}
+
+/// Builds a [`InvoiceCardRef`] field by field: start with [`InvoiceCardRef::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(card_id: String, encrypt_code: String) -> wechat_invoice::InvoiceCardRef {
+/// wechat_invoice::InvoiceCardRef::builder()
+///     .card_id(card_id)
+///     .encrypt_code(encrypt_code)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `encrypt_code`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(card_id: String, encrypt_code: String) -> wechat_invoice::InvoiceCardRef {
+/// wechat_invoice::InvoiceCardRef::builder()
+///     .card_id(card_id)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceCardRefBuilder<A = Unset, B = Unset> {
+    card_id: A,
+    encrypt_code: B,
+}
+
+impl<B> InvoiceCardRefBuilder<Unset, B> {
+    /// Required: sets `card_id`. Id of the invoice card template (发票卡券 card_id).
+    pub fn card_id(self, value: impl Into<String>) -> InvoiceCardRefBuilder<String, B> {
+        InvoiceCardRefBuilder {
+            card_id: value.into(),
+            encrypt_code: self.encrypt_code,
+        }
+    }
+}
+
+impl<A> InvoiceCardRefBuilder<A, Unset> {
+    /// Required: sets `encrypt_code`. Encrypted code of the card, returned to the client by `chooseInvoice`.
+    pub fn encrypt_code(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceCardRefBuilder<A, String> {
+        InvoiceCardRefBuilder {
+            card_id: self.card_id,
+            encrypt_code: value.into(),
+        }
+    }
+}
+
+impl InvoiceCardRefBuilder<String, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceCardRef {
+        InvoiceCardRef {
+            card_id: self.card_id,
+            encrypt_code: self.encrypt_code,
+        }
+    }
+}
+
 /// One line item (商品明细) of an invoice, as inserted into the card bag and read back.
 ///
 /// Note: Requiredness from the MudWechat C# SDK; the WeCom variant of the reimburse page also shows a per-item `fee`, which the Official Account pages do not list.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InvoiceItem {
     /// Item name.
     pub name: String,
@@ -638,15 +3030,160 @@ pub struct InvoiceItem {
     pub price: i64,
 }
 
+impl InvoiceItem {
+    /// A builder of this value: `build()` exists once `name`, `price` are set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceItemBuilder {
+        InvoiceItemBuilder {
+            name: Unset,
+            num: None,
+            unit: None,
+            price: Unset,
+        }
+    }
+}
+
+/// Builds a [`InvoiceItem`] field by field: start with [`InvoiceItem::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(name: String, price: i64) -> wechat_invoice::InvoiceItem {
+/// wechat_invoice::InvoiceItem::builder()
+///     .name(name)
+///     .price(price)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `price`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(name: String, price: i64) -> wechat_invoice::InvoiceItem {
+/// wechat_invoice::InvoiceItem::builder()
+///     .name(name)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceItemBuilder<A = Unset, B = Unset> {
+    name: A,
+    num: Option<i64>,
+    unit: Option<String>,
+    price: B,
+}
+
+impl<B> InvoiceItemBuilder<Unset, B> {
+    /// Required: sets `name`. Item name.
+    pub fn name(self, value: impl Into<String>) -> InvoiceItemBuilder<String, B> {
+        InvoiceItemBuilder {
+            name: value.into(),
+            num: self.num,
+            unit: self.unit,
+            price: self.price,
+        }
+    }
+}
+
+impl<A> InvoiceItemBuilder<A, Unset> {
+    /// Required: sets `price`. Unit price in fen (分).
+    pub fn price(self, value: impl Into<i64>) -> InvoiceItemBuilder<A, i64> {
+        InvoiceItemBuilder {
+            name: self.name,
+            num: self.num,
+            unit: self.unit,
+            price: value.into(),
+        }
+    }
+}
+
+impl<A, B> InvoiceItemBuilder<A, B> {
+    /// Optional: sets `num`. Quantity.
+    pub fn num(mut self, value: impl Into<i64>) -> Self {
+        self.num = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `unit`. Unit of measure.
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+}
+
+impl InvoiceItemBuilder<String, i64> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceItem {
+        InvoiceItem {
+            name: self.name,
+            num: self.num,
+            unit: self.unit,
+            price: self.price,
+        }
+    }
+}
+
 /// Wrapper of the invoice data inserted into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceUserCard {
     /// The invoice itself.
     pub invoice_user_data: InvoiceUserData,
 }
 
+impl InvoiceUserCard {
+    /// A builder of this value: `build()` exists once `invoice_user_data` is set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceUserCardBuilder {
+        InvoiceUserCardBuilder {
+            invoice_user_data: Unset,
+        }
+    }
+}
+
+/// Builds a [`InvoiceUserCard`] field by field: start with [`InvoiceUserCard::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(invoice_user_data: wechat_invoice::InvoiceUserData) -> wechat_invoice::InvoiceUserCard {
+/// wechat_invoice::InvoiceUserCard::builder()
+///     .invoice_user_data(invoice_user_data)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `invoice_user_data`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(invoice_user_data: wechat_invoice::InvoiceUserData) -> wechat_invoice::InvoiceUserCard {
+/// wechat_invoice::InvoiceUserCard::builder()
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceUserCardBuilder<A = Unset> {
+    invoice_user_data: A,
+}
+
+impl InvoiceUserCardBuilder<Unset> {
+    /// Required: sets `invoice_user_data`. The invoice itself.
+    pub fn invoice_user_data(
+        self,
+        value: impl Into<InvoiceUserData>,
+    ) -> InvoiceUserCardBuilder<InvoiceUserData> {
+        InvoiceUserCardBuilder {
+            invoice_user_data: value.into(),
+        }
+    }
+}
+
+impl InvoiceUserCardBuilder<InvoiceUserData> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceUserCard {
+        InvoiceUserCard {
+            invoice_user_data: self.invoice_user_data,
+        }
+    }
+}
+
 /// An issued invoice as inserted into the user's card bag. Amounts are in fen (分).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceUserData {
     /// Total amount including tax, in fen.
     pub fee: i64,
@@ -714,8 +3251,453 @@ pub struct InvoiceUserData {
     pub maker: Option<String>,
 }
 
+impl InvoiceUserData {
+    /// A builder of this value: `build()` exists once `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `fee_without_tax`, `tax`, `s_pdf_media_id` are set, so leaving one out does not compile.
+    pub fn builder() -> InvoiceUserDataBuilder {
+        InvoiceUserDataBuilder {
+            fee: Unset,
+            title: Unset,
+            billing_time: Unset,
+            billing_no: Unset,
+            billing_code: Unset,
+            info: None,
+            fee_without_tax: Unset,
+            tax: Unset,
+            s_pdf_media_id: Unset,
+            s_trip_pdf_media_id: None,
+            check_code: None,
+            buyer_number: None,
+            buyer_address_and_phone: None,
+            buyer_bank_account: None,
+            seller_number: None,
+            seller_address_and_phone: None,
+            seller_bank_account: None,
+            remarks: None,
+            cashier: None,
+            maker: None,
+        }
+    }
+}
+
+/// Builds a [`InvoiceUserData`] field by field: start with [`InvoiceUserData::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(fee: i64, title: String, billing_time: i64, billing_no: String, billing_code: String, fee_without_tax: i64, tax: i64, s_pdf_media_id: String) -> wechat_invoice::InvoiceUserData {
+/// wechat_invoice::InvoiceUserData::builder()
+///     .fee(fee)
+///     .title(title)
+///     .billing_time(billing_time)
+///     .billing_no(billing_no)
+///     .billing_code(billing_code)
+///     .fee_without_tax(fee_without_tax)
+///     .tax(tax)
+///     .s_pdf_media_id(s_pdf_media_id)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `s_pdf_media_id`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(fee: i64, title: String, billing_time: i64, billing_no: String, billing_code: String, fee_without_tax: i64, tax: i64, s_pdf_media_id: String) -> wechat_invoice::InvoiceUserData {
+/// wechat_invoice::InvoiceUserData::builder()
+///     .fee(fee)
+///     .title(title)
+///     .billing_time(billing_time)
+///     .billing_no(billing_no)
+///     .billing_code(billing_code)
+///     .fee_without_tax(fee_without_tax)
+///     .tax(tax)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct InvoiceUserDataBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+    G = Unset,
+    H = Unset,
+> {
+    fee: A,
+    title: B,
+    billing_time: C,
+    billing_no: D,
+    billing_code: E,
+    info: Option<Vec<InvoiceItem>>,
+    fee_without_tax: F,
+    tax: G,
+    s_pdf_media_id: H,
+    s_trip_pdf_media_id: Option<String>,
+    check_code: Option<String>,
+    buyer_number: Option<String>,
+    buyer_address_and_phone: Option<String>,
+    buyer_bank_account: Option<String>,
+    seller_number: Option<String>,
+    seller_address_and_phone: Option<String>,
+    seller_bank_account: Option<String>,
+    remarks: Option<String>,
+    cashier: Option<String>,
+    maker: Option<String>,
+}
+
+impl<B, C, D, E, F, G, H> InvoiceUserDataBuilder<Unset, B, C, D, E, F, G, H> {
+    /// Required: sets `fee`. Total amount including tax, in fen.
+    pub fn fee(
+        self,
+        value: impl Into<i64>,
+    ) -> InvoiceUserDataBuilder<i64, B, C, D, E, F, G, H> {
+        InvoiceUserDataBuilder {
+            fee: value.into(),
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, C, D, E, F, G, H> InvoiceUserDataBuilder<A, Unset, C, D, E, F, G, H> {
+    /// Required: sets `title`. Invoice title (发票抬头).
+    pub fn title(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceUserDataBuilder<A, String, C, D, E, F, G, H> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: value.into(),
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, D, E, F, G, H> InvoiceUserDataBuilder<A, B, Unset, D, E, F, G, H> {
+    /// Required: sets `billing_time`. Issue time, Unix seconds (10 digits, UTC+8 per the doc).
+    pub fn billing_time(
+        self,
+        value: impl Into<i64>,
+    ) -> InvoiceUserDataBuilder<A, B, i64, D, E, F, G, H> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: value.into(),
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, C, E, F, G, H> InvoiceUserDataBuilder<A, B, C, Unset, E, F, G, H> {
+    /// Required: sets `billing_no`. Invoice number (发票号码); for fully digital (数电) invoices the 20-digit number.
+    pub fn billing_no(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceUserDataBuilder<A, B, C, String, E, F, G, H> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: value.into(),
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, C, D, F, G, H> InvoiceUserDataBuilder<A, B, C, D, Unset, F, G, H> {
+    /// Required: sets `billing_code`. Invoice code (发票代码); empty for fully digital (数电) invoices.
+    pub fn billing_code(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceUserDataBuilder<A, B, C, D, String, F, G, H> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: value.into(),
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, C, D, E, G, H> InvoiceUserDataBuilder<A, B, C, D, E, Unset, G, H> {
+    /// Required: sets `fee_without_tax`. Amount excluding tax, in fen.
+    pub fn fee_without_tax(
+        self,
+        value: impl Into<i64>,
+    ) -> InvoiceUserDataBuilder<A, B, C, D, E, i64, G, H> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: value.into(),
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, C, D, E, F, H> InvoiceUserDataBuilder<A, B, C, D, E, F, Unset, H> {
+    /// Required: sets `tax`. Tax amount, in fen.
+    pub fn tax(
+        self,
+        value: impl Into<i64>,
+    ) -> InvoiceUserDataBuilder<A, B, C, D, E, F, i64, H> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: value.into(),
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, C, D, E, F, G> InvoiceUserDataBuilder<A, B, C, D, E, F, G, Unset> {
+    /// Required: sets `s_pdf_media_id`. Id of the invoice PDF uploaded with `platform_set_pdf` (a 64-bit integer carried as a string).
+    pub fn s_pdf_media_id(
+        self,
+        value: impl Into<String>,
+    ) -> InvoiceUserDataBuilder<A, B, C, D, E, F, G, String> {
+        InvoiceUserDataBuilder {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: value.into(),
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
+impl<A, B, C, D, E, F, G, H> InvoiceUserDataBuilder<A, B, C, D, E, F, G, H> {
+    /// Optional: sets `info`. Line items (商品明细).
+    pub fn info(mut self, value: impl Into<Vec<InvoiceItem>>) -> Self {
+        self.info = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `s_trip_pdf_media_id`. Id of another uploaded attachment (itinerary, receipt), from `platform_set_pdf`.
+    pub fn s_trip_pdf_media_id(mut self, value: impl Into<String>) -> Self {
+        self.s_trip_pdf_media_id = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `check_code`. Check code (校验码); empty for fully digital (数电) invoices.
+    pub fn check_code(mut self, value: impl Into<String>) -> Self {
+        self.check_code = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `buyer_number`. Buyer's taxpayer identification number.
+    pub fn buyer_number(mut self, value: impl Into<String>) -> Self {
+        self.buyer_number = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `buyer_address_and_phone`. Buyer's address and phone number.
+    pub fn buyer_address_and_phone(mut self, value: impl Into<String>) -> Self {
+        self.buyer_address_and_phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `buyer_bank_account`. Buyer's bank and account number.
+    pub fn buyer_bank_account(mut self, value: impl Into<String>) -> Self {
+        self.buyer_bank_account = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `seller_number`. Seller's taxpayer identification number.
+    pub fn seller_number(mut self, value: impl Into<String>) -> Self {
+        self.seller_number = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `seller_address_and_phone`. Seller's address and phone number.
+    pub fn seller_address_and_phone(mut self, value: impl Into<String>) -> Self {
+        self.seller_address_and_phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `seller_bank_account`. Seller's bank and account number.
+    pub fn seller_bank_account(mut self, value: impl Into<String>) -> Self {
+        self.seller_bank_account = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `remarks`. Remarks (备注).
+    pub fn remarks(mut self, value: impl Into<String>) -> Self {
+        self.remarks = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `cashier`. Payee clerk (收款人).
+    pub fn cashier(mut self, value: impl Into<String>) -> Self {
+        self.cashier = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `maker`. Drawer (开票人).
+    pub fn maker(mut self, value: impl Into<String>) -> Self {
+        self.maker = Some(value.into());
+        self
+    }
+}
+
+impl InvoiceUserDataBuilder<i64, String, i64, String, String, i64, i64, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> InvoiceUserData {
+        InvoiceUserData {
+            fee: self.fee,
+            title: self.title,
+            billing_time: self.billing_time,
+            billing_no: self.billing_no,
+            billing_code: self.billing_code,
+            info: self.info,
+            fee_without_tax: self.fee_without_tax,
+            tax: self.tax,
+            s_pdf_media_id: self.s_pdf_media_id,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        }
+    }
+}
+
 /// The invoice data of a card as returned to a reimbursing party (`user_info`). Amounts are in fen (分).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct InvoiceUserInfo {
     /// Total amount including tax, in fen.
     pub fee: i64,
@@ -791,6 +3773,7 @@ pub struct InvoiceUserInfo {
 
 /// An invoice issued through the unified invoicing interface (`invoicedetail` of `query_invoice_info`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct IssuedInvoiceDetail {
     /// Invoice request serial number (发票请求流水号).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -816,6 +3799,7 @@ pub struct IssuedInvoiceDetail {
 
 /// Link between the merchant's WeChat Pay merchant id and its invoicing platform, needed for post-payment invoicing (支付后开票).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PayMchInfo {
     /// WeChat Pay merchant id (商户号).
     pub mchid: String,
@@ -823,8 +3807,76 @@ pub struct PayMchInfo {
     pub s_pappid: String,
 }
 
+impl PayMchInfo {
+    /// A builder of this value: `build()` exists once `mchid`, `s_pappid` are set, so leaving one out does not compile.
+    pub fn builder() -> PayMchInfoBuilder {
+        PayMchInfoBuilder {
+            mchid: Unset,
+            s_pappid: Unset,
+        }
+    }
+}
+
+/// Builds a [`PayMchInfo`] field by field: start with [`PayMchInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(mchid: String, s_pappid: String) -> wechat_invoice::PayMchInfo {
+/// wechat_invoice::PayMchInfo::builder()
+///     .mchid(mchid)
+///     .s_pappid(s_pappid)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `s_pappid`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(mchid: String, s_pappid: String) -> wechat_invoice::PayMchInfo {
+/// wechat_invoice::PayMchInfo::builder()
+///     .mchid(mchid)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct PayMchInfoBuilder<A = Unset, B = Unset> {
+    mchid: A,
+    s_pappid: B,
+}
+
+impl<B> PayMchInfoBuilder<Unset, B> {
+    /// Required: sets `mchid`. WeChat Pay merchant id (商户号).
+    pub fn mchid(self, value: impl Into<String>) -> PayMchInfoBuilder<String, B> {
+        PayMchInfoBuilder {
+            mchid: value.into(),
+            s_pappid: self.s_pappid,
+        }
+    }
+}
+
+impl<A> PayMchInfoBuilder<A, Unset> {
+    /// Required: sets `s_pappid`. The invoicing platform's id in WeChat, given to the merchant by the platform (see `set_url`).
+    pub fn s_pappid(self, value: impl Into<String>) -> PayMchInfoBuilder<A, String> {
+        PayMchInfoBuilder {
+            mchid: self.mchid,
+            s_pappid: value.into(),
+        }
+    }
+}
+
+impl PayMchInfoBuilder<String, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> PayMchInfo {
+        PayMchInfo {
+            mchid: self.mchid,
+            s_pappid: self.s_pappid,
+        }
+    }
+}
+
 /// The id of a permission set; invoices need set 26 (some calls also set 8).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PermissionSetId {
     /// The permission set id.
     pub id: i32,
@@ -833,7 +3885,7 @@ pub struct PermissionSetId {
 /// The blue invoice to red-flush (冲红) (`invoiceinfo` of `clear_out_invoice`).
 ///
 /// Note: Six-field shape of the SKIT .NET SDK and WxJava; the MudWechat C# SDK instead sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. Requiredness unconfirmed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RedInvoiceInfo {
     /// The user's openid.
     pub wxopenid: String,
@@ -851,8 +3903,185 @@ pub struct RedInvoiceInfo {
     pub yfphm: String,
 }
 
+impl RedInvoiceInfo {
+    /// A builder of this value: `build()` exists once `wxopenid`, `fpqqlsh`, `nsrsbh`, `nsrmc`, `yfpdm`, `yfphm` are set, so leaving one out does not compile.
+    pub fn builder() -> RedInvoiceInfoBuilder {
+        RedInvoiceInfoBuilder {
+            wxopenid: Unset,
+            fpqqlsh: Unset,
+            nsrsbh: Unset,
+            nsrmc: Unset,
+            yfpdm: Unset,
+            yfphm: Unset,
+        }
+    }
+}
+
+/// Builds a [`RedInvoiceInfo`] field by field: start with [`RedInvoiceInfo::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(wxopenid: String, fpqqlsh: String, nsrsbh: String, nsrmc: String, yfpdm: String, yfphm: String) -> wechat_invoice::RedInvoiceInfo {
+/// wechat_invoice::RedInvoiceInfo::builder()
+///     .wxopenid(wxopenid)
+///     .fpqqlsh(fpqqlsh)
+///     .nsrsbh(nsrsbh)
+///     .nsrmc(nsrmc)
+///     .yfpdm(yfpdm)
+///     .yfphm(yfphm)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `yfphm`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(wxopenid: String, fpqqlsh: String, nsrsbh: String, nsrmc: String, yfpdm: String, yfphm: String) -> wechat_invoice::RedInvoiceInfo {
+/// wechat_invoice::RedInvoiceInfo::builder()
+///     .wxopenid(wxopenid)
+///     .fpqqlsh(fpqqlsh)
+///     .nsrsbh(nsrsbh)
+///     .nsrmc(nsrmc)
+///     .yfpdm(yfpdm)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct RedInvoiceInfoBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+> {
+    wxopenid: A,
+    fpqqlsh: B,
+    nsrsbh: C,
+    nsrmc: D,
+    yfpdm: E,
+    yfphm: F,
+}
+
+impl<B, C, D, E, F> RedInvoiceInfoBuilder<Unset, B, C, D, E, F> {
+    /// Required: sets `wxopenid`. The user's openid.
+    pub fn wxopenid(
+        self,
+        value: impl Into<String>,
+    ) -> RedInvoiceInfoBuilder<String, B, C, D, E, F> {
+        RedInvoiceInfoBuilder {
+            wxopenid: value.into(),
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            yfpdm: self.yfpdm,
+            yfphm: self.yfphm,
+        }
+    }
+}
+
+impl<A, C, D, E, F> RedInvoiceInfoBuilder<A, Unset, C, D, E, F> {
+    /// Required: sets `fpqqlsh`. Invoice request serial number (发票请求流水号) of this red-flush request.
+    pub fn fpqqlsh(
+        self,
+        value: impl Into<String>,
+    ) -> RedInvoiceInfoBuilder<A, String, C, D, E, F> {
+        RedInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            fpqqlsh: value.into(),
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            yfpdm: self.yfpdm,
+            yfphm: self.yfphm,
+        }
+    }
+}
+
+impl<A, B, D, E, F> RedInvoiceInfoBuilder<A, B, Unset, D, E, F> {
+    /// Required: sets `nsrsbh`. Seller's taxpayer identification number (纳税人识别号).
+    pub fn nsrsbh(
+        self,
+        value: impl Into<String>,
+    ) -> RedInvoiceInfoBuilder<A, B, String, D, E, F> {
+        RedInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: value.into(),
+            nsrmc: self.nsrmc,
+            yfpdm: self.yfpdm,
+            yfphm: self.yfphm,
+        }
+    }
+}
+
+impl<A, B, C, E, F> RedInvoiceInfoBuilder<A, B, C, Unset, E, F> {
+    /// Required: sets `nsrmc`. Seller's name (纳税人名称).
+    pub fn nsrmc(
+        self,
+        value: impl Into<String>,
+    ) -> RedInvoiceInfoBuilder<A, B, C, String, E, F> {
+        RedInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: value.into(),
+            yfpdm: self.yfpdm,
+            yfphm: self.yfphm,
+        }
+    }
+}
+
+impl<A, B, C, D, F> RedInvoiceInfoBuilder<A, B, C, D, Unset, F> {
+    /// Required: sets `yfpdm`. Invoice code (原发票代码) of the blue invoice to red-flush.
+    pub fn yfpdm(
+        self,
+        value: impl Into<String>,
+    ) -> RedInvoiceInfoBuilder<A, B, C, D, String, F> {
+        RedInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            yfpdm: value.into(),
+            yfphm: self.yfphm,
+        }
+    }
+}
+
+impl<A, B, C, D, E> RedInvoiceInfoBuilder<A, B, C, D, E, Unset> {
+    /// Required: sets `yfphm`. Invoice number (原发票号码) of the blue invoice to red-flush.
+    pub fn yfphm(
+        self,
+        value: impl Into<String>,
+    ) -> RedInvoiceInfoBuilder<A, B, C, D, E, String> {
+        RedInvoiceInfoBuilder {
+            wxopenid: self.wxopenid,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            yfpdm: self.yfpdm,
+            yfphm: value.into(),
+        }
+    }
+}
+
+impl RedInvoiceInfoBuilder<String, String, String, String, String, String> {
+    /// The value, every required field set.
+    pub fn build(self) -> RedInvoiceInfo {
+        RedInvoiceInfo {
+            wxopenid: self.wxopenid,
+            fpqqlsh: self.fpqqlsh,
+            nsrsbh: self.nsrsbh,
+            nsrmc: self.nsrmc,
+            yfpdm: self.yfpdm,
+            yfphm: self.yfphm,
+        }
+    }
+}
+
 /// One invoice as `reimburse_get_invoice_batch` returns it: the same fields as the top level of `reimburse_get_invoice_info`, without errcode.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ReimburseInvoice {
     /// Id of the invoice card template.
     pub card_id: String,

@@ -30,8 +30,105 @@ pub struct BizGetUserTitleUrlRequest {
     pub out_title_id: Option<String>,
 }
 
+impl BizGetUserTitleUrlRequest {
+    /// A builder of this value; every field is optional.
+    pub fn builder() -> BizGetUserTitleUrlRequestBuilder {
+        BizGetUserTitleUrlRequestBuilder {
+            title: None,
+            phone: None,
+            tax_no: None,
+            addr: None,
+            bank_type: None,
+            bank_no: None,
+            user_fill: None,
+            out_title_id: None,
+        }
+    }
+}
+
+/// Builds a [`BizGetUserTitleUrlRequest`] field by field: start with [`BizGetUserTitleUrlRequest::builder`]; `build()` exists once every required field is set.
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct BizGetUserTitleUrlRequestBuilder {
+    title: Option<String>,
+    phone: Option<String>,
+    tax_no: Option<String>,
+    addr: Option<String>,
+    bank_type: Option<String>,
+    bank_no: Option<String>,
+    user_fill: Option<i64>,
+    out_title_id: Option<String>,
+}
+
+impl BizGetUserTitleUrlRequestBuilder {
+    /// Optional: sets `title`. Title (抬头) name; required when `user_fill` is 0.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `phone`. Phone number (digits or "-").
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `tax_no`. Taxpayer identification number (税号), 15 to 20 digits or letters.
+    pub fn tax_no(mut self, value: impl Into<String>) -> Self {
+        self.tax_no = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `addr`. Address.
+    pub fn addr(mut self, value: impl Into<String>) -> Self {
+        self.addr = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `bank_type`. Bank name.
+    pub fn bank_type(mut self, value: impl Into<String>) -> Self {
+        self.bank_type = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `bank_no`. Bank account number.
+    pub fn bank_no(mut self, value: impl Into<String>) -> Self {
+        self.bank_no = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `user_fill`. Who fills in the title: 0 = set by the enterprise (the fields above), 1 = filled in by the user.
+    pub fn user_fill(mut self, value: impl Into<i64>) -> Self {
+        self.user_fill = Some(value.into());
+        self
+    }
+
+    /// Optional: sets `out_title_id`. The merchant's id of the title (开票码).
+    pub fn out_title_id(mut self, value: impl Into<String>) -> Self {
+        self.out_title_id = Some(value.into());
+        self
+    }
+}
+
+impl BizGetUserTitleUrlRequestBuilder {
+    /// The value, every required field set.
+    pub fn build(self) -> BizGetUserTitleUrlRequest {
+        BizGetUserTitleUrlRequest {
+            title: self.title,
+            phone: self.phone,
+            tax_no: self.tax_no,
+            addr: self.addr,
+            bank_type: self.bank_type,
+            bank_no: self.bank_no,
+            user_fill: self.user_fill,
+            out_title_id: self.out_title_id,
+        }
+    }
+}
+
 /// Success response of `/card/invoice/biz/getusertitleurl`: Get a link that saves an invoice title into the user's WeChat.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct BizGetUserTitleUrlResponse {
     /// Link to send to the user to confirm and save the title.
     pub url: String,

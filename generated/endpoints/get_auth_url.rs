@@ -30,8 +30,233 @@ pub struct GetAuthUrlRequest {
     pub auth_type: i64,
 }
 
+impl GetAuthUrlRequest {
+    /// A builder of this value: `build()` exists once `s_pappid`, `order_id`, `money`, `timestamp`, `source`, `ticket`, `auth_type` are set, so leaving one out does not compile.
+    pub fn builder() -> GetAuthUrlRequestBuilder {
+        GetAuthUrlRequestBuilder {
+            s_pappid: Unset,
+            order_id: Unset,
+            money: Unset,
+            timestamp: Unset,
+            source: Unset,
+            redirect_url: None,
+            ticket: Unset,
+            auth_type: Unset,
+        }
+    }
+}
+
+/// Builds a [`GetAuthUrlRequest`] field by field: start with [`GetAuthUrlRequest::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(s_pappid: String, order_id: String, money: i64, timestamp: i64, source: wechat_invoice::InvoiceAuthSource, ticket: String, auth_type: i64) -> wechat_invoice::GetAuthUrlRequest {
+/// wechat_invoice::GetAuthUrlRequest::builder()
+///     .s_pappid(s_pappid)
+///     .order_id(order_id)
+///     .money(money)
+///     .timestamp(timestamp)
+///     .source(source)
+///     .ticket(ticket)
+///     .auth_type(auth_type)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `auth_type`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(s_pappid: String, order_id: String, money: i64, timestamp: i64, source: wechat_invoice::InvoiceAuthSource, ticket: String, auth_type: i64) -> wechat_invoice::GetAuthUrlRequest {
+/// wechat_invoice::GetAuthUrlRequest::builder()
+///     .s_pappid(s_pappid)
+///     .order_id(order_id)
+///     .money(money)
+///     .timestamp(timestamp)
+///     .source(source)
+///     .ticket(ticket)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct GetAuthUrlRequestBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+    G = Unset,
+> {
+    s_pappid: A,
+    order_id: B,
+    money: C,
+    timestamp: D,
+    source: E,
+    redirect_url: Option<String>,
+    ticket: F,
+    auth_type: G,
+}
+
+impl<B, C, D, E, F, G> GetAuthUrlRequestBuilder<Unset, B, C, D, E, F, G> {
+    /// Required: sets `s_pappid`. The invoicing platform's id in WeChat, provided by the platform (which obtains it with `set_url`).
+    pub fn s_pappid(
+        self,
+        value: impl Into<String>,
+    ) -> GetAuthUrlRequestBuilder<String, B, C, D, E, F, G> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: value.into(),
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: self.auth_type,
+        }
+    }
+}
+
+impl<A, C, D, E, F, G> GetAuthUrlRequestBuilder<A, Unset, C, D, E, F, G> {
+    /// Required: sets `order_id`. The merchant's unique id of this invoicing request.
+    pub fn order_id(
+        self,
+        value: impl Into<String>,
+    ) -> GetAuthUrlRequestBuilder<A, String, C, D, E, F, G> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: value.into(),
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: self.auth_type,
+        }
+    }
+}
+
+impl<A, B, D, E, F, G> GetAuthUrlRequestBuilder<A, B, Unset, D, E, F, G> {
+    /// Required: sets `money`. Order amount in fen (分).
+    pub fn money(
+        self,
+        value: impl Into<i64>,
+    ) -> GetAuthUrlRequestBuilder<A, B, i64, D, E, F, G> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: value.into(),
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: self.auth_type,
+        }
+    }
+}
+
+impl<A, B, C, E, F, G> GetAuthUrlRequestBuilder<A, B, C, Unset, E, F, G> {
+    /// Required: sets `timestamp`. Unix timestamp of the request.
+    pub fn timestamp(
+        self,
+        value: impl Into<i64>,
+    ) -> GetAuthUrlRequestBuilder<A, B, C, i64, E, F, G> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: value.into(),
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: self.auth_type,
+        }
+    }
+}
+
+impl<A, B, C, D, F, G> GetAuthUrlRequestBuilder<A, B, C, D, Unset, F, G> {
+    /// Required: sets `source`. Where the user opens the authorization page.
+    pub fn source(
+        self,
+        value: impl Into<InvoiceAuthSource>,
+    ) -> GetAuthUrlRequestBuilder<A, B, C, D, InvoiceAuthSource, F, G> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: value.into(),
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: self.auth_type,
+        }
+    }
+}
+
+impl<A, B, C, D, E, G> GetAuthUrlRequestBuilder<A, B, C, D, E, Unset, G> {
+    /// Required: sets `ticket`. The authorization page ticket, i.e. the `wx_card` api_ticket from `get_ticket`.
+    pub fn ticket(
+        self,
+        value: impl Into<String>,
+    ) -> GetAuthUrlRequestBuilder<A, B, C, D, E, String, G> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: value.into(),
+            auth_type: self.auth_type,
+        }
+    }
+}
+
+impl<A, B, C, D, E, F> GetAuthUrlRequestBuilder<A, B, C, D, E, F, Unset> {
+    /// Required: sets `auth_type`. Style of the authorization page: 0 = apply for an invoice (申请开票, the merchant already has the user's title); 1 = fill in a title and apply (填写抬头申请开票, shows the user's titles stored in WeChat; the only type allowed for post-payment invoicing); 2 = collect an invoice already issued (领取发票).
+    pub fn auth_type(
+        self,
+        value: impl Into<i64>,
+    ) -> GetAuthUrlRequestBuilder<A, B, C, D, E, F, i64> {
+        GetAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: value.into(),
+        }
+    }
+}
+
+impl<A, B, C, D, E, F, G> GetAuthUrlRequestBuilder<A, B, C, D, E, F, G> {
+    /// Optional: sets `redirect_url`. Page to go to after authorization, guiding the user to the next step in WeChat. Not needed for app invoicing, where WeChat returns to the app by itself.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.redirect_url = Some(value.into());
+        self
+    }
+}
+
+impl GetAuthUrlRequestBuilder<String, String, i64, i64, InvoiceAuthSource, String, i64> {
+    /// The value, every required field set.
+    pub fn build(self) -> GetAuthUrlRequest {
+        GetAuthUrlRequest {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+            auth_type: self.auth_type,
+        }
+    }
+}
+
 /// Success response of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// Link of the authorization page.
     pub auth_url: String,

@@ -23,8 +23,209 @@ pub struct NontaxGetBillAuthUrlRequest {
     pub ticket: String,
 }
 
+impl NontaxGetBillAuthUrlRequest {
+    /// A builder of this value: `build()` exists once `s_pappid`, `order_id`, `money`, `timestamp`, `source`, `ticket` are set, so leaving one out does not compile.
+    pub fn builder() -> NontaxGetBillAuthUrlRequestBuilder {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: Unset,
+            order_id: Unset,
+            money: Unset,
+            timestamp: Unset,
+            source: Unset,
+            redirect_url: None,
+            ticket: Unset,
+        }
+    }
+}
+
+/// Builds a [`NontaxGetBillAuthUrlRequest`] field by field: start with [`NontaxGetBillAuthUrlRequest::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(s_pappid: String, order_id: String, money: i64, timestamp: i64, source: wechat_invoice::BillAuthSource, ticket: String) -> wechat_invoice::NontaxGetBillAuthUrlRequest {
+/// wechat_invoice::NontaxGetBillAuthUrlRequest::builder()
+///     .s_pappid(s_pappid)
+///     .order_id(order_id)
+///     .money(money)
+///     .timestamp(timestamp)
+///     .source(source)
+///     .ticket(ticket)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `ticket`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(s_pappid: String, order_id: String, money: i64, timestamp: i64, source: wechat_invoice::BillAuthSource, ticket: String) -> wechat_invoice::NontaxGetBillAuthUrlRequest {
+/// wechat_invoice::NontaxGetBillAuthUrlRequest::builder()
+///     .s_pappid(s_pappid)
+///     .order_id(order_id)
+///     .money(money)
+///     .timestamp(timestamp)
+///     .source(source)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct NontaxGetBillAuthUrlRequestBuilder<
+    A = Unset,
+    B = Unset,
+    C = Unset,
+    D = Unset,
+    E = Unset,
+    F = Unset,
+> {
+    s_pappid: A,
+    order_id: B,
+    money: C,
+    timestamp: D,
+    source: E,
+    redirect_url: Option<String>,
+    ticket: F,
+}
+
+impl<B, C, D, E, F> NontaxGetBillAuthUrlRequestBuilder<Unset, B, C, D, E, F> {
+    /// Required: sets `s_pappid`. The finance bureau's id (财政局 id), provided by the bureau.
+    pub fn s_pappid(
+        self,
+        value: impl Into<String>,
+    ) -> NontaxGetBillAuthUrlRequestBuilder<String, B, C, D, E, F> {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: value.into(),
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+        }
+    }
+}
+
+impl<A, C, D, E, F> NontaxGetBillAuthUrlRequestBuilder<A, Unset, C, D, E, F> {
+    /// Required: sets `order_id`. Order id.
+    pub fn order_id(
+        self,
+        value: impl Into<String>,
+    ) -> NontaxGetBillAuthUrlRequestBuilder<A, String, C, D, E, F> {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: value.into(),
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+        }
+    }
+}
+
+impl<A, B, D, E, F> NontaxGetBillAuthUrlRequestBuilder<A, B, Unset, D, E, F> {
+    /// Required: sets `money`. Order amount in fen (分).
+    pub fn money(
+        self,
+        value: impl Into<i64>,
+    ) -> NontaxGetBillAuthUrlRequestBuilder<A, B, i64, D, E, F> {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: value.into(),
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+        }
+    }
+}
+
+impl<A, B, C, E, F> NontaxGetBillAuthUrlRequestBuilder<A, B, C, Unset, E, F> {
+    /// Required: sets `timestamp`. Unix timestamp of the request.
+    pub fn timestamp(
+        self,
+        value: impl Into<i64>,
+    ) -> NontaxGetBillAuthUrlRequestBuilder<A, B, C, i64, E, F> {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: value.into(),
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+        }
+    }
+}
+
+impl<A, B, C, D, F> NontaxGetBillAuthUrlRequestBuilder<A, B, C, D, Unset, F> {
+    /// Required: sets `source`. Where the user opens the authorization page.
+    pub fn source(
+        self,
+        value: impl Into<BillAuthSource>,
+    ) -> NontaxGetBillAuthUrlRequestBuilder<A, B, C, D, BillAuthSource, F> {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: value.into(),
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+        }
+    }
+}
+
+impl<A, B, C, D, E> NontaxGetBillAuthUrlRequestBuilder<A, B, C, D, E, Unset> {
+    /// Required: sets `ticket`. The `wx_card` api_ticket from `get_ticket`.
+    pub fn ticket(
+        self,
+        value: impl Into<String>,
+    ) -> NontaxGetBillAuthUrlRequestBuilder<A, B, C, D, E, String> {
+        NontaxGetBillAuthUrlRequestBuilder {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: value.into(),
+        }
+    }
+}
+
+impl<A, B, C, D, E, F> NontaxGetBillAuthUrlRequestBuilder<A, B, C, D, E, F> {
+    /// Optional: sets `redirect_url`. Page to go to after successful authorization.
+    pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
+        self.redirect_url = Some(value.into());
+        self
+    }
+}
+
+impl NontaxGetBillAuthUrlRequestBuilder<
+    String,
+    String,
+    i64,
+    i64,
+    BillAuthSource,
+    String,
+> {
+    /// The value, every required field set.
+    pub fn build(self) -> NontaxGetBillAuthUrlRequest {
+        NontaxGetBillAuthUrlRequest {
+            s_pappid: self.s_pappid,
+            order_id: self.order_id,
+            money: self.money,
+            timestamp: self.timestamp,
+            source: self.source,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket,
+        }
+    }
+}
+
 /// Success response of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct NontaxGetBillAuthUrlResponse {
     /// Link of the authorization page.
     pub auth_url: String,

@@ -12,8 +12,103 @@ pub struct PlatformUpdateStatusRequest {
     pub reimburse_status: ReimburseStatus,
 }
 
+impl PlatformUpdateStatusRequest {
+    /// A builder of this value: `build()` exists once `card_id`, `code`, `reimburse_status` are set, so leaving one out does not compile.
+    pub fn builder() -> PlatformUpdateStatusRequestBuilder {
+        PlatformUpdateStatusRequestBuilder {
+            card_id: Unset,
+            code: Unset,
+            reimburse_status: Unset,
+        }
+    }
+}
+
+/// Builds a [`PlatformUpdateStatusRequest`] field by field: start with [`PlatformUpdateStatusRequest::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(card_id: String, code: String, reimburse_status: wechat_invoice::ReimburseStatus) -> wechat_invoice::PlatformUpdateStatusRequest {
+/// wechat_invoice::PlatformUpdateStatusRequest::builder()
+///     .card_id(card_id)
+///     .code(code)
+///     .reimburse_status(reimburse_status)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `reimburse_status`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(card_id: String, code: String, reimburse_status: wechat_invoice::ReimburseStatus) -> wechat_invoice::PlatformUpdateStatusRequest {
+/// wechat_invoice::PlatformUpdateStatusRequest::builder()
+///     .card_id(card_id)
+///     .code(code)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct PlatformUpdateStatusRequestBuilder<A = Unset, B = Unset, C = Unset> {
+    card_id: A,
+    code: B,
+    reimburse_status: C,
+}
+
+impl<B, C> PlatformUpdateStatusRequestBuilder<Unset, B, C> {
+    /// Required: sets `card_id`. Id of the invoice card template (发票 id).
+    pub fn card_id(
+        self,
+        value: impl Into<String>,
+    ) -> PlatformUpdateStatusRequestBuilder<String, B, C> {
+        PlatformUpdateStatusRequestBuilder {
+            card_id: value.into(),
+            code: self.code,
+            reimburse_status: self.reimburse_status,
+        }
+    }
+}
+
+impl<A, C> PlatformUpdateStatusRequestBuilder<A, Unset, C> {
+    /// Required: sets `code`. Code of the invoice card, as returned by `insert_invoice` / `nontax_insert_bill` (not the paper invoice code).
+    pub fn code(
+        self,
+        value: impl Into<String>,
+    ) -> PlatformUpdateStatusRequestBuilder<A, String, C> {
+        PlatformUpdateStatusRequestBuilder {
+            card_id: self.card_id,
+            code: value.into(),
+            reimburse_status: self.reimburse_status,
+        }
+    }
+}
+
+impl<A, B> PlatformUpdateStatusRequestBuilder<A, B, Unset> {
+    /// Required: sets `reimburse_status`. The new status; `INVOICE_REIMBURSE_CANCEL` for a red-flushed invoice.
+    pub fn reimburse_status(
+        self,
+        value: impl Into<ReimburseStatus>,
+    ) -> PlatformUpdateStatusRequestBuilder<A, B, ReimburseStatus> {
+        PlatformUpdateStatusRequestBuilder {
+            card_id: self.card_id,
+            code: self.code,
+            reimburse_status: value.into(),
+        }
+    }
+}
+
+impl PlatformUpdateStatusRequestBuilder<String, String, ReimburseStatus> {
+    /// The value, every required field set.
+    pub fn build(self) -> PlatformUpdateStatusRequest {
+        PlatformUpdateStatusRequest {
+            card_id: self.card_id,
+            code: self.code,
+            reimburse_status: self.reimburse_status,
+        }
+    }
+}
+
 /// Success response of `/card/invoice/platform/updatestatus`: Update the reimbursement status of an inserted invoice card (issuer side).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PlatformUpdateStatusResponse {}
 
 error_enum! {

@@ -12,8 +12,103 @@ pub struct ReimburseUpdateInvoiceStatusRequest {
     pub reimburse_status: ReimburseStatus,
 }
 
+impl ReimburseUpdateInvoiceStatusRequest {
+    /// A builder of this value: `build()` exists once `card_id`, `encrypt_code`, `reimburse_status` are set, so leaving one out does not compile.
+    pub fn builder() -> ReimburseUpdateInvoiceStatusRequestBuilder {
+        ReimburseUpdateInvoiceStatusRequestBuilder {
+            card_id: Unset,
+            encrypt_code: Unset,
+            reimburse_status: Unset,
+        }
+    }
+}
+
+/// Builds a [`ReimburseUpdateInvoiceStatusRequest`] field by field: start with [`ReimburseUpdateInvoiceStatusRequest::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(card_id: String, encrypt_code: String, reimburse_status: wechat_invoice::ReimburseStatus) -> wechat_invoice::ReimburseUpdateInvoiceStatusRequest {
+/// wechat_invoice::ReimburseUpdateInvoiceStatusRequest::builder()
+///     .card_id(card_id)
+///     .encrypt_code(encrypt_code)
+///     .reimburse_status(reimburse_status)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `reimburse_status`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(card_id: String, encrypt_code: String, reimburse_status: wechat_invoice::ReimburseStatus) -> wechat_invoice::ReimburseUpdateInvoiceStatusRequest {
+/// wechat_invoice::ReimburseUpdateInvoiceStatusRequest::builder()
+///     .card_id(card_id)
+///     .encrypt_code(encrypt_code)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct ReimburseUpdateInvoiceStatusRequestBuilder<A = Unset, B = Unset, C = Unset> {
+    card_id: A,
+    encrypt_code: B,
+    reimburse_status: C,
+}
+
+impl<B, C> ReimburseUpdateInvoiceStatusRequestBuilder<Unset, B, C> {
+    /// Required: sets `card_id`. Id of the invoice card template, from `chooseInvoice`.
+    pub fn card_id(
+        self,
+        value: impl Into<String>,
+    ) -> ReimburseUpdateInvoiceStatusRequestBuilder<String, B, C> {
+        ReimburseUpdateInvoiceStatusRequestBuilder {
+            card_id: value.into(),
+            encrypt_code: self.encrypt_code,
+            reimburse_status: self.reimburse_status,
+        }
+    }
+}
+
+impl<A, C> ReimburseUpdateInvoiceStatusRequestBuilder<A, Unset, C> {
+    /// Required: sets `encrypt_code`. Encrypted card code, from `chooseInvoice`.
+    pub fn encrypt_code(
+        self,
+        value: impl Into<String>,
+    ) -> ReimburseUpdateInvoiceStatusRequestBuilder<A, String, C> {
+        ReimburseUpdateInvoiceStatusRequestBuilder {
+            card_id: self.card_id,
+            encrypt_code: value.into(),
+            reimburse_status: self.reimburse_status,
+        }
+    }
+}
+
+impl<A, B> ReimburseUpdateInvoiceStatusRequestBuilder<A, B, Unset> {
+    /// Required: sets `reimburse_status`. The new status: `INVOICE_REIMBURSE_INIT` (unlock), `INVOICE_REIMBURSE_LOCK` (lock) or `INVOICE_REIMBURSE_CLOSURE` (reimbursed; irreversible).
+    pub fn reimburse_status(
+        self,
+        value: impl Into<ReimburseStatus>,
+    ) -> ReimburseUpdateInvoiceStatusRequestBuilder<A, B, ReimburseStatus> {
+        ReimburseUpdateInvoiceStatusRequestBuilder {
+            card_id: self.card_id,
+            encrypt_code: self.encrypt_code,
+            reimburse_status: value.into(),
+        }
+    }
+}
+
+impl ReimburseUpdateInvoiceStatusRequestBuilder<String, String, ReimburseStatus> {
+    /// The value, every required field set.
+    pub fn build(self) -> ReimburseUpdateInvoiceStatusRequest {
+        ReimburseUpdateInvoiceStatusRequest {
+            card_id: self.card_id,
+            encrypt_code: self.encrypt_code,
+            reimburse_status: self.reimburse_status,
+        }
+    }
+}
+
 /// Success response of `/card/invoice/reimburse/updateinvoicestatus`: Lock, unlock or close one invoice being reimbursed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ReimburseUpdateInvoiceStatusResponse {}
 
 error_enum! {

@@ -14,8 +14,107 @@ pub struct ReimburseUpdateStatusBatchRequest {
     pub invoice_list: Vec<InvoiceCardRef>,
 }
 
+impl ReimburseUpdateStatusBatchRequest {
+    /// A builder of this value: `build()` exists once `openid`, `reimburse_status`, `invoice_list` are set, so leaving one out does not compile.
+    pub fn builder() -> ReimburseUpdateStatusBatchRequestBuilder {
+        ReimburseUpdateStatusBatchRequestBuilder {
+            openid: Unset,
+            reimburse_status: Unset,
+            invoice_list: Unset,
+        }
+    }
+}
+
+/// Builds a [`ReimburseUpdateStatusBatchRequest`] field by field: start with [`ReimburseUpdateStatusBatchRequest::builder`]; `build()` exists once every required field is set.
+///
+/// ```
+/// # fn example(openid: String, reimburse_status: wechat_invoice::ReimburseStatus, invoice_list: Vec<wechat_invoice::InvoiceCardRef>) -> wechat_invoice::ReimburseUpdateStatusBatchRequest {
+/// wechat_invoice::ReimburseUpdateStatusBatchRequest::builder()
+///     .openid(openid)
+///     .reimburse_status(reimburse_status)
+///     .invoice_list(invoice_list)
+///     .build()
+/// # }
+/// ```
+///
+/// Leaving out a required field (here `invoice_list`) does not compile:
+///
+/// ```compile_fail,E0599
+/// # fn example(openid: String, reimburse_status: wechat_invoice::ReimburseStatus, invoice_list: Vec<wechat_invoice::InvoiceCardRef>) -> wechat_invoice::ReimburseUpdateStatusBatchRequest {
+/// wechat_invoice::ReimburseUpdateStatusBatchRequest::builder()
+///     .openid(openid)
+///     .reimburse_status(reimburse_status)
+///     .build()
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "call `build()` to get the value"]
+pub struct ReimburseUpdateStatusBatchRequestBuilder<A = Unset, B = Unset, C = Unset> {
+    openid: A,
+    reimburse_status: B,
+    invoice_list: C,
+}
+
+impl<B, C> ReimburseUpdateStatusBatchRequestBuilder<Unset, B, C> {
+    /// Required: sets `openid`. Openid of the user who owns every invoice in the list.
+    pub fn openid(
+        self,
+        value: impl Into<String>,
+    ) -> ReimburseUpdateStatusBatchRequestBuilder<String, B, C> {
+        ReimburseUpdateStatusBatchRequestBuilder {
+            openid: value.into(),
+            reimburse_status: self.reimburse_status,
+            invoice_list: self.invoice_list,
+        }
+    }
+}
+
+impl<A, C> ReimburseUpdateStatusBatchRequestBuilder<A, Unset, C> {
+    /// Required: sets `reimburse_status`. The new status for every invoice: `INVOICE_REIMBURSE_INIT`, `INVOICE_REIMBURSE_LOCK` or `INVOICE_REIMBURSE_CLOSURE`.
+    pub fn reimburse_status(
+        self,
+        value: impl Into<ReimburseStatus>,
+    ) -> ReimburseUpdateStatusBatchRequestBuilder<A, ReimburseStatus, C> {
+        ReimburseUpdateStatusBatchRequestBuilder {
+            openid: self.openid,
+            reimburse_status: value.into(),
+            invoice_list: self.invoice_list,
+        }
+    }
+}
+
+impl<A, B> ReimburseUpdateStatusBatchRequestBuilder<A, B, Unset> {
+    /// Required: sets `invoice_list`. The invoices to update; all must belong to `openid`.
+    pub fn invoice_list(
+        self,
+        value: impl Into<Vec<InvoiceCardRef>>,
+    ) -> ReimburseUpdateStatusBatchRequestBuilder<A, B, Vec<InvoiceCardRef>> {
+        ReimburseUpdateStatusBatchRequestBuilder {
+            openid: self.openid,
+            reimburse_status: self.reimburse_status,
+            invoice_list: value.into(),
+        }
+    }
+}
+
+impl ReimburseUpdateStatusBatchRequestBuilder<
+    String,
+    ReimburseStatus,
+    Vec<InvoiceCardRef>,
+> {
+    /// The value, every required field set.
+    pub fn build(self) -> ReimburseUpdateStatusBatchRequest {
+        ReimburseUpdateStatusBatchRequest {
+            openid: self.openid,
+            reimburse_status: self.reimburse_status,
+            invoice_list: self.invoice_list,
+        }
+    }
+}
+
 /// Success response of `/card/invoice/reimburse/updatestatusbatch`: Lock, unlock or close several invoices of one user at once.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ReimburseUpdateStatusBatchResponse {}
 
 error_enum! {
