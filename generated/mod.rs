@@ -3,7 +3,6 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use crate::Unset;
 
 include!("errors.rs");
 include!("types.rs");

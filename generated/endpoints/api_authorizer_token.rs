@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ApiAuthorizerTokenRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -12,103 +12,8 @@ pub struct ApiAuthorizerTokenRequest {
     pub authorizer_refresh_token: String,
 }
 
-impl ApiAuthorizerTokenRequest {
-    /// A builder of this value: `build()` exists once `component_appid`, `authorizer_appid`, `authorizer_refresh_token` are set, so leaving one out does not compile.
-    pub fn builder() -> ApiAuthorizerTokenRequestBuilder {
-        ApiAuthorizerTokenRequestBuilder {
-            component_appid: Unset,
-            authorizer_appid: Unset,
-            authorizer_refresh_token: Unset,
-        }
-    }
-}
-
-/// Builds a [`ApiAuthorizerTokenRequest`] field by field: start with [`ApiAuthorizerTokenRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(component_appid: String, authorizer_appid: String, authorizer_refresh_token: String) -> wechat_invoice::ApiAuthorizerTokenRequest {
-/// wechat_invoice::ApiAuthorizerTokenRequest::builder()
-///     .component_appid(component_appid)
-///     .authorizer_appid(authorizer_appid)
-///     .authorizer_refresh_token(authorizer_refresh_token)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `authorizer_refresh_token`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(component_appid: String, authorizer_appid: String, authorizer_refresh_token: String) -> wechat_invoice::ApiAuthorizerTokenRequest {
-/// wechat_invoice::ApiAuthorizerTokenRequest::builder()
-///     .component_appid(component_appid)
-///     .authorizer_appid(authorizer_appid)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ApiAuthorizerTokenRequestBuilder<A = Unset, B = Unset, C = Unset> {
-    component_appid: A,
-    authorizer_appid: B,
-    authorizer_refresh_token: C,
-}
-
-impl<B, C> ApiAuthorizerTokenRequestBuilder<Unset, B, C> {
-    /// Required: sets `component_appid`. The third-party platform's appid.
-    pub fn component_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiAuthorizerTokenRequestBuilder<String, B, C> {
-        ApiAuthorizerTokenRequestBuilder {
-            component_appid: value.into(),
-            authorizer_appid: self.authorizer_appid,
-            authorizer_refresh_token: self.authorizer_refresh_token,
-        }
-    }
-}
-
-impl<A, C> ApiAuthorizerTokenRequestBuilder<A, Unset, C> {
-    /// Required: sets `authorizer_appid`. The merchant's (authorizer's) appid.
-    pub fn authorizer_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiAuthorizerTokenRequestBuilder<A, String, C> {
-        ApiAuthorizerTokenRequestBuilder {
-            component_appid: self.component_appid,
-            authorizer_appid: value.into(),
-            authorizer_refresh_token: self.authorizer_refresh_token,
-        }
-    }
-}
-
-impl<A, B> ApiAuthorizerTokenRequestBuilder<A, B, Unset> {
-    /// Required: sets `authorizer_refresh_token`. The merchant's refresh token, from `api_query_auth` or the last refresh. Never log it.
-    pub fn authorizer_refresh_token(
-        self,
-        value: impl Into<String>,
-    ) -> ApiAuthorizerTokenRequestBuilder<A, B, String> {
-        ApiAuthorizerTokenRequestBuilder {
-            component_appid: self.component_appid,
-            authorizer_appid: self.authorizer_appid,
-            authorizer_refresh_token: value.into(),
-        }
-    }
-}
-
-impl ApiAuthorizerTokenRequestBuilder<String, String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ApiAuthorizerTokenRequest {
-        ApiAuthorizerTokenRequest {
-            component_appid: self.component_appid,
-            authorizer_appid: self.authorizer_appid,
-            authorizer_refresh_token: self.authorizer_refresh_token,
-        }
-    }
-}
-
 /// Success response of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ApiAuthorizerTokenResponse {
     /// The merchant's token for the platform's calls.
     pub authorizer_access_token: String,

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ApiComponentTokenRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -12,103 +12,8 @@ pub struct ApiComponentTokenRequest {
     pub component_verify_ticket: String,
 }
 
-impl ApiComponentTokenRequest {
-    /// A builder of this value: `build()` exists once `component_appid`, `component_appsecret`, `component_verify_ticket` are set, so leaving one out does not compile.
-    pub fn builder() -> ApiComponentTokenRequestBuilder {
-        ApiComponentTokenRequestBuilder {
-            component_appid: Unset,
-            component_appsecret: Unset,
-            component_verify_ticket: Unset,
-        }
-    }
-}
-
-/// Builds a [`ApiComponentTokenRequest`] field by field: start with [`ApiComponentTokenRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(component_appid: String, component_appsecret: String, component_verify_ticket: String) -> wechat_invoice::ApiComponentTokenRequest {
-/// wechat_invoice::ApiComponentTokenRequest::builder()
-///     .component_appid(component_appid)
-///     .component_appsecret(component_appsecret)
-///     .component_verify_ticket(component_verify_ticket)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `component_verify_ticket`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(component_appid: String, component_appsecret: String, component_verify_ticket: String) -> wechat_invoice::ApiComponentTokenRequest {
-/// wechat_invoice::ApiComponentTokenRequest::builder()
-///     .component_appid(component_appid)
-///     .component_appsecret(component_appsecret)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ApiComponentTokenRequestBuilder<A = Unset, B = Unset, C = Unset> {
-    component_appid: A,
-    component_appsecret: B,
-    component_verify_ticket: C,
-}
-
-impl<B, C> ApiComponentTokenRequestBuilder<Unset, B, C> {
-    /// Required: sets `component_appid`. The third-party platform's appid.
-    pub fn component_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiComponentTokenRequestBuilder<String, B, C> {
-        ApiComponentTokenRequestBuilder {
-            component_appid: value.into(),
-            component_appsecret: self.component_appsecret,
-            component_verify_ticket: self.component_verify_ticket,
-        }
-    }
-}
-
-impl<A, C> ApiComponentTokenRequestBuilder<A, Unset, C> {
-    /// Required: sets `component_appsecret`. The third-party platform's AppSecret. Never log it.
-    pub fn component_appsecret(
-        self,
-        value: impl Into<String>,
-    ) -> ApiComponentTokenRequestBuilder<A, String, C> {
-        ApiComponentTokenRequestBuilder {
-            component_appid: self.component_appid,
-            component_appsecret: value.into(),
-            component_verify_ticket: self.component_verify_ticket,
-        }
-    }
-}
-
-impl<A, B> ApiComponentTokenRequestBuilder<A, B, Unset> {
-    /// Required: sets `component_verify_ticket`. The latest component_verify_ticket WeChat pushed (it lives 12 hours).
-    pub fn component_verify_ticket(
-        self,
-        value: impl Into<String>,
-    ) -> ApiComponentTokenRequestBuilder<A, B, String> {
-        ApiComponentTokenRequestBuilder {
-            component_appid: self.component_appid,
-            component_appsecret: self.component_appsecret,
-            component_verify_ticket: value.into(),
-        }
-    }
-}
-
-impl ApiComponentTokenRequestBuilder<String, String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ApiComponentTokenRequest {
-        ApiComponentTokenRequest {
-            component_appid: self.component_appid,
-            component_appsecret: self.component_appsecret,
-            component_verify_ticket: self.component_verify_ticket,
-        }
-    }
-}
-
 /// Success response of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ApiComponentTokenResponse {
     /// The platform's token.
     pub component_access_token: String,

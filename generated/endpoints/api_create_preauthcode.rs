@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ApiCreatePreauthcodeRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
 }
 
-impl ApiCreatePreauthcodeRequest {
-    /// A builder of this value: `build()` exists once `component_appid` is set, so leaving one out does not compile.
-    pub fn builder() -> ApiCreatePreauthcodeRequestBuilder {
-        ApiCreatePreauthcodeRequestBuilder {
-            component_appid: Unset,
-        }
-    }
-}
-
-/// Builds a [`ApiCreatePreauthcodeRequest`] field by field: start with [`ApiCreatePreauthcodeRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(component_appid: String) -> wechat_invoice::ApiCreatePreauthcodeRequest {
-/// wechat_invoice::ApiCreatePreauthcodeRequest::builder()
-///     .component_appid(component_appid)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `component_appid`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(component_appid: String) -> wechat_invoice::ApiCreatePreauthcodeRequest {
-/// wechat_invoice::ApiCreatePreauthcodeRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ApiCreatePreauthcodeRequestBuilder<A = Unset> {
-    component_appid: A,
-}
-
-impl ApiCreatePreauthcodeRequestBuilder<Unset> {
-    /// Required: sets `component_appid`. The third-party platform's appid.
-    pub fn component_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiCreatePreauthcodeRequestBuilder<String> {
-        ApiCreatePreauthcodeRequestBuilder {
-            component_appid: value.into(),
-        }
-    }
-}
-
-impl ApiCreatePreauthcodeRequestBuilder<String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ApiCreatePreauthcodeRequest {
-        ApiCreatePreauthcodeRequest {
-            component_appid: self.component_appid,
-        }
-    }
-}
-
 /// Success response of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ApiCreatePreauthcodeResponse {
     /// The pre-authorization code.
     pub pre_auth_code: String,

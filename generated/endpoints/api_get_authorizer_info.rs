@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ApiGetAuthorizerInfoRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -10,82 +10,8 @@ pub struct ApiGetAuthorizerInfoRequest {
     pub authorizer_appid: String,
 }
 
-impl ApiGetAuthorizerInfoRequest {
-    /// A builder of this value: `build()` exists once `component_appid`, `authorizer_appid` are set, so leaving one out does not compile.
-    pub fn builder() -> ApiGetAuthorizerInfoRequestBuilder {
-        ApiGetAuthorizerInfoRequestBuilder {
-            component_appid: Unset,
-            authorizer_appid: Unset,
-        }
-    }
-}
-
-/// Builds a [`ApiGetAuthorizerInfoRequest`] field by field: start with [`ApiGetAuthorizerInfoRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(component_appid: String, authorizer_appid: String) -> wechat_invoice::ApiGetAuthorizerInfoRequest {
-/// wechat_invoice::ApiGetAuthorizerInfoRequest::builder()
-///     .component_appid(component_appid)
-///     .authorizer_appid(authorizer_appid)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `authorizer_appid`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(component_appid: String, authorizer_appid: String) -> wechat_invoice::ApiGetAuthorizerInfoRequest {
-/// wechat_invoice::ApiGetAuthorizerInfoRequest::builder()
-///     .component_appid(component_appid)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ApiGetAuthorizerInfoRequestBuilder<A = Unset, B = Unset> {
-    component_appid: A,
-    authorizer_appid: B,
-}
-
-impl<B> ApiGetAuthorizerInfoRequestBuilder<Unset, B> {
-    /// Required: sets `component_appid`. The third-party platform's appid.
-    pub fn component_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiGetAuthorizerInfoRequestBuilder<String, B> {
-        ApiGetAuthorizerInfoRequestBuilder {
-            component_appid: value.into(),
-            authorizer_appid: self.authorizer_appid,
-        }
-    }
-}
-
-impl<A> ApiGetAuthorizerInfoRequestBuilder<A, Unset> {
-    /// Required: sets `authorizer_appid`. The merchant's (authorizer's) appid.
-    pub fn authorizer_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiGetAuthorizerInfoRequestBuilder<A, String> {
-        ApiGetAuthorizerInfoRequestBuilder {
-            component_appid: self.component_appid,
-            authorizer_appid: value.into(),
-        }
-    }
-}
-
-impl ApiGetAuthorizerInfoRequestBuilder<String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ApiGetAuthorizerInfoRequest {
-        ApiGetAuthorizerInfoRequest {
-            component_appid: self.component_appid,
-            authorizer_appid: self.authorizer_appid,
-        }
-    }
-}
-
 /// Success response of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponse {
     /// The merchant's account.
     pub authorizer_info: ApiGetAuthorizerInfoResponseAuthorizerInfo,

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ApiQueryAuthRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -10,82 +10,8 @@ pub struct ApiQueryAuthRequest {
     pub authorization_code: String,
 }
 
-impl ApiQueryAuthRequest {
-    /// A builder of this value: `build()` exists once `component_appid`, `authorization_code` are set, so leaving one out does not compile.
-    pub fn builder() -> ApiQueryAuthRequestBuilder {
-        ApiQueryAuthRequestBuilder {
-            component_appid: Unset,
-            authorization_code: Unset,
-        }
-    }
-}
-
-/// Builds a [`ApiQueryAuthRequest`] field by field: start with [`ApiQueryAuthRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(component_appid: String, authorization_code: String) -> wechat_invoice::ApiQueryAuthRequest {
-/// wechat_invoice::ApiQueryAuthRequest::builder()
-///     .component_appid(component_appid)
-///     .authorization_code(authorization_code)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `authorization_code`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(component_appid: String, authorization_code: String) -> wechat_invoice::ApiQueryAuthRequest {
-/// wechat_invoice::ApiQueryAuthRequest::builder()
-///     .component_appid(component_appid)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ApiQueryAuthRequestBuilder<A = Unset, B = Unset> {
-    component_appid: A,
-    authorization_code: B,
-}
-
-impl<B> ApiQueryAuthRequestBuilder<Unset, B> {
-    /// Required: sets `component_appid`. The third-party platform's appid.
-    pub fn component_appid(
-        self,
-        value: impl Into<String>,
-    ) -> ApiQueryAuthRequestBuilder<String, B> {
-        ApiQueryAuthRequestBuilder {
-            component_appid: value.into(),
-            authorization_code: self.authorization_code,
-        }
-    }
-}
-
-impl<A> ApiQueryAuthRequestBuilder<A, Unset> {
-    /// Required: sets `authorization_code`. The authorization code of the redirect or of the `authorized` push.
-    pub fn authorization_code(
-        self,
-        value: impl Into<String>,
-    ) -> ApiQueryAuthRequestBuilder<A, String> {
-        ApiQueryAuthRequestBuilder {
-            component_appid: self.component_appid,
-            authorization_code: value.into(),
-        }
-    }
-}
-
-impl ApiQueryAuthRequestBuilder<String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ApiQueryAuthRequest {
-        ApiQueryAuthRequest {
-            component_appid: self.component_appid,
-            authorization_code: self.authorization_code,
-        }
-    }
-}
-
 /// Success response of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ApiQueryAuthResponse {
     /// What the merchant authorized.
     pub authorization_info: ApiQueryAuthResponseAuthorizationInfo,

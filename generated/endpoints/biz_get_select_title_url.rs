@@ -12,51 +12,8 @@ pub struct BizGetSelectTitleUrlRequest {
     pub biz_name: Option<String>,
 }
 
-impl BizGetSelectTitleUrlRequest {
-    /// A builder of this value; every field is optional.
-    pub fn builder() -> BizGetSelectTitleUrlRequestBuilder {
-        BizGetSelectTitleUrlRequestBuilder {
-            attach: None,
-            biz_name: None,
-        }
-    }
-}
-
-/// Builds a [`BizGetSelectTitleUrlRequest`] field by field: start with [`BizGetSelectTitleUrlRequest::builder`]; `build()` exists once every required field is set.
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct BizGetSelectTitleUrlRequestBuilder {
-    attach: Option<String>,
-    biz_name: Option<String>,
-}
-
-impl BizGetSelectTitleUrlRequestBuilder {
-    /// Optional: sets `attach`. Merchant data echoed in the `submit_invoice_title` event when the user submits a title.
-    pub fn attach(mut self, value: impl Into<String>) -> Self {
-        self.attach = Some(value.into());
-        self
-    }
-
-    /// Optional: sets `biz_name`. Merchant name shown to the user.
-    pub fn biz_name(mut self, value: impl Into<String>) -> Self {
-        self.biz_name = Some(value.into());
-        self
-    }
-}
-
-impl BizGetSelectTitleUrlRequestBuilder {
-    /// The value, every required field set.
-    pub fn build(self) -> BizGetSelectTitleUrlRequest {
-        BizGetSelectTitleUrlRequest {
-            attach: self.attach,
-            biz_name: self.biz_name,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/biz/getselecttitleurl`: Get the merchant's own link where users pick an invoice title.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct BizGetSelectTitleUrlResponse {
     /// The merchant's title-selection link (turn it into a QR code for the checkout counter).
     pub url: String,

@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ClearOutInvoiceRequest {
     /// The blue invoice to red-flush.
     pub invoiceinfo: RedInvoiceInfo,
 }
 
-impl ClearOutInvoiceRequest {
-    /// A builder of this value: `build()` exists once `invoiceinfo` is set, so leaving one out does not compile.
-    pub fn builder() -> ClearOutInvoiceRequestBuilder {
-        ClearOutInvoiceRequestBuilder {
-            invoiceinfo: Unset,
-        }
-    }
-}
-
-/// Builds a [`ClearOutInvoiceRequest`] field by field: start with [`ClearOutInvoiceRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(invoiceinfo: wechat_invoice::RedInvoiceInfo) -> wechat_invoice::ClearOutInvoiceRequest {
-/// wechat_invoice::ClearOutInvoiceRequest::builder()
-///     .invoiceinfo(invoiceinfo)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `invoiceinfo`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(invoiceinfo: wechat_invoice::RedInvoiceInfo) -> wechat_invoice::ClearOutInvoiceRequest {
-/// wechat_invoice::ClearOutInvoiceRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ClearOutInvoiceRequestBuilder<A = Unset> {
-    invoiceinfo: A,
-}
-
-impl ClearOutInvoiceRequestBuilder<Unset> {
-    /// Required: sets `invoiceinfo`. The blue invoice to red-flush.
-    pub fn invoiceinfo(
-        self,
-        value: impl Into<RedInvoiceInfo>,
-    ) -> ClearOutInvoiceRequestBuilder<RedInvoiceInfo> {
-        ClearOutInvoiceRequestBuilder {
-            invoiceinfo: value.into(),
-        }
-    }
-}
-
-impl ClearOutInvoiceRequestBuilder<RedInvoiceInfo> {
-    /// The value, every required field set.
-    pub fn build(self) -> ClearOutInvoiceRequest {
-        ClearOutInvoiceRequest {
-            invoiceinfo: self.invoiceinfo,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
 
 error_enum! {

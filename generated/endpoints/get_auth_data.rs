@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct GetAuthDataRequest {
     /// The invoicing platform's id in WeChat (in the fiscal flow, the finance department's id).
     pub s_pappid: String,
@@ -10,82 +10,8 @@ pub struct GetAuthDataRequest {
     pub order_id: String,
 }
 
-impl GetAuthDataRequest {
-    /// A builder of this value: `build()` exists once `s_pappid`, `order_id` are set, so leaving one out does not compile.
-    pub fn builder() -> GetAuthDataRequestBuilder {
-        GetAuthDataRequestBuilder {
-            s_pappid: Unset,
-            order_id: Unset,
-        }
-    }
-}
-
-/// Builds a [`GetAuthDataRequest`] field by field: start with [`GetAuthDataRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(s_pappid: String, order_id: String) -> wechat_invoice::GetAuthDataRequest {
-/// wechat_invoice::GetAuthDataRequest::builder()
-///     .s_pappid(s_pappid)
-///     .order_id(order_id)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `order_id`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(s_pappid: String, order_id: String) -> wechat_invoice::GetAuthDataRequest {
-/// wechat_invoice::GetAuthDataRequest::builder()
-///     .s_pappid(s_pappid)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct GetAuthDataRequestBuilder<A = Unset, B = Unset> {
-    s_pappid: A,
-    order_id: B,
-}
-
-impl<B> GetAuthDataRequestBuilder<Unset, B> {
-    /// Required: sets `s_pappid`. The invoicing platform's id in WeChat (in the fiscal flow, the finance department's id).
-    pub fn s_pappid(
-        self,
-        value: impl Into<String>,
-    ) -> GetAuthDataRequestBuilder<String, B> {
-        GetAuthDataRequestBuilder {
-            s_pappid: value.into(),
-            order_id: self.order_id,
-        }
-    }
-}
-
-impl<A> GetAuthDataRequestBuilder<A, Unset> {
-    /// Required: sets `order_id`. The order id the authorization was requested for.
-    pub fn order_id(
-        self,
-        value: impl Into<String>,
-    ) -> GetAuthDataRequestBuilder<A, String> {
-        GetAuthDataRequestBuilder {
-            s_pappid: self.s_pappid,
-            order_id: value.into(),
-        }
-    }
-}
-
-impl GetAuthDataRequestBuilder<String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> GetAuthDataRequest {
-        GetAuthDataRequest {
-            s_pappid: self.s_pappid,
-            order_id: self.order_id,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// Status of the authorization, free text: `auth success` when authorized (a community report shows `never auth`).
     ///

@@ -5,28 +5,8 @@
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct GetAuthFieldRequest {}
 
-impl GetAuthFieldRequest {
-    /// A builder of this value; every field is optional.
-    pub fn builder() -> GetAuthFieldRequestBuilder {
-        GetAuthFieldRequestBuilder {}
-    }
-}
-
-/// Builds a [`GetAuthFieldRequest`] field by field: start with [`GetAuthFieldRequest::builder`]; `build()` exists once every required field is set.
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct GetAuthFieldRequestBuilder {}
-
-impl GetAuthFieldRequestBuilder {
-    /// The value, every required field set.
-    pub fn build(self) -> GetAuthFieldRequest {
-        GetAuthFieldRequest {}
-    }
-}
-
 /// Success response of `/card/invoice/setbizattr`: Read the fields set for the type=1 authorization page.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct GetAuthFieldResponse {
     /// The fields of the authorization page.
     pub auth_field: AuthField,

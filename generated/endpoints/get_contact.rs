@@ -5,28 +5,8 @@
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactRequest {}
 
-impl GetContactRequest {
-    /// A builder of this value; every field is optional.
-    pub fn builder() -> GetContactRequestBuilder {
-        GetContactRequestBuilder {}
-    }
-}
-
-/// Builds a [`GetContactRequest`] field by field: start with [`GetContactRequest::builder`]; `build()` exists once every required field is set.
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct GetContactRequestBuilder {}
-
-impl GetContactRequestBuilder {
-    /// The value, every required field set.
-    pub fn build(self) -> GetContactRequest {
-        GetContactRequest {}
-    }
-}
-
 /// Success response of `/card/invoice/setbizattr`: Read the merchant's contact information for invoicing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct GetContactResponse {
     /// The merchant's contact information.
     pub contact: BizContact,

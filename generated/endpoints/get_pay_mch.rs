@@ -5,28 +5,8 @@
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct GetPayMchRequest {}
 
-impl GetPayMchRequest {
-    /// A builder of this value; every field is optional.
-    pub fn builder() -> GetPayMchRequestBuilder {
-        GetPayMchRequestBuilder {}
-    }
-}
-
-/// Builds a [`GetPayMchRequest`] field by field: start with [`GetPayMchRequest::builder`]; `build()` exists once every required field is set.
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct GetPayMchRequestBuilder {}
-
-impl GetPayMchRequestBuilder {
-    /// The value, every required field set.
-    pub fn build(self) -> GetPayMchRequest {
-        GetPayMchRequest {}
-    }
-}
-
 /// Success response of `/card/invoice/setbizattr`: Read which invoicing platform the merchant's WeChat Pay merchant id is linked to.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct GetPayMchResponse {
     /// The merchant id and the invoicing platform it is linked to.
     pub paymch_info: PayMchInfo,

@@ -5,28 +5,8 @@
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct GetTicketRequest {}
 
-impl GetTicketRequest {
-    /// A builder of this value; every field is optional.
-    pub fn builder() -> GetTicketRequestBuilder {
-        GetTicketRequestBuilder {}
-    }
-}
-
-/// Builds a [`GetTicketRequest`] field by field: start with [`GetTicketRequest::builder`]; `build()` exists once every required field is set.
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct GetTicketRequestBuilder {}
-
-impl GetTicketRequestBuilder {
-    /// The value, every required field set.
-    pub fn build(self) -> GetTicketRequest {
-        GetTicketRequest {}
-    }
-}
-
 /// Success response of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct GetTicketResponse {
     /// The temporary card ticket (api_ticket).
     pub ticket: String,

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct InsertInvoiceRequest {
     /// The order the user authorized through `get_auth_url`.
     pub order_id: String,
@@ -16,126 +16,8 @@ pub struct InsertInvoiceRequest {
     pub card_ext: InvoiceCardExt,
 }
 
-impl InsertInvoiceRequest {
-    /// A builder of this value: `build()` exists once `order_id`, `card_id`, `appid`, `card_ext` are set, so leaving one out does not compile.
-    pub fn builder() -> InsertInvoiceRequestBuilder {
-        InsertInvoiceRequestBuilder {
-            order_id: Unset,
-            card_id: Unset,
-            appid: Unset,
-            card_ext: Unset,
-        }
-    }
-}
-
-/// Builds a [`InsertInvoiceRequest`] field by field: start with [`InsertInvoiceRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(order_id: String, card_id: String, appid: String, card_ext: wechat_invoice::InvoiceCardExt) -> wechat_invoice::InsertInvoiceRequest {
-/// wechat_invoice::InsertInvoiceRequest::builder()
-///     .order_id(order_id)
-///     .card_id(card_id)
-///     .appid(appid)
-///     .card_ext(card_ext)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `card_ext`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(order_id: String, card_id: String, appid: String, card_ext: wechat_invoice::InvoiceCardExt) -> wechat_invoice::InsertInvoiceRequest {
-/// wechat_invoice::InsertInvoiceRequest::builder()
-///     .order_id(order_id)
-///     .card_id(card_id)
-///     .appid(appid)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct InsertInvoiceRequestBuilder<A = Unset, B = Unset, C = Unset, D = Unset> {
-    order_id: A,
-    card_id: B,
-    appid: C,
-    card_ext: D,
-}
-
-impl<B, C, D> InsertInvoiceRequestBuilder<Unset, B, C, D> {
-    /// Required: sets `order_id`. The order the user authorized through `get_auth_url`.
-    pub fn order_id(
-        self,
-        value: impl Into<String>,
-    ) -> InsertInvoiceRequestBuilder<String, B, C, D> {
-        InsertInvoiceRequestBuilder {
-            order_id: value.into(),
-            card_id: self.card_id,
-            appid: self.appid,
-            card_ext: self.card_ext,
-        }
-    }
-}
-
-impl<A, C, D> InsertInvoiceRequestBuilder<A, Unset, C, D> {
-    /// Required: sets `card_id`. Id of the invoice card template, from `platform_create_card`.
-    pub fn card_id(
-        self,
-        value: impl Into<String>,
-    ) -> InsertInvoiceRequestBuilder<A, String, C, D> {
-        InsertInvoiceRequestBuilder {
-            order_id: self.order_id,
-            card_id: value.into(),
-            appid: self.appid,
-            card_ext: self.card_ext,
-        }
-    }
-}
-
-impl<A, B, D> InsertInvoiceRequestBuilder<A, B, Unset, D> {
-    /// Required: sets `appid`. Appid used when the order was authorized, usually the merchant's appid.
-    pub fn appid(
-        self,
-        value: impl Into<String>,
-    ) -> InsertInvoiceRequestBuilder<A, B, String, D> {
-        InsertInvoiceRequestBuilder {
-            order_id: self.order_id,
-            card_id: self.card_id,
-            appid: value.into(),
-            card_ext: self.card_ext,
-        }
-    }
-}
-
-impl<A, B, C> InsertInvoiceRequestBuilder<A, B, C, Unset> {
-    /// Required: sets `card_ext`. The invoice data.
-    pub fn card_ext(
-        self,
-        value: impl Into<InvoiceCardExt>,
-    ) -> InsertInvoiceRequestBuilder<A, B, C, InvoiceCardExt> {
-        InsertInvoiceRequestBuilder {
-            order_id: self.order_id,
-            card_id: self.card_id,
-            appid: self.appid,
-            card_ext: value.into(),
-        }
-    }
-}
-
-impl InsertInvoiceRequestBuilder<String, String, String, InvoiceCardExt> {
-    /// The value, every required field set.
-    pub fn build(self) -> InsertInvoiceRequest {
-        InsertInvoiceRequest {
-            order_id: self.order_id,
-            card_id: self.card_id,
-            appid: self.appid,
-            card_ext: self.card_ext,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// Code of the invoice card in the user's card bag (used by `platform_update_status`).
     pub code: String,

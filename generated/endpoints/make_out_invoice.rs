@@ -8,63 +8,8 @@ pub struct MakeOutInvoiceRequest {
     pub invoiceinfo: BlueInvoiceInfo,
 }
 
-impl MakeOutInvoiceRequest {
-    /// A builder of this value: `build()` exists once `invoiceinfo` is set, so leaving one out does not compile.
-    pub fn builder() -> MakeOutInvoiceRequestBuilder {
-        MakeOutInvoiceRequestBuilder {
-            invoiceinfo: Unset,
-        }
-    }
-}
-
-/// Builds a [`MakeOutInvoiceRequest`] field by field: start with [`MakeOutInvoiceRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(invoiceinfo: wechat_invoice::BlueInvoiceInfo) -> wechat_invoice::MakeOutInvoiceRequest {
-/// wechat_invoice::MakeOutInvoiceRequest::builder()
-///     .invoiceinfo(invoiceinfo)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `invoiceinfo`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(invoiceinfo: wechat_invoice::BlueInvoiceInfo) -> wechat_invoice::MakeOutInvoiceRequest {
-/// wechat_invoice::MakeOutInvoiceRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct MakeOutInvoiceRequestBuilder<A = Unset> {
-    invoiceinfo: A,
-}
-
-impl MakeOutInvoiceRequestBuilder<Unset> {
-    /// Required: sets `invoiceinfo`. The invoice to issue.
-    pub fn invoiceinfo(
-        self,
-        value: impl Into<BlueInvoiceInfo>,
-    ) -> MakeOutInvoiceRequestBuilder<BlueInvoiceInfo> {
-        MakeOutInvoiceRequestBuilder {
-            invoiceinfo: value.into(),
-        }
-    }
-}
-
-impl MakeOutInvoiceRequestBuilder<BlueInvoiceInfo> {
-    /// The value, every required field set.
-    pub fn build(self) -> MakeOutInvoiceRequest {
-        MakeOutInvoiceRequest {
-            invoiceinfo: self.invoiceinfo,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/makeoutinvoice`: Issue a blue invoice through WeChat's unified invoicing interface.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
 
 error_enum! {

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct NontaxCreateBillCardRequest {
     /// The template to create.
     ///
@@ -10,63 +10,8 @@ pub struct NontaxCreateBillCardRequest {
     pub invoice_info: BillCardInfo,
 }
 
-impl NontaxCreateBillCardRequest {
-    /// A builder of this value: `build()` exists once `invoice_info` is set, so leaving one out does not compile.
-    pub fn builder() -> NontaxCreateBillCardRequestBuilder {
-        NontaxCreateBillCardRequestBuilder {
-            invoice_info: Unset,
-        }
-    }
-}
-
-/// Builds a [`NontaxCreateBillCardRequest`] field by field: start with [`NontaxCreateBillCardRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(invoice_info: wechat_invoice::BillCardInfo) -> wechat_invoice::NontaxCreateBillCardRequest {
-/// wechat_invoice::NontaxCreateBillCardRequest::builder()
-///     .invoice_info(invoice_info)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `invoice_info`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(invoice_info: wechat_invoice::BillCardInfo) -> wechat_invoice::NontaxCreateBillCardRequest {
-/// wechat_invoice::NontaxCreateBillCardRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct NontaxCreateBillCardRequestBuilder<A = Unset> {
-    invoice_info: A,
-}
-
-impl NontaxCreateBillCardRequestBuilder<Unset> {
-    /// Required: sets `invoice_info`. The template to create.
-    pub fn invoice_info(
-        self,
-        value: impl Into<BillCardInfo>,
-    ) -> NontaxCreateBillCardRequestBuilder<BillCardInfo> {
-        NontaxCreateBillCardRequestBuilder {
-            invoice_info: value.into(),
-        }
-    }
-}
-
-impl NontaxCreateBillCardRequestBuilder<BillCardInfo> {
-    /// The value, every required field set.
-    pub fn build(self) -> NontaxCreateBillCardRequest {
-        NontaxCreateBillCardRequest {
-            invoice_info: self.invoice_info,
-        }
-    }
-}
-
 /// Success response of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct NontaxCreateBillCardResponse {
     /// Id of the new fiscal e-note card template.
     pub card_id: String,

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct NontaxInsertBillRequest {
     /// The order the payer authorized through `nontax_get_bill_auth_url`.
     pub order_id: String,
@@ -14,126 +14,8 @@ pub struct NontaxInsertBillRequest {
     pub card_ext: BillCardExt,
 }
 
-impl NontaxInsertBillRequest {
-    /// A builder of this value: `build()` exists once `order_id`, `card_id`, `appid`, `card_ext` are set, so leaving one out does not compile.
-    pub fn builder() -> NontaxInsertBillRequestBuilder {
-        NontaxInsertBillRequestBuilder {
-            order_id: Unset,
-            card_id: Unset,
-            appid: Unset,
-            card_ext: Unset,
-        }
-    }
-}
-
-/// Builds a [`NontaxInsertBillRequest`] field by field: start with [`NontaxInsertBillRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(order_id: String, card_id: String, appid: String, card_ext: wechat_invoice::BillCardExt) -> wechat_invoice::NontaxInsertBillRequest {
-/// wechat_invoice::NontaxInsertBillRequest::builder()
-///     .order_id(order_id)
-///     .card_id(card_id)
-///     .appid(appid)
-///     .card_ext(card_ext)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `card_ext`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(order_id: String, card_id: String, appid: String, card_ext: wechat_invoice::BillCardExt) -> wechat_invoice::NontaxInsertBillRequest {
-/// wechat_invoice::NontaxInsertBillRequest::builder()
-///     .order_id(order_id)
-///     .card_id(card_id)
-///     .appid(appid)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct NontaxInsertBillRequestBuilder<A = Unset, B = Unset, C = Unset, D = Unset> {
-    order_id: A,
-    card_id: B,
-    appid: C,
-    card_ext: D,
-}
-
-impl<B, C, D> NontaxInsertBillRequestBuilder<Unset, B, C, D> {
-    /// Required: sets `order_id`. The order the payer authorized through `nontax_get_bill_auth_url`.
-    pub fn order_id(
-        self,
-        value: impl Into<String>,
-    ) -> NontaxInsertBillRequestBuilder<String, B, C, D> {
-        NontaxInsertBillRequestBuilder {
-            order_id: value.into(),
-            card_id: self.card_id,
-            appid: self.appid,
-            card_ext: self.card_ext,
-        }
-    }
-}
-
-impl<A, C, D> NontaxInsertBillRequestBuilder<A, Unset, C, D> {
-    /// Required: sets `card_id`. Id of the fiscal e-note template, from `nontax_create_bill_card`.
-    pub fn card_id(
-        self,
-        value: impl Into<String>,
-    ) -> NontaxInsertBillRequestBuilder<A, String, C, D> {
-        NontaxInsertBillRequestBuilder {
-            order_id: self.order_id,
-            card_id: value.into(),
-            appid: self.appid,
-            card_ext: self.card_ext,
-        }
-    }
-}
-
-impl<A, B, D> NontaxInsertBillRequestBuilder<A, B, Unset, D> {
-    /// Required: sets `appid`. Appid used when the order was authorized, usually the collecting unit's.
-    pub fn appid(
-        self,
-        value: impl Into<String>,
-    ) -> NontaxInsertBillRequestBuilder<A, B, String, D> {
-        NontaxInsertBillRequestBuilder {
-            order_id: self.order_id,
-            card_id: self.card_id,
-            appid: value.into(),
-            card_ext: self.card_ext,
-        }
-    }
-}
-
-impl<A, B, C> NontaxInsertBillRequestBuilder<A, B, C, Unset> {
-    /// Required: sets `card_ext`. The fiscal e-note data.
-    pub fn card_ext(
-        self,
-        value: impl Into<BillCardExt>,
-    ) -> NontaxInsertBillRequestBuilder<A, B, C, BillCardExt> {
-        NontaxInsertBillRequestBuilder {
-            order_id: self.order_id,
-            card_id: self.card_id,
-            appid: self.appid,
-            card_ext: value.into(),
-        }
-    }
-}
-
-impl NontaxInsertBillRequestBuilder<String, String, String, BillCardExt> {
-    /// The value, every required field set.
-    pub fn build(self) -> NontaxInsertBillRequest {
-        NontaxInsertBillRequest {
-            order_id: self.order_id,
-            card_id: self.card_id,
-            appid: self.appid,
-            card_ext: self.card_ext,
-        }
-    }
-}
-
 /// Success response of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct NontaxInsertBillResponse {
     /// Code of the note's card in the user's card bag.
     pub code: String,

@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/createcard`: Create an invoice card template.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PlatformCreateCardRequest {
     /// The template to create.
     pub invoice_info: InvoiceCardInfo,
 }
 
-impl PlatformCreateCardRequest {
-    /// A builder of this value: `build()` exists once `invoice_info` is set, so leaving one out does not compile.
-    pub fn builder() -> PlatformCreateCardRequestBuilder {
-        PlatformCreateCardRequestBuilder {
-            invoice_info: Unset,
-        }
-    }
-}
-
-/// Builds a [`PlatformCreateCardRequest`] field by field: start with [`PlatformCreateCardRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(invoice_info: wechat_invoice::InvoiceCardInfo) -> wechat_invoice::PlatformCreateCardRequest {
-/// wechat_invoice::PlatformCreateCardRequest::builder()
-///     .invoice_info(invoice_info)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `invoice_info`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(invoice_info: wechat_invoice::InvoiceCardInfo) -> wechat_invoice::PlatformCreateCardRequest {
-/// wechat_invoice::PlatformCreateCardRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct PlatformCreateCardRequestBuilder<A = Unset> {
-    invoice_info: A,
-}
-
-impl PlatformCreateCardRequestBuilder<Unset> {
-    /// Required: sets `invoice_info`. The template to create.
-    pub fn invoice_info(
-        self,
-        value: impl Into<InvoiceCardInfo>,
-    ) -> PlatformCreateCardRequestBuilder<InvoiceCardInfo> {
-        PlatformCreateCardRequestBuilder {
-            invoice_info: value.into(),
-        }
-    }
-}
-
-impl PlatformCreateCardRequestBuilder<InvoiceCardInfo> {
-    /// The value, every required field set.
-    pub fn build(self) -> PlatformCreateCardRequest {
-        PlatformCreateCardRequest {
-            invoice_info: self.invoice_info,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/platform/createcard`: Create an invoice card template.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct PlatformCreateCardResponse {
     /// Id of the new invoice card template.
     pub card_id: String,

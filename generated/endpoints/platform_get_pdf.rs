@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct PlatformGetPdfRequest {
     /// Id of the uploaded PDF, as returned by `platform_set_pdf` (a 64-bit integer carried as a string).
     pub s_media_id: String,
 }
 
-impl PlatformGetPdfRequest {
-    /// A builder of this value: `build()` exists once `s_media_id` is set, so leaving one out does not compile.
-    pub fn builder() -> PlatformGetPdfRequestBuilder {
-        PlatformGetPdfRequestBuilder {
-            s_media_id: Unset,
-        }
-    }
-}
-
-/// Builds a [`PlatformGetPdfRequest`] field by field: start with [`PlatformGetPdfRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(s_media_id: String) -> wechat_invoice::PlatformGetPdfRequest {
-/// wechat_invoice::PlatformGetPdfRequest::builder()
-///     .s_media_id(s_media_id)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `s_media_id`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(s_media_id: String) -> wechat_invoice::PlatformGetPdfRequest {
-/// wechat_invoice::PlatformGetPdfRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct PlatformGetPdfRequestBuilder<A = Unset> {
-    s_media_id: A,
-}
-
-impl PlatformGetPdfRequestBuilder<Unset> {
-    /// Required: sets `s_media_id`. Id of the uploaded PDF, as returned by `platform_set_pdf` (a 64-bit integer carried as a string).
-    pub fn s_media_id(
-        self,
-        value: impl Into<String>,
-    ) -> PlatformGetPdfRequestBuilder<String> {
-        PlatformGetPdfRequestBuilder {
-            s_media_id: value.into(),
-        }
-    }
-}
-
-impl PlatformGetPdfRequestBuilder<String> {
-    /// The value, every required field set.
-    pub fn build(self) -> PlatformGetPdfRequest {
-        PlatformGetPdfRequest {
-            s_media_id: self.s_media_id,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct PlatformGetPdfResponse {
     /// Temporary download link of the PDF, valid for 2 hours.
     pub pdf_url: String,

@@ -8,63 +8,8 @@ pub struct PlatformSetPdfRequest {
     pub pdf: crate::FilePart,
 }
 
-impl PlatformSetPdfRequest {
-    /// A builder of this value: `build()` exists once `pdf` is set, so leaving one out does not compile.
-    pub fn builder() -> PlatformSetPdfRequestBuilder {
-        PlatformSetPdfRequestBuilder {
-            pdf: Unset,
-        }
-    }
-}
-
-/// Builds a [`PlatformSetPdfRequest`] field by field: start with [`PlatformSetPdfRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(pdf: wechat_invoice::FilePart) -> wechat_invoice::PlatformSetPdfRequest {
-/// wechat_invoice::PlatformSetPdfRequest::builder()
-///     .pdf(pdf)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `pdf`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(pdf: wechat_invoice::FilePart) -> wechat_invoice::PlatformSetPdfRequest {
-/// wechat_invoice::PlatformSetPdfRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct PlatformSetPdfRequestBuilder<A = Unset> {
-    pdf: A,
-}
-
-impl PlatformSetPdfRequestBuilder<Unset> {
-    /// Required: sets `pdf`. The PDF file, sent as the multipart part named `pdf` (with filename, length and content type, e.g. `invoice.pdf`, `application/pdf`).
-    pub fn pdf(
-        self,
-        value: impl Into<crate::FilePart>,
-    ) -> PlatformSetPdfRequestBuilder<crate::FilePart> {
-        PlatformSetPdfRequestBuilder {
-            pdf: value.into(),
-        }
-    }
-}
-
-impl PlatformSetPdfRequestBuilder<crate::FilePart> {
-    /// The value, every required field set.
-    pub fn build(self) -> PlatformSetPdfRequest {
-        PlatformSetPdfRequest {
-            pdf: self.pdf,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/platform/setpdf`: Upload an invoice (or fiscal e-note) PDF.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct PlatformSetPdfResponse {
     /// Id of the uploaded PDF, a 64-bit integer carried as a string; valid for 3 days.
     pub s_media_id: String,

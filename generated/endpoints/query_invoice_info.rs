@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct QueryInvoiceInfoRequest {
     /// Invoice request serial number (发票请求流水号) used when issuing.
     pub fpqqlsh: String,
@@ -10,82 +10,8 @@ pub struct QueryInvoiceInfoRequest {
     pub nsrsbh: String,
 }
 
-impl QueryInvoiceInfoRequest {
-    /// A builder of this value: `build()` exists once `fpqqlsh`, `nsrsbh` are set, so leaving one out does not compile.
-    pub fn builder() -> QueryInvoiceInfoRequestBuilder {
-        QueryInvoiceInfoRequestBuilder {
-            fpqqlsh: Unset,
-            nsrsbh: Unset,
-        }
-    }
-}
-
-/// Builds a [`QueryInvoiceInfoRequest`] field by field: start with [`QueryInvoiceInfoRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(fpqqlsh: String, nsrsbh: String) -> wechat_invoice::QueryInvoiceInfoRequest {
-/// wechat_invoice::QueryInvoiceInfoRequest::builder()
-///     .fpqqlsh(fpqqlsh)
-///     .nsrsbh(nsrsbh)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `nsrsbh`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(fpqqlsh: String, nsrsbh: String) -> wechat_invoice::QueryInvoiceInfoRequest {
-/// wechat_invoice::QueryInvoiceInfoRequest::builder()
-///     .fpqqlsh(fpqqlsh)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct QueryInvoiceInfoRequestBuilder<A = Unset, B = Unset> {
-    fpqqlsh: A,
-    nsrsbh: B,
-}
-
-impl<B> QueryInvoiceInfoRequestBuilder<Unset, B> {
-    /// Required: sets `fpqqlsh`. Invoice request serial number (发票请求流水号) used when issuing.
-    pub fn fpqqlsh(
-        self,
-        value: impl Into<String>,
-    ) -> QueryInvoiceInfoRequestBuilder<String, B> {
-        QueryInvoiceInfoRequestBuilder {
-            fpqqlsh: value.into(),
-            nsrsbh: self.nsrsbh,
-        }
-    }
-}
-
-impl<A> QueryInvoiceInfoRequestBuilder<A, Unset> {
-    /// Required: sets `nsrsbh`. Seller's taxpayer identification number (纳税人识别号).
-    pub fn nsrsbh(
-        self,
-        value: impl Into<String>,
-    ) -> QueryInvoiceInfoRequestBuilder<A, String> {
-        QueryInvoiceInfoRequestBuilder {
-            fpqqlsh: self.fpqqlsh,
-            nsrsbh: value.into(),
-        }
-    }
-}
-
-impl QueryInvoiceInfoRequestBuilder<String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> QueryInvoiceInfoRequest {
-        QueryInvoiceInfoRequest {
-            fpqqlsh: self.fpqqlsh,
-            nsrsbh: self.nsrsbh,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
     /// The issued invoice; absent while issuing is still in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ReimburseGetInvoiceBatchRequest {
     /// The invoice cards to read.
     ///
@@ -10,63 +10,8 @@ pub struct ReimburseGetInvoiceBatchRequest {
     pub item_list: Vec<InvoiceCardRef>,
 }
 
-impl ReimburseGetInvoiceBatchRequest {
-    /// A builder of this value: `build()` exists once `item_list` is set, so leaving one out does not compile.
-    pub fn builder() -> ReimburseGetInvoiceBatchRequestBuilder {
-        ReimburseGetInvoiceBatchRequestBuilder {
-            item_list: Unset,
-        }
-    }
-}
-
-/// Builds a [`ReimburseGetInvoiceBatchRequest`] field by field: start with [`ReimburseGetInvoiceBatchRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(item_list: Vec<wechat_invoice::InvoiceCardRef>) -> wechat_invoice::ReimburseGetInvoiceBatchRequest {
-/// wechat_invoice::ReimburseGetInvoiceBatchRequest::builder()
-///     .item_list(item_list)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `item_list`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(item_list: Vec<wechat_invoice::InvoiceCardRef>) -> wechat_invoice::ReimburseGetInvoiceBatchRequest {
-/// wechat_invoice::ReimburseGetInvoiceBatchRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ReimburseGetInvoiceBatchRequestBuilder<A = Unset> {
-    item_list: A,
-}
-
-impl ReimburseGetInvoiceBatchRequestBuilder<Unset> {
-    /// Required: sets `item_list`. The invoice cards to read.
-    pub fn item_list(
-        self,
-        value: impl Into<Vec<InvoiceCardRef>>,
-    ) -> ReimburseGetInvoiceBatchRequestBuilder<Vec<InvoiceCardRef>> {
-        ReimburseGetInvoiceBatchRequestBuilder {
-            item_list: value.into(),
-        }
-    }
-}
-
-impl ReimburseGetInvoiceBatchRequestBuilder<Vec<InvoiceCardRef>> {
-    /// The value, every required field set.
-    pub fn build(self) -> ReimburseGetInvoiceBatchRequest {
-        ReimburseGetInvoiceBatchRequest {
-            item_list: self.item_list,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ReimburseGetInvoiceBatchResponse {
     /// The invoices, each with the fields `reimburse_get_invoice_info` returns.
     pub item_list: Vec<ReimburseInvoice>,

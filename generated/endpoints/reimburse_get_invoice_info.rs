@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ReimburseGetInvoiceInfoRequest {
     /// Id of the invoice card template, from `chooseInvoice`.
     pub card_id: String,
@@ -10,82 +10,8 @@ pub struct ReimburseGetInvoiceInfoRequest {
     pub encrypt_code: String,
 }
 
-impl ReimburseGetInvoiceInfoRequest {
-    /// A builder of this value: `build()` exists once `card_id`, `encrypt_code` are set, so leaving one out does not compile.
-    pub fn builder() -> ReimburseGetInvoiceInfoRequestBuilder {
-        ReimburseGetInvoiceInfoRequestBuilder {
-            card_id: Unset,
-            encrypt_code: Unset,
-        }
-    }
-}
-
-/// Builds a [`ReimburseGetInvoiceInfoRequest`] field by field: start with [`ReimburseGetInvoiceInfoRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(card_id: String, encrypt_code: String) -> wechat_invoice::ReimburseGetInvoiceInfoRequest {
-/// wechat_invoice::ReimburseGetInvoiceInfoRequest::builder()
-///     .card_id(card_id)
-///     .encrypt_code(encrypt_code)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `encrypt_code`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(card_id: String, encrypt_code: String) -> wechat_invoice::ReimburseGetInvoiceInfoRequest {
-/// wechat_invoice::ReimburseGetInvoiceInfoRequest::builder()
-///     .card_id(card_id)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ReimburseGetInvoiceInfoRequestBuilder<A = Unset, B = Unset> {
-    card_id: A,
-    encrypt_code: B,
-}
-
-impl<B> ReimburseGetInvoiceInfoRequestBuilder<Unset, B> {
-    /// Required: sets `card_id`. Id of the invoice card template, from `chooseInvoice`.
-    pub fn card_id(
-        self,
-        value: impl Into<String>,
-    ) -> ReimburseGetInvoiceInfoRequestBuilder<String, B> {
-        ReimburseGetInvoiceInfoRequestBuilder {
-            card_id: value.into(),
-            encrypt_code: self.encrypt_code,
-        }
-    }
-}
-
-impl<A> ReimburseGetInvoiceInfoRequestBuilder<A, Unset> {
-    /// Required: sets `encrypt_code`. Encrypted card code, from `chooseInvoice`.
-    pub fn encrypt_code(
-        self,
-        value: impl Into<String>,
-    ) -> ReimburseGetInvoiceInfoRequestBuilder<A, String> {
-        ReimburseGetInvoiceInfoRequestBuilder {
-            card_id: self.card_id,
-            encrypt_code: value.into(),
-        }
-    }
-}
-
-impl ReimburseGetInvoiceInfoRequestBuilder<String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ReimburseGetInvoiceInfoRequest {
-        ReimburseGetInvoiceInfoRequest {
-            card_id: self.card_id,
-            encrypt_code: self.encrypt_code,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ReimburseGetInvoiceInfoResponse {
     /// Id of the invoice card template.
     pub card_id: String,

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct RejectInsertRequest {
     /// The invoicing platform's id in WeChat, given by the platform (in the fiscal flow, the finance bureau's id).
     pub s_pappid: String,
@@ -15,117 +15,8 @@ pub struct RejectInsertRequest {
     pub url: Option<String>,
 }
 
-impl RejectInsertRequest {
-    /// A builder of this value: `build()` exists once `s_pappid`, `order_id`, `reason` are set, so leaving one out does not compile.
-    pub fn builder() -> RejectInsertRequestBuilder {
-        RejectInsertRequestBuilder {
-            s_pappid: Unset,
-            order_id: Unset,
-            reason: Unset,
-            url: None,
-        }
-    }
-}
-
-/// Builds a [`RejectInsertRequest`] field by field: start with [`RejectInsertRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(s_pappid: String, order_id: String, reason: String) -> wechat_invoice::RejectInsertRequest {
-/// wechat_invoice::RejectInsertRequest::builder()
-///     .s_pappid(s_pappid)
-///     .order_id(order_id)
-///     .reason(reason)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `reason`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(s_pappid: String, order_id: String, reason: String) -> wechat_invoice::RejectInsertRequest {
-/// wechat_invoice::RejectInsertRequest::builder()
-///     .s_pappid(s_pappid)
-///     .order_id(order_id)
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct RejectInsertRequestBuilder<A = Unset, B = Unset, C = Unset> {
-    s_pappid: A,
-    order_id: B,
-    reason: C,
-    url: Option<String>,
-}
-
-impl<B, C> RejectInsertRequestBuilder<Unset, B, C> {
-    /// Required: sets `s_pappid`. The invoicing platform's id in WeChat, given by the platform (in the fiscal flow, the finance bureau's id).
-    pub fn s_pappid(
-        self,
-        value: impl Into<String>,
-    ) -> RejectInsertRequestBuilder<String, B, C> {
-        RejectInsertRequestBuilder {
-            s_pappid: value.into(),
-            order_id: self.order_id,
-            reason: self.reason,
-            url: self.url,
-        }
-    }
-}
-
-impl<A, C> RejectInsertRequestBuilder<A, Unset, C> {
-    /// Required: sets `order_id`. The authorized order to refuse.
-    pub fn order_id(
-        self,
-        value: impl Into<String>,
-    ) -> RejectInsertRequestBuilder<A, String, C> {
-        RejectInsertRequestBuilder {
-            s_pappid: self.s_pappid,
-            order_id: value.into(),
-            reason: self.reason,
-            url: self.url,
-        }
-    }
-}
-
-impl<A, B> RejectInsertRequestBuilder<A, B, Unset> {
-    /// Required: sets `reason`. Why the invoice is refused, shown to the user (e.g. duplicate request, invalid title, returned goods).
-    pub fn reason(
-        self,
-        value: impl Into<String>,
-    ) -> RejectInsertRequestBuilder<A, B, String> {
-        RejectInsertRequestBuilder {
-            s_pappid: self.s_pappid,
-            order_id: self.order_id,
-            reason: value.into(),
-            url: self.url,
-        }
-    }
-}
-
-impl<A, B, C> RejectInsertRequestBuilder<A, B, C> {
-    /// Optional: sets `url`. Link guiding the user's next step.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-
-impl RejectInsertRequestBuilder<String, String, String> {
-    /// The value, every required field set.
-    pub fn build(self) -> RejectInsertRequest {
-        RejectInsertRequest {
-            s_pappid: self.s_pappid,
-            order_id: self.order_id,
-            reason: self.reason,
-            url: self.url,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct RejectInsertResponse {}
 
 error_enum! {

@@ -2,66 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ScanTitleRequest {
     /// The raw text scanned from the user's title QR code, e.g. `https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd`.
     pub scan_text: String,
 }
 
-impl ScanTitleRequest {
-    /// A builder of this value: `build()` exists once `scan_text` is set, so leaving one out does not compile.
-    pub fn builder() -> ScanTitleRequestBuilder {
-        ScanTitleRequestBuilder {
-            scan_text: Unset,
-        }
-    }
-}
-
-/// Builds a [`ScanTitleRequest`] field by field: start with [`ScanTitleRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(scan_text: String) -> wechat_invoice::ScanTitleRequest {
-/// wechat_invoice::ScanTitleRequest::builder()
-///     .scan_text(scan_text)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `scan_text`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(scan_text: String) -> wechat_invoice::ScanTitleRequest {
-/// wechat_invoice::ScanTitleRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct ScanTitleRequestBuilder<A = Unset> {
-    scan_text: A,
-}
-
-impl ScanTitleRequestBuilder<Unset> {
-    /// Required: sets `scan_text`. The raw text scanned from the user's title QR code, e.g. `https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd`.
-    pub fn scan_text(self, value: impl Into<String>) -> ScanTitleRequestBuilder<String> {
-        ScanTitleRequestBuilder {
-            scan_text: value.into(),
-        }
-    }
-}
-
-impl ScanTitleRequestBuilder<String> {
-    /// The value, every required field set.
-    pub fn build(self) -> ScanTitleRequest {
-        ScanTitleRequest {
-            scan_text: self.scan_text,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct ScanTitleResponse {
     /// Kind of title (抬头类型); 0 = company (单位), 1 = personal (个人).
     ///

@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SetAuthFieldRequest {
     /// The fields of the authorization page.
     pub auth_field: AuthField,
 }
 
-impl SetAuthFieldRequest {
-    /// A builder of this value: `build()` exists once `auth_field` is set, so leaving one out does not compile.
-    pub fn builder() -> SetAuthFieldRequestBuilder {
-        SetAuthFieldRequestBuilder {
-            auth_field: Unset,
-        }
-    }
-}
-
-/// Builds a [`SetAuthFieldRequest`] field by field: start with [`SetAuthFieldRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(auth_field: wechat_invoice::AuthField) -> wechat_invoice::SetAuthFieldRequest {
-/// wechat_invoice::SetAuthFieldRequest::builder()
-///     .auth_field(auth_field)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `auth_field`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(auth_field: wechat_invoice::AuthField) -> wechat_invoice::SetAuthFieldRequest {
-/// wechat_invoice::SetAuthFieldRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct SetAuthFieldRequestBuilder<A = Unset> {
-    auth_field: A,
-}
-
-impl SetAuthFieldRequestBuilder<Unset> {
-    /// Required: sets `auth_field`. The fields of the authorization page.
-    pub fn auth_field(
-        self,
-        value: impl Into<AuthField>,
-    ) -> SetAuthFieldRequestBuilder<AuthField> {
-        SetAuthFieldRequestBuilder {
-            auth_field: value.into(),
-        }
-    }
-}
-
-impl SetAuthFieldRequestBuilder<AuthField> {
-    /// The value, every required field set.
-    pub fn build(self) -> SetAuthFieldRequest {
-        SetAuthFieldRequest {
-            auth_field: self.auth_field,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct SetAuthFieldResponse {}
 
 error_enum! {

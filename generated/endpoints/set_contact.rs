@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Set the merchant's contact information for invoicing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SetContactRequest {
     /// The merchant's contact information.
     pub contact: BizContact,
 }
 
-impl SetContactRequest {
-    /// A builder of this value: `build()` exists once `contact` is set, so leaving one out does not compile.
-    pub fn builder() -> SetContactRequestBuilder {
-        SetContactRequestBuilder {
-            contact: Unset,
-        }
-    }
-}
-
-/// Builds a [`SetContactRequest`] field by field: start with [`SetContactRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(contact: wechat_invoice::BizContact) -> wechat_invoice::SetContactRequest {
-/// wechat_invoice::SetContactRequest::builder()
-///     .contact(contact)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `contact`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(contact: wechat_invoice::BizContact) -> wechat_invoice::SetContactRequest {
-/// wechat_invoice::SetContactRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct SetContactRequestBuilder<A = Unset> {
-    contact: A,
-}
-
-impl SetContactRequestBuilder<Unset> {
-    /// Required: sets `contact`. The merchant's contact information.
-    pub fn contact(
-        self,
-        value: impl Into<BizContact>,
-    ) -> SetContactRequestBuilder<BizContact> {
-        SetContactRequestBuilder {
-            contact: value.into(),
-        }
-    }
-}
-
-impl SetContactRequestBuilder<BizContact> {
-    /// The value, every required field set.
-    pub fn build(self) -> SetContactRequest {
-        SetContactRequest {
-            contact: self.contact,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/setbizattr`: Set the merchant's contact information for invoicing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct SetContactResponse {}
 
 error_enum! {

@@ -2,69 +2,14 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SetPayMchRequest {
     /// The merchant id and the invoicing platform it is linked to.
     pub paymch_info: PayMchInfo,
 }
 
-impl SetPayMchRequest {
-    /// A builder of this value: `build()` exists once `paymch_info` is set, so leaving one out does not compile.
-    pub fn builder() -> SetPayMchRequestBuilder {
-        SetPayMchRequestBuilder {
-            paymch_info: Unset,
-        }
-    }
-}
-
-/// Builds a [`SetPayMchRequest`] field by field: start with [`SetPayMchRequest::builder`]; `build()` exists once every required field is set.
-///
-/// ```
-/// # fn example(paymch_info: wechat_invoice::PayMchInfo) -> wechat_invoice::SetPayMchRequest {
-/// wechat_invoice::SetPayMchRequest::builder()
-///     .paymch_info(paymch_info)
-///     .build()
-/// # }
-/// ```
-///
-/// Leaving out a required field (here `paymch_info`) does not compile:
-///
-/// ```compile_fail,E0599
-/// # fn example(paymch_info: wechat_invoice::PayMchInfo) -> wechat_invoice::SetPayMchRequest {
-/// wechat_invoice::SetPayMchRequest::builder()
-///     .build()
-/// # }
-/// ```
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct SetPayMchRequestBuilder<A = Unset> {
-    paymch_info: A,
-}
-
-impl SetPayMchRequestBuilder<Unset> {
-    /// Required: sets `paymch_info`. The merchant id and the invoicing platform it is linked to.
-    pub fn paymch_info(
-        self,
-        value: impl Into<PayMchInfo>,
-    ) -> SetPayMchRequestBuilder<PayMchInfo> {
-        SetPayMchRequestBuilder {
-            paymch_info: value.into(),
-        }
-    }
-}
-
-impl SetPayMchRequestBuilder<PayMchInfo> {
-    /// The value, every required field set.
-    pub fn build(self) -> SetPayMchRequest {
-        SetPayMchRequest {
-            paymch_info: self.paymch_info,
-        }
-    }
-}
-
 /// Success response of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct SetPayMchResponse {}
 
 error_enum! {

@@ -5,28 +5,8 @@
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SetUrlRequest {}
 
-impl SetUrlRequest {
-    /// A builder of this value; every field is optional.
-    pub fn builder() -> SetUrlRequestBuilder {
-        SetUrlRequestBuilder {}
-    }
-}
-
-/// Builds a [`SetUrlRequest`] field by field: start with [`SetUrlRequest::builder`]; `build()` exists once every required field is set.
-#[derive(Debug, Clone)]
-#[must_use = "call `build()` to get the value"]
-pub struct SetUrlRequestBuilder {}
-
-impl SetUrlRequestBuilder {
-    /// The value, every required field set.
-    pub fn build(self) -> SetUrlRequest {
-        SetUrlRequest {}
-    }
-}
-
 /// Success response of `/card/invoice/seturl`: Get the invoicing platform's own link, which carries its s_pappid.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[non_exhaustive]
 pub struct SetUrlResponse {
     /// The platform's pre-invoicing link; its `s_pappid` query parameter is the platform's id in WeChat (e.g. `https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=…`).
     ///
