@@ -1,6 +1,6 @@
-//! Event files of both kinds: pushes named by `Event` (an account's server URL) and by
-//! `InfoType` (a third-party platform's authorization-event URL), and the `secret` flag. Each
-//! mistake is a located diagnostic that says how to fix it.
+//! Event files of both kinds (pushes named by `Event`, to an account's server URL, and by
+//! `InfoType`, to a third-party platform's authorization-event URL) and the `secret` field flag of
+//! event and endpoint files. Each mistake is a located diagnostic that says how to fix it.
 
 use std::path::PathBuf;
 
@@ -166,4 +166,80 @@ fn two_pushes_may_not_generate_one_struct() {
         "{}",
         found[0].message
     );
+}
+
+const ENDPOINT: &str = "\
+endpoint: api_component_token
+wechat_name: api_component_token
+title: Get the platform token.
+description: Exchanges the ticket for the platform token.
+doc_url: https://example.invalid/doc
+group: platform
+http:
+  method: POST
+  path: /cgi-bin/component/api_component_token
+  body: json
+auth:
+  token: none
+idempotent: true
+request:
+  component_appsecret:
+    type: string
+    required: true
+    secret: true
+    description: The AppSecret.
+response:
+  expires_in:
+    type: integer
+    description: Seconds.
+examples:
+  - name: ok
+    request: {component_appsecret: s}
+    response: {errcode: 0, errmsg: ok, expires_in: 7200}
+";
+
+fn endpoint_spec(endpoint: &str) -> Vec<SourceFile> {
+    vec![
+        SourceFile {
+            path: PathBuf::from("spec/errors/general.yaml"),
+            text: ERRORS.to_string(),
+        },
+        SourceFile {
+            path: PathBuf::from("spec/endpoints/api_component_token.yaml"),
+            text: endpoint.to_string(),
+        },
+    ]
+}
+
+#[test]
+fn a_secret_endpoint_field_gets_a_redacted_debug() {
+    let (_, files) = generate(&endpoint_spec(ENDPOINT)).expect("valid");
+    let code = &files
+        .iter()
+        .find(|file| file.name == "endpoints/api_component_token.rs")
+        .expect("generated")
+        .contents;
+    assert!(
+        code.contains("crate::redact::Redacted::of(&self.component_appsecret)"),
+        "{code}"
+    );
+    assert!(code.contains("#[derive(Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]\npub struct ApiComponentTokenRequest"), "{code}");
+}
+
+#[test]
+fn a_secret_endpoint_field_must_be_text() {
+    let text = ENDPOINT
+        .replace(
+            "  component_appsecret:\n    type: string\n",
+            "  component_appsecret:\n    type: integer\n",
+        )
+        .replace("{component_appsecret: s}", "{component_appsecret: 1}");
+    let found = match generate(&endpoint_spec(&text)) {
+        Err(Failure::Spec { diagnostics, .. }) => diagnostics.0,
+        other => panic!("expected diagnostics, got {:?}", other.map(|_| ())),
+    };
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].check, Check::InvalidValue);
+    assert_eq!(found[0].position.line, 18, "located at `secret: true`");
+    assert!(found[0].message.contains("secret"), "{}", found[0].message);
 }
