@@ -86,3 +86,79 @@ fn user_authorize_invoice_example_refused_with_the_app_id_spelling() {
     assert_eq!(decoded.envelope.msg_type.as_deref(), Some("event"));
     check_round_trip(&event);
 }
+
+#[test]
+fn authorized_example_merchant_authorized() {
+    let event = wechat_invoice::ComponentEvent::from_xml(
+            "<xml><AppId><![CDATA[wx-component-appid]]></AppId><CreateTime>1413192760</CreateTime><InfoType><![CDATA[authorized]]></InfoType><AuthorizerAppid><![CDATA[wxf8b4f85f3a794e77]]></AuthorizerAppid><AuthorizationCode><![CDATA[auth_code_value]]></AuthorizationCode><AuthorizationCodeExpiredTime>1413196360</AuthorizationCodeExpiredTime><PreAuthCode><![CDATA[preauthcode@@@example]]></PreAuthCode></xml>"
+                .as_bytes(),
+        )
+        .expect("the example decodes");
+    let wechat_invoice::ComponentEvent::Authorized(decoded) = &event else {
+        panic!("decoded as another event: {event:?}");
+    };
+    assert_eq!(decoded.authorizer_appid.as_deref(), Some("wxf8b4f85f3a794e77"));
+    assert_eq!(decoded.authorization_code.as_deref(), Some("auth_code_value"));
+    assert_eq!(decoded.authorization_code_expired_time, Some(1413196360));
+    assert_eq!(decoded.pre_auth_code.as_deref(), Some("preauthcode@@@example"));
+    assert_eq!(decoded.envelope.info_type.as_deref(), Some("authorized"));
+    let again = wechat_invoice::ComponentEvent::from_xml(event.to_xml().as_bytes())
+        .expect("written XML decodes");
+    assert_eq!(again, event);
+}
+
+#[test]
+fn component_verify_ticket_example_pushed() {
+    let event = wechat_invoice::ComponentEvent::from_xml(
+            "<xml><AppId><![CDATA[wx-component-appid]]></AppId><CreateTime>1413192605</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[ticket@@@example-ticket]]></ComponentVerifyTicket></xml>"
+                .as_bytes(),
+        )
+        .expect("the example decodes");
+    let wechat_invoice::ComponentEvent::ComponentVerifyTicket(decoded) = &event else {
+        panic!("decoded as another event: {event:?}");
+    };
+    assert_eq!(
+        decoded.component_verify_ticket.as_deref(), Some("ticket@@@example-ticket")
+    );
+    assert_eq!(decoded.envelope.info_type.as_deref(), Some("component_verify_ticket"));
+    let again = wechat_invoice::ComponentEvent::from_xml(event.to_xml().as_bytes())
+        .expect("written XML decodes");
+    assert_eq!(again, event);
+}
+
+#[test]
+fn unauthorized_example_merchant_revoked() {
+    let event = wechat_invoice::ComponentEvent::from_xml(
+            "<xml><AppId><![CDATA[wx-component-appid]]></AppId><CreateTime>1413192760</CreateTime><InfoType><![CDATA[unauthorized]]></InfoType><AuthorizerAppid><![CDATA[wxf8b4f85f3a794e77]]></AuthorizerAppid></xml>"
+                .as_bytes(),
+        )
+        .expect("the example decodes");
+    let wechat_invoice::ComponentEvent::Unauthorized(decoded) = &event else {
+        panic!("decoded as another event: {event:?}");
+    };
+    assert_eq!(decoded.authorizer_appid.as_deref(), Some("wxf8b4f85f3a794e77"));
+    assert_eq!(decoded.envelope.info_type.as_deref(), Some("unauthorized"));
+    let again = wechat_invoice::ComponentEvent::from_xml(event.to_xml().as_bytes())
+        .expect("written XML decodes");
+    assert_eq!(again, event);
+}
+
+#[test]
+fn updateauthorized_example_permissions_changed() {
+    let event = wechat_invoice::ComponentEvent::from_xml(
+            "<xml><AppId><![CDATA[wx-component-appid]]></AppId><CreateTime>1413192760</CreateTime><InfoType><![CDATA[updateauthorized]]></InfoType><AuthorizerAppid><![CDATA[wxf8b4f85f3a794e77]]></AuthorizerAppid><AuthorizationCode><![CDATA[auth_code_value]]></AuthorizationCode><AuthorizationCodeExpiredTime>1413196360</AuthorizationCodeExpiredTime><PreAuthCode><![CDATA[preauthcode@@@example]]></PreAuthCode></xml>"
+                .as_bytes(),
+        )
+        .expect("the example decodes");
+    let wechat_invoice::ComponentEvent::Updateauthorized(decoded) = &event else {
+        panic!("decoded as another event: {event:?}");
+    };
+    assert_eq!(decoded.authorizer_appid.as_deref(), Some("wxf8b4f85f3a794e77"));
+    assert_eq!(decoded.authorization_code.as_deref(), Some("auth_code_value"));
+    assert_eq!(decoded.authorization_code_expired_time, Some(1413196360));
+    assert_eq!(decoded.pre_auth_code.as_deref(), Some("preauthcode@@@example"));
+    assert_eq!(decoded.envelope.info_type.as_deref(), Some("updateauthorized"));
+    let again = wechat_invoice::ComponentEvent::from_xml(event.to_xml().as_bytes())
+        .expect("written XML decodes");
+    assert_eq!(again, event);
+}

@@ -252,8 +252,318 @@ impl UserAuthorizeInvoiceEvent {
     }
 }
 
-/// An event WeChat pushed: one variant per event described in `spec/events/`, and
-/// [`Event::Other`] for any other, with all its elements.
+/// A merchant authorized the third-party platform.
+///
+/// Sent to the platform's authorization-event URL, encrypted, when a merchant's administrator finishes the authorization page (the link of `api_create_preauthcode`). `AuthorizationCode` is the same code the page's redirect brings as `auth_code`: exchange it with `api_query_auth` before it expires for the merchant's tokens, and keep the refresh token for good; `ComponentClient::handle_push` does both. The redirect and this push may both arrive: the second exchange of one code is refused, so handle the code once.
+///
+/// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html>
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct AuthorizedEvent {
+    /// Who sent it to whom, and when.
+    pub envelope: crate::push::ComponentEnvelope,
+    /// `AuthorizerAppid`: The merchant's (authorizer's) appid.
+    ///
+    /// Part of the event's dedup key.
+    pub authorizer_appid: Option<String>,
+    /// `AuthorizationCode`: The authorization code, for `api_query_auth`; a secret until exchanged.
+    ///
+    /// Part of the event's dedup key.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
+    pub authorization_code: Option<String>,
+    /// `AuthorizationCodeExpiredTime`: When the authorization code expires, in Unix seconds.
+    pub authorization_code_expired_time: Option<i64>,
+    /// `PreAuthCode`: The pre-authorization code of the link the merchant opened.
+    pub pre_auth_code: Option<String>,
+    /// Elements the spec does not describe for this event, as sent.
+    pub other: crate::push::Elements,
+}
+
+impl AuthorizedEvent {
+    /// The `InfoType` value: `authorized`.
+    pub const EVENT: &'static str = "authorized";
+    fn from_elements(
+        envelope: crate::push::ComponentEnvelope,
+        mut elements: crate::push::Elements,
+    ) -> Result<Self, crate::push::PushError> {
+        Ok(Self {
+            authorizer_appid: elements.take(&["AuthorizerAppid"]),
+            authorization_code: elements.take(&["AuthorizationCode"]),
+            authorization_code_expired_time: elements
+                .take_integer(&["AuthorizationCodeExpiredTime"], Self::EVENT)?,
+            pre_auth_code: elements.take(&["PreAuthCode"]),
+            envelope,
+            other: elements,
+        })
+    }
+
+    fn write_elements(&self, elements: &mut crate::push::Elements) {
+        elements.put("AuthorizerAppid", self.authorizer_appid.as_deref());
+        elements.put("AuthorizationCode", self.authorization_code.as_deref());
+        elements
+            .put(
+                "AuthorizationCodeExpiredTime",
+                self
+                    .authorization_code_expired_time
+                    .map(|value| value.to_string())
+                    .as_deref(),
+            );
+        elements.put("PreAuthCode", self.pre_auth_code.as_deref());
+        elements.extend(&self.other);
+    }
+
+    fn identity(&self) -> Vec<String> {
+        let mut parts = crate::push::component_envelope_identity(&self.envelope);
+        parts
+            .push(
+                format!(
+                    "AuthorizerAppid={}", self.authorizer_appid.as_deref()
+                    .unwrap_or_default()
+                ),
+            );
+        parts
+            .push(
+                format!(
+                    "AuthorizationCode={}", self.authorization_code.as_deref()
+                    .unwrap_or_default()
+                ),
+            );
+        parts
+    }
+}
+
+impl std::fmt::Debug for AuthorizedEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthorizedEvent")
+            .field("envelope", &self.envelope)
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field(
+                "authorization_code",
+                &crate::redact::Redacted::of(&self.authorization_code),
+            )
+            .field(
+                "authorization_code_expired_time",
+                &self.authorization_code_expired_time,
+            )
+            .field("pre_auth_code", &self.pre_auth_code)
+            .field("other", &self.other)
+            .finish()
+    }
+}
+
+/// WeChat pushed the third-party platform's current verify ticket.
+///
+/// Sent every 10 minutes to the platform's authorization-event URL, always encrypted, once the platform is approved. The ticket is what `api_component_token` takes, with the platform's AppSecret, to issue the `component_access_token`; WeChat accepts a ticket for 12 hours. Keep the latest one where every instance can read it: `ComponentClient::handle_push` (or `store_verify_ticket`) puts it in the token store.
+///
+/// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/component_verify_ticket.html>
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ComponentVerifyTicketEvent {
+    /// Who sent it to whom, and when.
+    pub envelope: crate::push::ComponentEnvelope,
+    /// `ComponentVerifyTicket`: The ticket (`ticket@@@…`); a secret, like the token it buys.
+    ///
+    /// Part of the event's dedup key.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
+    pub component_verify_ticket: Option<String>,
+    /// Elements the spec does not describe for this event, as sent.
+    pub other: crate::push::Elements,
+}
+
+impl ComponentVerifyTicketEvent {
+    /// The `InfoType` value: `component_verify_ticket`.
+    pub const EVENT: &'static str = "component_verify_ticket";
+    fn from_elements(
+        envelope: crate::push::ComponentEnvelope,
+        mut elements: crate::push::Elements,
+    ) -> Result<Self, crate::push::PushError> {
+        Ok(Self {
+            component_verify_ticket: elements.take(&["ComponentVerifyTicket"]),
+            envelope,
+            other: elements,
+        })
+    }
+
+    fn write_elements(&self, elements: &mut crate::push::Elements) {
+        elements.put("ComponentVerifyTicket", self.component_verify_ticket.as_deref());
+        elements.extend(&self.other);
+    }
+
+    fn identity(&self) -> Vec<String> {
+        let mut parts = crate::push::component_envelope_identity(&self.envelope);
+        parts
+            .push(
+                format!(
+                    "ComponentVerifyTicket={}", self.component_verify_ticket.as_deref()
+                    .unwrap_or_default()
+                ),
+            );
+        parts
+    }
+}
+
+impl std::fmt::Debug for ComponentVerifyTicketEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComponentVerifyTicketEvent")
+            .field("envelope", &self.envelope)
+            .field(
+                "component_verify_ticket",
+                &crate::redact::Redacted::of(&self.component_verify_ticket),
+            )
+            .field("other", &self.other)
+            .finish()
+    }
+}
+
+/// A merchant revoked the third-party platform's authorization.
+///
+/// Sent to the platform's authorization-event URL, encrypted, when a merchant's administrator cancels the authorization. The merchant's refresh token is dead from then on: forget it and the merchant's access token (`ComponentClient::handle_push` does), so later calls for the merchant fail saying it must authorize again instead of reaching WeChat.
+///
+/// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html>
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnauthorizedEvent {
+    /// Who sent it to whom, and when.
+    pub envelope: crate::push::ComponentEnvelope,
+    /// `AuthorizerAppid`: The merchant's (authorizer's) appid.
+    ///
+    /// Part of the event's dedup key.
+    pub authorizer_appid: Option<String>,
+    /// Elements the spec does not describe for this event, as sent.
+    pub other: crate::push::Elements,
+}
+
+impl UnauthorizedEvent {
+    /// The `InfoType` value: `unauthorized`.
+    pub const EVENT: &'static str = "unauthorized";
+    fn from_elements(
+        envelope: crate::push::ComponentEnvelope,
+        mut elements: crate::push::Elements,
+    ) -> Result<Self, crate::push::PushError> {
+        Ok(Self {
+            authorizer_appid: elements.take(&["AuthorizerAppid"]),
+            envelope,
+            other: elements,
+        })
+    }
+
+    fn write_elements(&self, elements: &mut crate::push::Elements) {
+        elements.put("AuthorizerAppid", self.authorizer_appid.as_deref());
+        elements.extend(&self.other);
+    }
+
+    fn identity(&self) -> Vec<String> {
+        let mut parts = crate::push::component_envelope_identity(&self.envelope);
+        parts
+            .push(
+                format!(
+                    "AuthorizerAppid={}", self.authorizer_appid.as_deref()
+                    .unwrap_or_default()
+                ),
+            );
+        parts
+    }
+}
+
+/// A merchant changed what it authorized the third-party platform to do.
+///
+/// Sent to the platform's authorization-event URL, encrypted, when a merchant that had authorized the platform changes the permission sets it grants (invoices need set 26). It carries a fresh `AuthorizationCode`: exchange it with `api_query_auth` to read the new permissions and the merchant's tokens, as for `authorized`; `ComponentClient::handle_push` does it.
+///
+/// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html>
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct UpdateauthorizedEvent {
+    /// Who sent it to whom, and when.
+    pub envelope: crate::push::ComponentEnvelope,
+    /// `AuthorizerAppid`: The merchant's (authorizer's) appid.
+    ///
+    /// Part of the event's dedup key.
+    pub authorizer_appid: Option<String>,
+    /// `AuthorizationCode`: The authorization code, for `api_query_auth`; a secret until exchanged.
+    ///
+    /// Part of the event's dedup key.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
+    pub authorization_code: Option<String>,
+    /// `AuthorizationCodeExpiredTime`: When the authorization code expires, in Unix seconds.
+    pub authorization_code_expired_time: Option<i64>,
+    /// `PreAuthCode`: The pre-authorization code of the link the merchant opened.
+    pub pre_auth_code: Option<String>,
+    /// Elements the spec does not describe for this event, as sent.
+    pub other: crate::push::Elements,
+}
+
+impl UpdateauthorizedEvent {
+    /// The `InfoType` value: `updateauthorized`.
+    pub const EVENT: &'static str = "updateauthorized";
+    fn from_elements(
+        envelope: crate::push::ComponentEnvelope,
+        mut elements: crate::push::Elements,
+    ) -> Result<Self, crate::push::PushError> {
+        Ok(Self {
+            authorizer_appid: elements.take(&["AuthorizerAppid"]),
+            authorization_code: elements.take(&["AuthorizationCode"]),
+            authorization_code_expired_time: elements
+                .take_integer(&["AuthorizationCodeExpiredTime"], Self::EVENT)?,
+            pre_auth_code: elements.take(&["PreAuthCode"]),
+            envelope,
+            other: elements,
+        })
+    }
+
+    fn write_elements(&self, elements: &mut crate::push::Elements) {
+        elements.put("AuthorizerAppid", self.authorizer_appid.as_deref());
+        elements.put("AuthorizationCode", self.authorization_code.as_deref());
+        elements
+            .put(
+                "AuthorizationCodeExpiredTime",
+                self
+                    .authorization_code_expired_time
+                    .map(|value| value.to_string())
+                    .as_deref(),
+            );
+        elements.put("PreAuthCode", self.pre_auth_code.as_deref());
+        elements.extend(&self.other);
+    }
+
+    fn identity(&self) -> Vec<String> {
+        let mut parts = crate::push::component_envelope_identity(&self.envelope);
+        parts
+            .push(
+                format!(
+                    "AuthorizerAppid={}", self.authorizer_appid.as_deref()
+                    .unwrap_or_default()
+                ),
+            );
+        parts
+            .push(
+                format!(
+                    "AuthorizationCode={}", self.authorization_code.as_deref()
+                    .unwrap_or_default()
+                ),
+            );
+        parts
+    }
+}
+
+impl std::fmt::Debug for UpdateauthorizedEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateauthorizedEvent")
+            .field("envelope", &self.envelope)
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field(
+                "authorization_code",
+                &crate::redact::Redacted::of(&self.authorization_code),
+            )
+            .field(
+                "authorization_code_expired_time",
+                &self.authorization_code_expired_time,
+            )
+            .field("pre_auth_code", &self.pre_auth_code)
+            .field("other", &self.other)
+            .finish()
+    }
+}
+
+/// An event WeChat pushed to an account's server URL: one variant per event described in `spec/events/`, and [`Event::Other`] for any other, with all its elements.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// `cloud_invoice_invoiceresult_event`: The result of issuing (or red-flushing) an invoice.
@@ -264,13 +574,13 @@ pub enum Event {
     UpdateInvoiceStatus(UpdateInvoiceStatusEvent),
     /// `user_authorize_invoice`: The user finished (or refused) authorizing an order's invoice.
     UserAuthorizeInvoice(UserAuthorizeInvoiceEvent),
-    /// An event (or message) the spec does not describe, kept whole.
+    /// A push the spec does not describe, kept whole (`OtherEvent`).
     Other(crate::push::OtherEvent),
 }
 
 impl Event {
     /// Decodes a push's (decrypted) XML. No signature is checked here: use
-    /// [`crate::push::Receiver::receive`] for what arrives over the network.
+    /// [`crate::push::Receiver`] for what arrives over the network.
     pub fn from_xml(xml: &[u8]) -> Result<Self, crate::push::PushError> {
         Self::from_elements(crate::push::parse_xml(xml, "message")?)
     }
@@ -351,8 +661,8 @@ impl Event {
         crate::push::write_xml(&elements)
     }
 
-    /// What identifies this event among retries: sender, time, event name and the
-    /// event's own ids (every element for an undescribed event).
+    /// What identifies this push among retries: its envelope's sender (or platform),
+    /// time and name, and the event's own ids (every element for an undescribed one).
     pub fn identity(&self) -> Vec<String> {
         match self {
             Event::CloudInvoiceInvoiceresult(event) => event.identity(),
@@ -360,6 +670,116 @@ impl Event {
             Event::UpdateInvoiceStatus(event) => event.identity(),
             Event::UserAuthorizeInvoice(event) => event.identity(),
             Event::Other(event) => event.identity(),
+        }
+    }
+}
+
+/// A push WeChat sent to a third-party platform's authorization-event URL (named by `InfoType`): one variant per push described in `spec/events/` with `discriminator: InfoType`, and [`ComponentEvent::Other`] for any other, with all its elements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComponentEvent {
+    /// `authorized`: A merchant authorized the third-party platform.
+    Authorized(AuthorizedEvent),
+    /// `component_verify_ticket`: WeChat pushed the third-party platform's current verify ticket.
+    ComponentVerifyTicket(ComponentVerifyTicketEvent),
+    /// `unauthorized`: A merchant revoked the third-party platform's authorization.
+    Unauthorized(UnauthorizedEvent),
+    /// `updateauthorized`: A merchant changed what it authorized the third-party platform to do.
+    Updateauthorized(UpdateauthorizedEvent),
+    /// A push the spec does not describe, kept whole (`OtherComponentEvent`).
+    Other(crate::push::OtherComponentEvent),
+}
+
+impl ComponentEvent {
+    /// Decodes a push's (decrypted) XML. No signature is checked here: use
+    /// [`crate::push::Receiver`] for what arrives over the network.
+    pub fn from_xml(xml: &[u8]) -> Result<Self, crate::push::PushError> {
+        Self::from_elements(crate::push::parse_xml(xml, "message")?)
+    }
+
+    /// Decodes the elements of a push's XML.
+    pub fn from_elements(
+        mut elements: crate::push::Elements,
+    ) -> Result<Self, crate::push::PushError> {
+        let envelope = crate::push::ComponentEnvelope::take_from(&mut elements)?;
+        match envelope.info_type.as_deref() {
+            Some(AuthorizedEvent::EVENT) => {
+                Ok(
+                    ComponentEvent::Authorized(
+                        AuthorizedEvent::from_elements(envelope, elements)?,
+                    ),
+                )
+            }
+            Some(ComponentVerifyTicketEvent::EVENT) => {
+                Ok(
+                    ComponentEvent::ComponentVerifyTicket(
+                        ComponentVerifyTicketEvent::from_elements(envelope, elements)?,
+                    ),
+                )
+            }
+            Some(UnauthorizedEvent::EVENT) => {
+                Ok(
+                    ComponentEvent::Unauthorized(
+                        UnauthorizedEvent::from_elements(envelope, elements)?,
+                    ),
+                )
+            }
+            Some(UpdateauthorizedEvent::EVENT) => {
+                Ok(
+                    ComponentEvent::Updateauthorized(
+                        UpdateauthorizedEvent::from_elements(envelope, elements)?,
+                    ),
+                )
+            }
+            _ => {
+                Ok(
+                    ComponentEvent::Other(crate::push::OtherComponentEvent {
+                        envelope,
+                        elements,
+                    }),
+                )
+            }
+        }
+    }
+
+    /// The envelope: `AppId` (the platform's), `CreateTime`, `InfoType`.
+    pub fn envelope(&self) -> &crate::push::ComponentEnvelope {
+        match self {
+            ComponentEvent::Authorized(event) => &event.envelope,
+            ComponentEvent::ComponentVerifyTicket(event) => &event.envelope,
+            ComponentEvent::Unauthorized(event) => &event.envelope,
+            ComponentEvent::Updateauthorized(event) => &event.envelope,
+            ComponentEvent::Other(event) => &event.envelope,
+        }
+    }
+
+    /// The push's XML as WeChat writes it (each value in CDATA); absent fields are
+    /// left out.
+    pub fn to_xml(&self) -> String {
+        let mut elements = crate::push::Elements::new();
+        self.envelope().put_into(&mut elements);
+        match self {
+            ComponentEvent::Authorized(event) => event.write_elements(&mut elements),
+            ComponentEvent::ComponentVerifyTicket(event) => {
+                event.write_elements(&mut elements)
+            }
+            ComponentEvent::Unauthorized(event) => event.write_elements(&mut elements),
+            ComponentEvent::Updateauthorized(event) => {
+                event.write_elements(&mut elements)
+            }
+            ComponentEvent::Other(event) => elements.extend(&event.elements),
+        }
+        crate::push::write_xml(&elements)
+    }
+
+    /// What identifies this push among retries: its envelope's sender (or platform),
+    /// time and name, and the event's own ids (every element for an undescribed one).
+    pub fn identity(&self) -> Vec<String> {
+        match self {
+            ComponentEvent::Authorized(event) => event.identity(),
+            ComponentEvent::ComponentVerifyTicket(event) => event.identity(),
+            ComponentEvent::Unauthorized(event) => event.identity(),
+            ComponentEvent::Updateauthorized(event) => event.identity(),
+            ComponentEvent::Other(event) => event.identity(),
         }
     }
 }

@@ -87,23 +87,45 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
 }
 
 /// What the merchant authorized.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiQueryAuthResponseAuthorizationInfo {
     /// The merchant's (authorizer's) appid.
     pub authorizer_appid: String,
     /// The merchant's token for the platform's calls; sent only when the account has API permissions.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorizer_access_token: Option<String>,
     /// Seconds the authorizer_access_token stays valid (7200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// The refresh token that gets the merchant's next tokens (`api_authorizer_token`); it changes only when the merchant authorizes again. Keep it durably.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorizer_refresh_token: Option<String>,
     /// The permission sets granted to the platform (invoices need set 26).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub func_info: Option<Vec<AuthorizedPermissionSet>>,
+}
+
+impl std::fmt::Debug for ApiQueryAuthResponseAuthorizationInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiQueryAuthResponseAuthorizationInfo")
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field(
+                "authorizer_access_token",
+                &crate::redact::Redacted::of(&self.authorizer_access_token),
+            )
+            .field("expires_in", &self.expires_in)
+            .field(
+                "authorizer_refresh_token",
+                &crate::redact::Redacted::of(&self.authorizer_refresh_token),
+            )
+            .field("func_info", &self.func_info)
+            .finish()
+    }
 }
 
 /// Authorization-page settings for a company (单位) invoice title.

@@ -224,6 +224,45 @@ pub(crate) fn url(text: &str) -> String {
     }
 }
 
+/// How a field marked `secret: true` in the spec shows in a generated `Debug`: `"***"` when
+/// it holds a value, `None` when absent, never the value.
+pub(crate) struct Redacted(bool);
+
+impl Redacted {
+    /// The stand-in for `value`.
+    pub(crate) fn of(value: &impl SecretField) -> Self {
+        Self(value.is_present())
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 {
+            f.write_str("\"***\"")
+        } else {
+            f.write_str("None")
+        }
+    }
+}
+
+/// The field types a spec may mark `secret`.
+pub(crate) trait SecretField {
+    /// Whether there is a value to hide.
+    fn is_present(&self) -> bool;
+}
+
+impl SecretField for String {
+    fn is_present(&self) -> bool {
+        true
+    }
+}
+
+impl<T: SecretField> SecretField for Option<T> {
+    fn is_present(&self) -> bool {
+        self.as_ref().is_some_and(SecretField::is_present)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

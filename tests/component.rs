@@ -2,19 +2,27 @@
 //! the pushed verify ticket, a merchant's authorization, invoice calls with the merchant's
 //! token, the refresh token written back before the new token is used, and the faults (no
 //! ticket, a rejected refresh token, a revoked authorization, a store that refuses the write).
-//! With Redis: several processes make one component-token fetch and one refresh per merchant,
-//! refresh tokens survive a restart of the processes and of Redis, and Redis down during a
-//! refresh is a typed error without a fetch.
+//! The mock pushes the encrypted `component_verify_ticket`, `authorized` and `unauthorized` to
+//! the platform's own loopback endpoint (`Receiver::receive_component`, then
+//! `ComponentClient::handle_push`).
+//! With Redis: several processes make one component-token fetch (with the one pushed ticket)
+//! and one refresh per merchant, refresh tokens survive a restart of the processes and of
+//! Redis, and Redis down during a refresh is a typed error without a fetch.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use serde_json::Value;
-use wechat_invoice::component::ComponentClient;
+use wechat_invoice::component::{ComponentClient, PushHandled};
+use wechat_invoice::push::{Deduplicator, MemoryDedupStore, PushConfig, Receiver, SUCCESS};
 use wechat_invoice::{
     AccessToken, Client, Error, GetAuthDataRequest, IssuedToken, MemoryStore, StoreFuture,
     TokenError, TokenStore,
 };
-use wechat_invoice_mock::{MockServer, Reply};
+use wechat_invoice_mock::{MockServer, PushTarget, Reply};
 
 #[cfg(feature = "redis")]
 mod support;
@@ -25,6 +33,90 @@ const COMPONENT_SECRET: &str = "COMPONENT-SECRET-5e1f";
 const MERCHANT: &str = "wxf8b4f85f3a794e77";
 /// Its refresh token in that example.
 const EXAMPLE_REFRESH: &str = "dTo-YCXPL4llX-u1W1pPpnp8Hgm4wpJtlR6iV0doKdY";
+
+/// The platform's push settings (token, EncodingAESKey) on WeChat's side and its own.
+const PUSH_TOKEN: &str = "platformPUSHtoken";
+const PUSH_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+fn push_settings() -> PushConfig {
+    PushConfig::new(PUSH_TOKEN)
+        .encoding_aes_key(PUSH_KEY)
+        .appid(COMPONENT_APPID)
+}
+
+/// The platform's authorization-event endpoint: what it did with each push, in order.
+#[derive(Clone)]
+struct PlatformEndpoint {
+    platform: ComponentClient,
+    receiver: Arc<Receiver>,
+    dedup: Deduplicator,
+    handled: Arc<Mutex<Vec<Result<PushHandled, String>>>>,
+}
+
+/// Verifies, decrypts and decodes the push, handles it once, answers `success` (or an error,
+/// so that WeChat sends it again).
+async fn authorization_events(
+    State(endpoint): State<PlatformEndpoint>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> (StatusCode, String) {
+    let push = match endpoint
+        .receiver
+        .receive_component(query.as_deref().unwrap_or_default(), &body)
+    {
+        Ok(push) => push,
+        Err(err) => return (StatusCode::BAD_REQUEST, err.to_string()),
+    };
+    match endpoint.dedup.first_component_delivery(&push).await {
+        Ok(true) => {}
+        Ok(false) => return (StatusCode::OK, SUCCESS.to_string()),
+        Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()),
+    }
+    let outcome = endpoint
+        .platform
+        .handle_push(&push)
+        .await
+        .map_err(|err| err.to_string());
+    let answer = match &outcome {
+        Ok(_) => (StatusCode::OK, SUCCESS.to_string()),
+        Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, err.clone()),
+    };
+    endpoint.handled.lock().unwrap().push(outcome);
+    answer
+}
+
+/// Starts the platform's endpoint on loopback; its URL and what it handled.
+async fn start_endpoint(
+    platform: &ComponentClient,
+) -> (String, Arc<Mutex<Vec<Result<PushHandled, String>>>>) {
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let endpoint = PlatformEndpoint {
+        platform: platform.clone(),
+        receiver: Arc::new(Receiver::new(push_settings()).expect("settings")),
+        dedup: Deduplicator::new(MemoryDedupStore::new()),
+        handled: handled.clone(),
+    };
+    let app = axum::Router::new()
+        .route(
+            "/wechat/authorization",
+            axum::routing::post(authorization_events),
+        )
+        .with_state(endpoint);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = format!("http://{address}/wechat/authorization");
+    (url, handled)
+}
+
+/// Where the mock pushes the platform's events: encrypted, with the platform's appid.
+fn push_target(url: &str) -> PushTarget {
+    PushTarget::new(url, push_settings())
+        .component_appid(COMPONENT_APPID)
+        .retry_wait(Duration::from_secs(2))
+}
 
 fn platform(server: &MockServer, store: impl TokenStore) -> ComponentClient {
     ComponentClient::builder(COMPONENT_APPID, COMPONENT_SECRET)
@@ -167,6 +259,100 @@ async fn a_merchant_authorizes_and_the_platform_issues_its_invoices() {
     // No secret in any Debug.
     let shown = format!("{platform:?} {merchant:?}");
     assert!(!shown.contains(COMPONENT_SECRET), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_bring_the_ticket_an_authorization_and_its_revocation() {
+    let server = MockServer::start().await.expect("mock");
+    let platform = platform(&server, MemoryStore::new());
+    let (url, handled) = start_endpoint(&platform).await;
+    let target = push_target(&url);
+
+    let report = server
+        .push_verify_ticket(&target, "ticket@@@pushed-by-wechat")
+        .await
+        .expect("pushed");
+    assert!(report.acknowledged(), "{report:?}");
+    let report = server
+        .push_authorized(&target, MERCHANT, "auth_code_value")
+        .await
+        .expect("pushed");
+    assert!(report.acknowledged(), "{report:?}");
+    {
+        let handled = handled.lock().unwrap();
+        assert_eq!(handled.len(), 2, "{handled:?}");
+        assert_eq!(handled[0], Ok(PushHandled::VerifyTicketStored));
+        let Ok(PushHandled::Authorized(authorization)) = &handled[1] else {
+            panic!("{handled:?}")
+        };
+        assert_eq!(authorization.authorizer_appid, MERCHANT);
+        assert!(authorization.grants_invoices());
+    }
+    // The pushed ticket bought the platform's token; the pushed code was exchanged.
+    assert_eq!(
+        sent(&server, "api_component_token", "component_verify_ticket"),
+        ["ticket@@@pushed-by-wechat"]
+    );
+    assert_eq!(
+        sent(&server, "api_query_auth", "authorization_code"),
+        ["auth_code_value"]
+    );
+    platform
+        .authorizer(MERCHANT)
+        .expect("client")
+        .get_auth_data(&request())
+        .await
+        .expect("an invoice call for the merchant");
+
+    // The merchant revokes: the next call fails naming the merchant's refresh token, unsent.
+    let report = server
+        .push_unauthorized(&target, MERCHANT)
+        .await
+        .expect("pushed");
+    assert!(report.acknowledged(), "{report:?}");
+    assert_eq!(
+        handled.lock().unwrap().last(),
+        Some(&Ok(PushHandled::Unauthorized {
+            authorizer_appid: MERCHANT.to_string()
+        }))
+    );
+    let err = platform
+        .authorizer(MERCHANT)
+        .expect("client")
+        .get_auth_data(&request())
+        .await
+        .expect_err("revoked");
+    assert_eq!(
+        credential_of(&err),
+        ("authorizer_refresh_token", MERCHANT.to_string(), None)
+    );
+    assert!(err.to_string().contains("authorize"), "{err}");
+    assert_eq!(server.delivery_count("get_auth_data"), 1, "nothing sent");
+}
+
+#[tokio::test]
+async fn a_push_for_another_platform_is_refused_and_stores_nothing() {
+    let server = MockServer::start().await.expect("mock");
+    let platform = platform(&server, MemoryStore::new());
+    let (url, handled) = start_endpoint(&platform).await;
+    // Same keys, but the push names another platform in AppId.
+    let target = push_target(&url)
+        .component_appid("wx-someone-else")
+        .attempts(1);
+    let report = server
+        .push_verify_ticket(&target, "ticket@@@not-ours")
+        .await
+        .expect("pushed");
+    assert!(!report.acknowledged(), "{report:?}");
+    let handled = handled.lock().unwrap().clone();
+    assert_eq!(handled.len(), 1);
+    let refusal = handled[0].as_ref().expect_err("refused");
+    assert!(refusal.contains("wx-someone-else"), "{refusal}");
+    let err = platform
+        .authorization_link("https://platform.example/")
+        .await
+        .expect_err("no ticket stored");
+    assert_eq!(credential_of(&err).0, "component_verify_ticket");
 }
 
 #[tokio::test]
@@ -518,10 +704,13 @@ mod across_processes {
             );
         }
         let setup = redis_platform(&server.base_url(), &redis.url());
-        setup
-            .store_verify_ticket("ticket@@@pushed")
+        // WeChat pushes the ticket to one instance's endpoint; every process uses it.
+        let (url, _) = start_endpoint(&setup).await;
+        let report = server
+            .push_verify_ticket(&push_target(&url), "ticket@@@pushed-once")
             .await
-            .expect("kept");
+            .expect("pushed");
+        assert!(report.acknowledged(), "{report:?}");
         for n in 0..MERCHANTS {
             setup
                 .import_refresh_token(&merchant(n), &format!("refresh-{n}"))
@@ -540,9 +729,9 @@ mod across_processes {
             );
         }
         assert_eq!(
-            server.delivery_count("api_component_token"),
-            1,
-            "one for 3 processes"
+            sent(&server, "api_component_token", "component_verify_ticket"),
+            ["ticket@@@pushed-once"],
+            "one fetch for 3 processes, with the pushed ticket"
         );
         assert_eq!(
             server.delivery_count("api_authorizer_token"),
@@ -661,6 +850,15 @@ mod across_processes {
         assert_eq!(server.delivery_count("api_component_token"), 0);
         assert_eq!(server.delivery_count("api_authorizer_token"), 0);
         assert_eq!(server.delivery_count("get_auth_data"), 0);
+        // A ticket pushed while Redis is down is not acknowledged, so WeChat sends it again.
+        let (url, handled) = start_endpoint(&platform).await;
+        let report = server
+            .push_verify_ticket(&push_target(&url).attempts(1), "ticket@@@while-down")
+            .await
+            .expect("pushed");
+        assert!(!report.acknowledged(), "{report:?}");
+        let refusal = handled.lock().unwrap()[0].clone().expect_err("refused");
+        assert!(refusal.contains("component_verify_ticket"), "{refusal}");
         // Storing a pushed ticket while Redis is down says which credential was lost.
         let err = platform
             .store_verify_ticket("ticket@@@next")

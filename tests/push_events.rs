@@ -100,3 +100,85 @@ fn update_invoice_status_fields_are_named_as_the_contract_says() {
         (Some("c"), Some("k"), Some("INVOICE_REIMBURSE_CLOSURE"))
     );
 }
+
+const TICKET: &str = "<xml><AppId><![CDATA[wx-component]]></AppId><CreateTime>1413192605</CreateTime><InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA[ticket@@@s3cret-ticket]]></ComponentVerifyTicket></xml>";
+
+#[test]
+fn a_platform_push_is_named_by_info_type_and_its_envelope_is_reachable() {
+    let push = wechat_invoice::ComponentEvent::from_xml(TICKET.as_bytes()).unwrap();
+    let wechat_invoice::ComponentEvent::ComponentVerifyTicket(ticket) = &push else {
+        panic!("{push:?}")
+    };
+    assert_eq!(
+        ticket.component_verify_ticket.as_deref(),
+        Some("ticket@@@s3cret-ticket")
+    );
+    let envelope = push.envelope();
+    assert_eq!(envelope.app_id.as_deref(), Some("wx-component"));
+    assert_eq!(envelope.create_time, Some(1_413_192_605));
+    assert_eq!(
+        envelope.info_type.as_deref(),
+        Some("component_verify_ticket")
+    );
+    // Read as an account's push, it is an undescribed event, kept whole.
+    let Event::Other(other) = Event::from_xml(TICKET.as_bytes()).unwrap() else {
+        panic!("not Other")
+    };
+    assert_eq!(
+        other.elements.get("InfoType"),
+        Some("component_verify_ticket")
+    );
+}
+
+#[test]
+fn secrets_of_platform_pushes_stay_out_of_debug() {
+    let push = wechat_invoice::ComponentEvent::from_xml(TICKET.as_bytes()).unwrap();
+    let shown = format!("{push:?}");
+    assert!(!shown.contains("s3cret-ticket"), "{shown}");
+    assert!(
+        shown.contains("component_verify_ticket: \"***\""),
+        "{shown}"
+    );
+    let authorized = "<xml><AppId>wx-component</AppId><CreateTime>1</CreateTime><InfoType>authorized</InfoType><AuthorizerAppid>wx-merchant</AuthorizerAppid><AuthorizationCode>queryauthcode@@@s3cret-code</AuthorizationCode></xml>";
+    let push = wechat_invoice::ComponentEvent::from_xml(authorized.as_bytes()).unwrap();
+    let shown = format!("{push:?}");
+    assert!(!shown.contains("s3cret-code"), "{shown}");
+    assert!(shown.contains("wx-merchant"), "{shown}");
+    assert!(shown.contains("pre_auth_code: None"), "{shown}");
+}
+
+#[test]
+fn an_unknown_info_type_keeps_every_element() {
+    let xml = "<xml><AppId>wx-component</AppId><CreateTime>7</CreateTime><InfoType>notify_third_fasteregister</InfoType><appid>wx-new</appid><status>0</status><info><name>x</name></info></xml>";
+    let push = wechat_invoice::ComponentEvent::from_xml(xml.as_bytes()).unwrap();
+    let wechat_invoice::ComponentEvent::Other(other) = &push else {
+        panic!("{push:?}")
+    };
+    assert_eq!(
+        other.envelope.info_type.as_deref(),
+        Some("notify_third_fasteregister")
+    );
+    let all: Vec<_> = other.elements.iter().collect();
+    assert_eq!(
+        all,
+        [
+            ("appid", "wx-new"),
+            ("status", "0"),
+            ("info", "<name>x</name>")
+        ]
+    );
+    let again = wechat_invoice::ComponentEvent::from_xml(push.to_xml().as_bytes()).unwrap();
+    assert_eq!(again, push);
+    // Distinct pushes of one second get distinct dedup keys; a retry the same one.
+    let mut other_status = other.clone();
+    other_status.elements = wechat_invoice::push::Elements::new();
+    let changed = wechat_invoice::ComponentEvent::Other(other_status);
+    assert_ne!(
+        wechat_invoice::push::component_dedup_key(&push),
+        wechat_invoice::push::component_dedup_key(&changed)
+    );
+    assert_eq!(
+        wechat_invoice::push::component_dedup_key(&push),
+        wechat_invoice::push::component_dedup_key(&again)
+    );
+}

@@ -386,6 +386,9 @@ fn field_doc(field: &Field) -> String {
     if let Some(note) = &field.note {
         text.push_str(&format!("\n\nNote: {note}"));
     }
+    if field.secret {
+        text.push_str("\n\nA secret: `Debug` shows `\"***\"` in its place.");
+    }
     text
 }
 
@@ -426,14 +429,45 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
     } else {
         quote! {}
     };
+    let (debug, debug_impl) = redacted_debug(object);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct #name {
             #(#fields)*
         }
+        #debug_impl
     }
+}
+
+/// `Debug` of a struct: derived, or written by hand when a field is marked `secret` (its
+/// value shows as `"***"`). Returns the derive entry and the impl.
+fn redacted_debug(object: &Object) -> (TokenStream, TokenStream) {
+    if !object.visible_fields().any(|field| field.secret) {
+        return (quote! { Debug, }, quote! {});
+    }
+    let name = ident(&object.name);
+    let label = &object.name;
+    let shown = object.visible_fields().map(|field| {
+        let rust = ident(&field.rust_name);
+        let field_label = &field.rust_name;
+        if field.secret {
+            quote! { .field(#field_label, &crate::redact::Redacted::of(&self.#rust)) }
+        } else {
+            quote! { .field(#field_label, &self.#rust) }
+        }
+    });
+    let debug = quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#shown)*
+                    .finish()
+            }
+        }
+    };
+    (quote! {}, debug)
 }
 
 fn emit_enum(enumeration: &Enumeration) -> TokenStream {

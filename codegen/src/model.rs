@@ -146,6 +146,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// A value always sent in place of a caller-set one.
     pub constant: Option<serde_json::Value>,
+    /// A secret: `Debug` hides the value.
+    pub secret: bool,
 }
 
 /// A field's type.
@@ -427,6 +429,7 @@ fn resolve_field(
         default: field.default.clone(),
         aliases: field.aliases.clone(),
         constant: field.constant.clone(),
+        secret: field.secret.as_ref().is_some_and(|secret| secret.value),
     }
 }
 

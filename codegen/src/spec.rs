@@ -328,6 +328,11 @@ pub struct Field {
     /// WeChat page, a named public SDK), in words a reader of the rustdoc can follow.
     #[serde(default)]
     pub source: Option<String>,
+    /// Whether the value is a secret (an AppSecret, a token, a ticket): the generated `Debug`
+    /// shows `"***"` in its place. `string` fields only.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<bool>"))]
+    pub secret: Option<Spanned<bool>>,
 }
 
 /// One value of a string enum.

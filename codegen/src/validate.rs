@@ -314,6 +314,25 @@ impl<'a> Context<'a> {
                     );
                 }
             }
+            if let Some(secret) = field.secret.as_ref().filter(|secret| secret.value)
+                && (field.ty.value != "string" || field.constant.is_some())
+            {
+                self.report(
+                    Diagnostic::new(
+                        Check::InvalidValue,
+                        file,
+                        pos(secret),
+                        format!(
+                            "field `{}` of `{owner}` is marked `secret` but is not a caller-set `string`",
+                            wire.value
+                        ),
+                    )
+                    .with_help(
+                        "only text values (secrets, tokens, tickets) can be hidden from `Debug`; \
+                         remove `secret: true`",
+                    ),
+                );
+            }
             if let Some(default) = &field.default {
                 let mut found = Vec::new();
                 self.value_matches(field, default, &wire.value, false, &mut found);

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiAuthorizerTokenRequest {
     /// The third-party platform's appid.
@@ -10,20 +10,55 @@ pub struct ApiAuthorizerTokenRequest {
     /// The merchant's (authorizer's) appid.
     pub authorizer_appid: String,
     /// The merchant's refresh token, from `api_query_auth` or the last refresh. Never log it.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub authorizer_refresh_token: String,
 }
 
+impl std::fmt::Debug for ApiAuthorizerTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiAuthorizerTokenRequest")
+            .field("component_appid", &self.component_appid)
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field(
+                "authorizer_refresh_token",
+                &crate::redact::Redacted::of(&self.authorizer_refresh_token),
+            )
+            .finish()
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiAuthorizerTokenResponse {
     /// The merchant's token for the platform's calls.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub authorizer_access_token: String,
     /// Seconds the token stays valid (7200).
     pub expires_in: i64,
     /// The refresh token to use next time (the same one unless the merchant authorized again).
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorizer_refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for ApiAuthorizerTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiAuthorizerTokenResponse")
+            .field(
+                "authorizer_access_token",
+                &crate::redact::Redacted::of(&self.authorizer_access_token),
+            )
+            .field("expires_in", &self.expires_in)
+            .field(
+                "authorizer_refresh_token",
+                &crate::redact::Redacted::of(&self.authorizer_refresh_token),
+            )
+            .finish()
+    }
 }
 
 error_enum! {

@@ -2,25 +2,59 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiComponentTokenRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
     /// The third-party platform's AppSecret. Never log it.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub component_appsecret: String,
     /// The latest component_verify_ticket WeChat pushed (it lives 12 hours).
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub component_verify_ticket: String,
 }
 
+impl std::fmt::Debug for ApiComponentTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiComponentTokenRequest")
+            .field("component_appid", &self.component_appid)
+            .field(
+                "component_appsecret",
+                &crate::redact::Redacted::of(&self.component_appsecret),
+            )
+            .field(
+                "component_verify_ticket",
+                &crate::redact::Redacted::of(&self.component_verify_ticket),
+            )
+            .finish()
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiComponentTokenResponse {
     /// The platform's token.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub component_access_token: String,
     /// Seconds the token stays valid (7200).
     pub expires_in: i64,
+}
+
+impl std::fmt::Debug for ApiComponentTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiComponentTokenResponse")
+            .field(
+                "component_access_token",
+                &crate::redact::Redacted::of(&self.component_access_token),
+            )
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 error_enum! {

@@ -2,13 +2,27 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiQueryAuthRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
     /// The authorization code of the redirect or of the `authorized` push.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub authorization_code: String,
+}
+
+impl std::fmt::Debug for ApiQueryAuthRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiQueryAuthRequest")
+            .field("component_appid", &self.component_appid)
+            .field(
+                "authorization_code",
+                &crate::redact::Redacted::of(&self.authorization_code),
+            )
+            .finish()
+    }
 }
 
 /// Success response of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.

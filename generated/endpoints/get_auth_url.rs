@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthUrlRequest {
     /// The invoicing platform's id in WeChat, provided by the platform (which obtains it with `set_url`).
@@ -23,12 +23,29 @@ pub struct GetAuthUrlRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The authorization page ticket, i.e. the `wx_card` api_ticket from `get_ticket`.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub ticket: String,
     /// Style of the authorization page: 0 = apply for an invoice (申请开票, the merchant already has the user's title); 1 = fill in a title and apply (填写抬头申请开票, shows the user's titles stored in WeChat; the only type allowed for post-payment invoicing); 2 = collect an invoice already issued (领取发票).
     ///
     /// JSON name: `type`.
     #[serde(rename = "type")]
     pub auth_type: i64,
+}
+
+impl std::fmt::Debug for GetAuthUrlRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetAuthUrlRequest")
+            .field("s_pappid", &self.s_pappid)
+            .field("order_id", &self.order_id)
+            .field("money", &self.money)
+            .field("timestamp", &self.timestamp)
+            .field("source", &self.source)
+            .field("redirect_url", &self.redirect_url)
+            .field("ticket", &crate::redact::Redacted::of(&self.ticket))
+            .field("auth_type", &self.auth_type)
+            .finish()
+    }
 }
 
 /// Success response of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.

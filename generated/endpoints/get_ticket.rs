@@ -7,13 +7,24 @@
 pub struct GetTicketRequest {}
 
 /// Success response of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetTicketResponse {
     /// The temporary card ticket (api_ticket).
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub ticket: String,
     /// Seconds the ticket stays valid (7200).
     pub expires_in: i64,
+}
+
+impl std::fmt::Debug for GetTicketResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetTicketResponse")
+            .field("ticket", &crate::redact::Redacted::of(&self.ticket))
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 error_enum! {

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxGetBillAuthUrlRequest {
     /// The finance bureau's id (财政局 id), provided by the bureau.
@@ -21,7 +21,23 @@ pub struct NontaxGetBillAuthUrlRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The `wx_card` api_ticket from `get_ticket`.
+    ///
+    /// A secret: `Debug` shows `"***"` in its place.
     pub ticket: String,
+}
+
+impl std::fmt::Debug for NontaxGetBillAuthUrlRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NontaxGetBillAuthUrlRequest")
+            .field("s_pappid", &self.s_pappid)
+            .field("order_id", &self.order_id)
+            .field("money", &self.money)
+            .field("timestamp", &self.timestamp)
+            .field("source", &self.source)
+            .field("redirect_url", &self.redirect_url)
+            .field("ticket", &crate::redact::Redacted::of(&self.ticket))
+            .finish()
+    }
 }
 
 /// Success response of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.

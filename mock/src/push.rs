@@ -1,13 +1,19 @@
 //! The mock pushes events, as WeChat does: after a user went through `get_auth_url`,
 //! [`MockServer::authorize_order`] sends `user_authorize_invoice` to the merchant's URL,
 //! signed and (with an EncodingAESKey) encrypted, and resends it when the merchant does not
-//! answer `success` in time, three attempts in all.
+//! answer `success` in time, three attempts in all. To a third-party platform's
+//! authorization-event URL it sends `component_verify_ticket`
+//! ([`MockServer::push_verify_ticket`]), `authorized` ([`MockServer::push_authorized`]) and
+//! `unauthorized` ([`MockServer::push_unauthorized`]), the same way.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use wechat_invoice::push::{Envelope, PushConfig, PushError, Receiver};
-use wechat_invoice::{Event, UserAuthorizeInvoiceEvent};
+use wechat_invoice::push::{ComponentEnvelope, Envelope, PushConfig, PushError, Receiver};
+use wechat_invoice::{
+    AuthorizedEvent, ComponentEvent, ComponentVerifyTicketEvent, Event, UnauthorizedEvent,
+    UserAuthorizeInvoiceEvent,
+};
 
 use crate::MockServer;
 
@@ -26,6 +32,7 @@ pub struct PushTarget {
     attempts: u32,
     to_user_name: String,
     authorize_app_id: Option<String>,
+    component_appid: String,
 }
 
 impl PushTarget {
@@ -39,7 +46,17 @@ impl PushTarget {
             attempts: WECHAT_ATTEMPTS,
             to_user_name: "gh_mock_account".to_string(),
             authorize_app_id: None,
+            component_appid: "wx_mock_component".to_string(),
         }
+    }
+
+    /// The `AppId` of a third-party platform's pushes (its `component_appid`; default
+    /// `wx_mock_component`). Give the config the same appid: WeChat encrypts these pushes
+    /// with it.
+    #[must_use]
+    pub fn component_appid(mut self, appid: impl Into<String>) -> Self {
+        self.component_appid = appid.into();
+        self
     }
 
     /// Waits this long for `success` before resending (WeChat: 5 s; shorter for tests).
@@ -92,6 +109,22 @@ pub struct PushReport {
 }
 
 impl PushReport {
+    /// Whether some attempt was acknowledged.
+    pub fn acknowledged(&self) -> bool {
+        self.attempts.contains(&PushOutcome::Acknowledged)
+    }
+}
+
+/// The attempts of one push to a third-party platform's authorization-event URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentPushReport {
+    /// The push sent.
+    pub event: ComponentEvent,
+    /// Each attempt's outcome; the last is `Acknowledged` unless all failed.
+    pub attempts: Vec<PushOutcome>,
+}
+
+impl ComponentPushReport {
     /// Whether some attempt was acknowledged.
     pub fn acknowledged(&self) -> bool {
         self.attempts.contains(&PushOutcome::Acknowledged)
@@ -159,6 +192,67 @@ impl MockServer {
     }
 }
 
+impl MockServer {
+    /// Sends `component_verify_ticket` with `ticket` to a third-party platform's
+    /// authorization-event URL, as WeChat does every 10 minutes. (The mock's
+    /// `api_component_token` accepts any ticket; `deliveries()` shows which one was sent.)
+    pub async fn push_verify_ticket(
+        &self,
+        target: &PushTarget,
+        ticket: &str,
+    ) -> Result<ComponentPushReport, PushFailure> {
+        let event = ComponentEvent::ComponentVerifyTicket(ComponentVerifyTicketEvent {
+            envelope: component_envelope(target, "component_verify_ticket"),
+            component_verify_ticket: Some(ticket.to_string()),
+            ..Default::default()
+        });
+        push_component_event(target, event).await
+    }
+
+    /// Sends `authorized` for `authorizer_appid` with `authorization_code`, as WeChat does
+    /// when a merchant's administrator finishes the authorization page. (The mock's
+    /// `api_query_auth` answers its spec example whatever the code.)
+    pub async fn push_authorized(
+        &self,
+        target: &PushTarget,
+        authorizer_appid: &str,
+        authorization_code: &str,
+    ) -> Result<ComponentPushReport, PushFailure> {
+        let event = ComponentEvent::Authorized(AuthorizedEvent {
+            envelope: component_envelope(target, "authorized"),
+            authorizer_appid: Some(authorizer_appid.to_string()),
+            authorization_code: Some(authorization_code.to_string()),
+            authorization_code_expired_time: i64::try_from(now() + 3600).ok(),
+            pre_auth_code: Some("preauthcode@@@mock".to_string()),
+            ..Default::default()
+        });
+        push_component_event(target, event).await
+    }
+
+    /// Sends `unauthorized` for `authorizer_appid`, as WeChat does when a merchant revokes
+    /// the platform's authorization.
+    pub async fn push_unauthorized(
+        &self,
+        target: &PushTarget,
+        authorizer_appid: &str,
+    ) -> Result<ComponentPushReport, PushFailure> {
+        let event = ComponentEvent::Unauthorized(UnauthorizedEvent {
+            envelope: component_envelope(target, "unauthorized"),
+            authorizer_appid: Some(authorizer_appid.to_string()),
+            ..Default::default()
+        });
+        push_component_event(target, event).await
+    }
+}
+
+fn component_envelope(target: &PushTarget, info_type: &str) -> ComponentEnvelope {
+    ComponentEnvelope {
+        app_id: Some(target.component_appid.clone()),
+        create_time: Some(now()),
+        info_type: Some(info_type.to_string()),
+    }
+}
+
 fn envelope(target: &PushTarget, event: &str) -> Envelope {
     Envelope {
         to_user_name: Some(target.to_user_name.clone()),
@@ -190,17 +284,31 @@ fn now() -> u64 {
 
 /// Sends `event` to `target` as WeChat would, with its retries.
 pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport, PushFailure> {
+    let attempts = send(target, &event.to_xml()).await?;
+    Ok(PushReport { event, attempts })
+}
+
+/// Sends a third-party platform's push to `target` as WeChat would, with its retries.
+pub async fn push_component_event(
+    target: &PushTarget,
+    event: ComponentEvent,
+) -> Result<ComponentPushReport, PushFailure> {
+    let attempts = send(target, &event.to_xml()).await?;
+    Ok(ComponentPushReport { event, attempts })
+}
+
+/// Sends `xml` until it is acknowledged, at most `target.attempts` times.
+async fn send(target: &PushTarget, xml: &str) -> Result<Vec<PushOutcome>, PushFailure> {
     let receiver = Receiver::new(target.config.clone()).map_err(PushFailure::Settings)?;
     let client = reqwest::Client::builder()
         .timeout(target.retry_wait)
         .build()
         .map_err(|err| PushFailure::Client(err.to_string()))?;
-    let xml = event.to_xml();
     let mut attempts = Vec::new();
     for _ in 0..target.attempts {
         // Each attempt is signed afresh, with its own timestamp and nonce, as WeChat does.
         let sealed = receiver
-            .seal(&xml, now(), &nonce())
+            .seal(xml, now(), &nonce())
             .map_err(PushFailure::Settings)?;
         let separator = if target.url.contains('?') { '&' } else { '?' };
         let url = format!("{}{separator}{}", target.url, sealed.query);
@@ -234,5 +342,5 @@ pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport,
             break;
         }
     }
-    Ok(PushReport { event, attempts })
+    Ok(attempts)
 }

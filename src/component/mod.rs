@@ -14,14 +14,17 @@
 //! - each merchant's `authorizer_access_token`, under
 //!   `component:{component_appid}:authorizer:{authorizer_appid}`.
 //!
-//! The push handler decodes the platform's authorization events and calls
-//! [`ComponentClient::store_verify_ticket`] (`component_verify_ticket`),
-//! [`ComponentClient::authorized`] (`authorized`, `updateauthorized`) or
-//! [`ComponentClient::unauthorized`] (`unauthorized`).
+//! The platform's authorization-event URL receives pushes named by `InfoType`:
+//! [`crate::push::Receiver::receive_component`] checks and decodes them into a
+//! [`crate::ComponentEvent`] (generated from `spec/events/`), and
+//! [`ComponentClient::handle_push`] acts on it: [`ComponentClient::store_verify_ticket`]
+//! (`component_verify_ticket`), [`ComponentClient::authorized`] (`authorized`,
+//! `updateauthorized`) or [`ComponentClient::unauthorized`] (`unauthorized`).
 
 mod durable;
 mod keys;
 mod link;
+mod push;
 mod secret;
 mod sources;
 
@@ -31,6 +34,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 pub use link::{AUTHORIZATION_PAGE, AuthorizableAccounts, authorization_url};
+pub use push::{PushHandled, PushHandlingError};
 
 use self::durable::SharedStore;
 use self::keys::Keys;

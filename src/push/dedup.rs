@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use sha1::{Digest, Sha1};
 
 use super::error::PushError;
-use crate::Event;
+use crate::{ComponentEvent, Event};
 
 /// What a [`DedupStore`] returns: whether the key was new.
 pub type DedupFuture<'a> = Pin<Box<dyn Future<Output = Result<bool, PushError>> + Send + 'a>>;
@@ -33,8 +33,19 @@ pub trait DedupStore: Send + Sync {
 /// The dedup key of an event: a fixed-length hex digest of the envelope's sender and time,
 /// the event name and the event's own ids (see the module documentation).
 pub fn dedup_key(event: &Event) -> String {
+    digest(event.identity())
+}
+
+/// The dedup key of a third-party platform's authorization push: a digest of `AppId`,
+/// `CreateTime`, `InfoType` and the push's own ids (the authorizer's appid, the
+/// authorization code, the ticket).
+pub fn component_dedup_key(event: &ComponentEvent) -> String {
+    digest(event.identity())
+}
+
+fn digest(parts: Vec<String>) -> String {
     let mut hasher = Sha1::new();
-    for part in event.identity() {
+    for part in parts {
         hasher.update(part.len().to_be_bytes());
         hasher.update(part.as_bytes());
     }
@@ -84,6 +95,18 @@ impl Deduplicator {
     /// `true` the first time `event` (or an equal retry of it) is seen, `false` after.
     pub async fn first_delivery(&self, event: &Event) -> Result<bool, PushError> {
         self.store.insert_new(&dedup_key(event), self.ttl).await
+    }
+
+    /// Like [`Deduplicator::first_delivery`], for a third-party platform's authorization
+    /// push (an `authorized` push handled twice would exchange its code twice, which WeChat
+    /// refuses).
+    pub async fn first_component_delivery(
+        &self,
+        event: &ComponentEvent,
+    ) -> Result<bool, PushError> {
+        self.store
+            .insert_new(&component_dedup_key(event), self.ttl)
+            .await
     }
 }
 

@@ -32,6 +32,7 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod component;
 mod config;
 mod crypto;
 mod dedup;
@@ -41,10 +42,14 @@ mod receiver;
 mod signature;
 mod xml;
 
+pub(crate) use component::component_envelope_identity;
+pub use component::{ComponentEnvelope, OtherComponentEvent};
 pub use config::PushConfig;
 #[cfg(feature = "redis")]
 pub use dedup::RedisDedupStore;
-pub use dedup::{DedupFuture, DedupStore, Deduplicator, MemoryDedupStore, dedup_key};
+pub use dedup::{
+    DedupFuture, DedupStore, Deduplicator, MemoryDedupStore, component_dedup_key, dedup_key,
+};
 pub use error::{PushError, SignatureKind};
 pub use event::OtherEvent;
 pub(crate) use event::envelope_identity;

@@ -9,7 +9,7 @@ use super::crypto::AesKey;
 use super::error::{PushError, SignatureKind, excerpt};
 use super::signature::{self, PushQuery};
 use super::xml::{self, Elements};
-use crate::Event;
+use crate::{ComponentEvent, Event};
 
 /// The message-security mode a [`Receiver`] runs in, from its configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +105,17 @@ impl Receiver {
     pub fn receive(&self, query: &str, body: &[u8]) -> Result<Event, PushError> {
         let (_, elements) = self.open_message(query, body)?;
         Event::from_elements(elements)
+    }
+
+    /// Checks a push to a third-party platform's authorization-event URL and decodes it:
+    /// `component_verify_ticket`, `authorized`, `updateauthorized`, `unauthorized` (named by
+    /// `InfoType`), or [`ComponentEvent::Other`] with every element. Configure the receiver
+    /// with the platform's token, EncodingAESKey and `component_appid` (WeChat encrypts these
+    /// pushes with the platform's appid); the checks are those of [`Receiver::receive`].
+    /// [`crate::component::ComponentClient::handle_push`] acts on the result.
+    pub fn receive_component(&self, query: &str, body: &[u8]) -> Result<ComponentEvent, PushError> {
+        let (_, elements) = self.open_message(query, body)?;
+        ComponentEvent::from_elements(elements)
     }
 
     /// Checks a push and returns the message XML (decrypted in encrypted mode), for events
@@ -235,11 +246,13 @@ impl Receiver {
         let msg_signature = signature::sign(&[&self.token, &timestamp, nonce, &encrypt]);
         query.push_str("&encrypt_type=aes&msg_signature=");
         query.push_str(&msg_signature);
-        let to_user = xml::parse(message_xml.as_bytes(), "message")
-            .ok()
-            .and_then(|elements| elements.get("ToUserName").map(str::to_string));
+        // Safe mode's body names the receiver in clear: `ToUserName` for an account's
+        // pushes, `AppId` for a third-party platform's.
+        let message = xml::parse(message_xml.as_bytes(), "message").unwrap_or_default();
         let mut body = Elements::new();
-        body.put("ToUserName", to_user.as_deref());
+        for name in ["ToUserName", "AppId"] {
+            body.put(name, message.get(name));
+        }
         body.push("Encrypt", encrypt);
         Ok(SealedPush {
             query,

@@ -117,14 +117,7 @@ pub struct Envelope {
 impl Envelope {
     /// Takes the envelope's elements out of `elements`.
     pub(crate) fn take_from(elements: &mut Elements) -> Result<Self, PushError> {
-        let create_time = match elements.take(&["CreateTime"]) {
-            None => None,
-            Some(text) => Some(text.trim().parse().map_err(|_| PushError::InvalidField {
-                event: "(envelope)",
-                element: "CreateTime",
-                expected: "a number of seconds",
-            })?),
-        };
+        let create_time = take_create_time(elements)?;
         Ok(Self {
             to_user_name: elements.take(&["ToUserName"]),
             from_user_name: elements.take(&["FromUserName"]),
@@ -142,6 +135,22 @@ impl Envelope {
         elements.put("CreateTime", create_time.as_deref());
         elements.put("MsgType", self.msg_type.as_deref());
         elements.put("Event", self.event.as_deref());
+    }
+}
+
+/// Takes `CreateTime` (Unix seconds), shared by both envelopes.
+pub(crate) fn take_create_time(elements: &mut Elements) -> Result<Option<u64>, PushError> {
+    match elements.take(&["CreateTime"]) {
+        None => Ok(None),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| PushError::InvalidField {
+                event: "(envelope)",
+                element: "CreateTime",
+                expected: "a number of seconds",
+            }),
     }
 }
 

@@ -1,12 +1,72 @@
-//! `events.rs`: one struct per described event and the `Event` enum over them; and
-//! `event_example_tests.rs`, each example as a test. The runtime items they use
-//! (`crate::push::Elements`, `Envelope`, `OtherEvent`, `PushError`) are hand-written.
+//! `events.rs`: one struct per described event, the `Event` enum over the pushes named by
+//! `Event` and the `ComponentEvent` enum over a third-party platform's pushes named by
+//! `InfoType`; and `event_example_tests.rs`, each example as a test. The runtime items they
+//! use (`crate::push::Elements`, `Envelope`, `ComponentEnvelope`, `OtherEvent`,
+//! `OtherComponentEvent`, `PushError`) are hand-written.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{EventField, EventModel, FieldType};
+use super::{Discriminator, EventField, EventModel, FieldType};
 use crate::emit::{EmitError, GeneratedFile};
+
+/// What differs between the two enums of pushes.
+struct Family {
+    /// The enum (`Event`, `ComponentEvent`).
+    name: &'static str,
+    /// Its envelope type in `crate::push`.
+    envelope: &'static str,
+    /// Its type for undescribed pushes in `crate::push`.
+    other: &'static str,
+    /// The function of `crate::push` giving the envelope's share of the dedup key.
+    envelope_identity: &'static str,
+    /// The envelope's field holding the discriminating value.
+    discriminating_field: &'static str,
+    /// The enum's documentation.
+    doc: &'static str,
+    /// The envelope's documentation in `envelope()`.
+    envelope_doc: &'static str,
+}
+
+impl Family {
+    const fn of(discriminator: Discriminator) -> Self {
+        match discriminator {
+            Discriminator::Event => Family {
+                name: "Event",
+                envelope: "Envelope",
+                other: "OtherEvent",
+                envelope_identity: "envelope_identity",
+                discriminating_field: "event",
+                doc: "An event WeChat pushed to an account's server URL: one variant per event \
+                      described in `spec/events/`, and [`Event::Other`] for any other, with all \
+                      its elements.",
+                envelope_doc: "The envelope: `ToUserName`, `FromUserName`, `CreateTime`, \
+                               `MsgType`, `Event`.",
+            },
+            Discriminator::InfoType => Family {
+                name: "ComponentEvent",
+                envelope: "ComponentEnvelope",
+                other: "OtherComponentEvent",
+                envelope_identity: "component_envelope_identity",
+                discriminating_field: "info_type",
+                doc: "A push WeChat sent to a third-party platform's authorization-event URL \
+                      (named by `InfoType`): one variant per push described in `spec/events/` \
+                      with `discriminator: InfoType`, and [`ComponentEvent::Other`] for any \
+                      other, with all its elements.",
+                envelope_doc: "The envelope: `AppId` (the platform's), `CreateTime`, `InfoType`.",
+            },
+        }
+    }
+
+    fn ident(&self) -> proc_macro2::Ident {
+        format_ident!("{}", self.name)
+    }
+
+    fn envelope_path(&self) -> TokenStream {
+        let envelope = format_ident!("{}", self.envelope);
+        quote! { crate::push::#envelope }
+    }
+}
 
 /// The generated library file.
 pub const EVENTS: &str = "events.rs";
@@ -54,6 +114,9 @@ fn field_doc(field: &EventField) -> String {
     if field.identity {
         doc.push_str("\n\nPart of the event's dedup key.");
     }
+    if field.secret {
+        doc.push_str("\n\nA secret: `Debug` shows `\"***\"` in its place.");
+    }
     doc
 }
 
@@ -63,13 +126,16 @@ fn names(field: &EventField) -> TokenStream {
 }
 
 fn emit_struct(event: &EventModel) -> TokenStream {
+    let family = Family::of(event.discriminator);
+    let envelope = family.envelope_path();
+    let envelope_identity = format_ident!("{}", family.envelope_identity);
     let name = format_ident!("{}", event.struct_name);
     let value = &event.event;
     let doc = doc_lines(&format!(
         "{}\n\n{}\n\nWeChat's documentation: <{}>",
         event.title, event.description, event.doc
     ));
-    let const_doc = format!(" The `Event` value: `{value}`.");
+    let const_doc = format!(" The `{}` value: `{value}`.", event.discriminator.element());
     let fields = event.fields.iter().map(|field| {
         let ident = format_ident!("{}", field.rust_name);
         let doc = doc_lines(&field_doc(field));
@@ -111,19 +177,45 @@ fn emit_struct(event: &EventModel) -> TokenStream {
     });
     let identity_body = if event.fields.iter().any(|field| field.identity) {
         quote! {
-            let mut parts = crate::push::envelope_identity(&self.envelope);
+            let mut parts = crate::push::#envelope_identity(&self.envelope);
             #(#identity)*
             parts
         }
     } else {
-        quote! { crate::push::envelope_identity(&self.envelope) }
+        quote! { crate::push::#envelope_identity(&self.envelope) }
+    };
+    let (derive_debug, debug_impl) = if event.fields.iter().any(|field| field.secret) {
+        let struct_name = &event.struct_name;
+        let shown = event.fields.iter().map(|field| {
+            let ident = format_ident!("{}", field.rust_name);
+            let label = &field.rust_name;
+            if field.secret {
+                quote! { .field(#label, &crate::redact::Redacted::of(&self.#ident)) }
+            } else {
+                quote! { .field(#label, &self.#ident) }
+            }
+        });
+        let debug = quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#struct_name)
+                        .field("envelope", &self.envelope)
+                        #(#shown)*
+                        .field("other", &self.other)
+                        .finish()
+                }
+            }
+        };
+        (quote! {}, debug)
+    } else {
+        (quote! { Debug, }, quote! {})
     };
     quote! {
         #doc
-        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        #[derive(#derive_debug Clone, Default, PartialEq, Eq)]
         pub struct #name {
             /// Who sent it to whom, and when.
-            pub envelope: crate::push::Envelope,
+            pub envelope: #envelope,
             #(#fields)*
             /// Elements the spec does not describe for this event, as sent.
             pub other: crate::push::Elements,
@@ -134,7 +226,7 @@ fn emit_struct(event: &EventModel) -> TokenStream {
             pub const EVENT: &'static str = #value;
 
             fn from_elements(
-                envelope: crate::push::Envelope,
+                envelope: #envelope,
                 mut elements: crate::push::Elements,
             ) -> Result<Self, crate::push::PushError> {
                 Ok(Self {
@@ -153,11 +245,38 @@ fn emit_struct(event: &EventModel) -> TokenStream {
                 #identity_body
             }
         }
+
+        #debug_impl
     }
 }
 
 fn emit_events(events: &[EventModel]) -> TokenStream {
     let structs = events.iter().map(emit_struct);
+    let enums = [Discriminator::Event, Discriminator::InfoType].map(|discriminator| {
+        let members: Vec<&EventModel> = events
+            .iter()
+            .filter(|event| event.discriminator == discriminator)
+            .collect();
+        emit_enum(&Family::of(discriminator), &members)
+    });
+    quote! {
+        #(#structs)*
+        #(#enums)*
+    }
+}
+
+/// One enum of pushes, over the events of its family (possibly none: then only `Other`).
+fn emit_enum(family: &Family, events: &[&EventModel]) -> TokenStream {
+    let name = family.ident();
+    let envelope_type = family.envelope_path();
+    let other = format_ident!("{}", family.other);
+    let field = format_ident!("{}", family.discriminating_field);
+    let doc = doc_lines(family.doc);
+    let envelope_doc = format!(" {}", family.envelope_doc);
+    let other_doc = format!(
+        " A push the spec does not describe, kept whole (`{}`).",
+        family.other
+    );
     let variants = events.iter().map(|event| {
         let variant = format_ident!("{}", event.variant);
         let name = format_ident!("{}", event.struct_name);
@@ -173,51 +292,48 @@ fn emit_events(events: &[EventModel]) -> TokenStream {
             )
         })
         .collect();
-    let decode = idents.iter().map(|(variant, name)| {
-        quote! { Some(#name::EVENT) => Ok(Event::#variant(#name::from_elements(envelope, elements)?)), }
+    let decode = idents.iter().map(|(variant, event)| {
+        quote! { Some(#event::EVENT) => Ok(#name::#variant(#event::from_elements(envelope, elements)?)), }
     });
     let envelope = idents
         .iter()
-        .map(|(variant, _)| quote! { Event::#variant(event) => &event.envelope, });
+        .map(|(variant, _)| quote! { #name::#variant(event) => &event.envelope, });
     let write = idents.iter().map(
-        |(variant, _)| quote! { Event::#variant(event) => event.write_elements(&mut elements), },
+        |(variant, _)| quote! { #name::#variant(event) => event.write_elements(&mut elements), },
     );
     let identity = idents
         .iter()
-        .map(|(variant, _)| quote! { Event::#variant(event) => event.identity(), });
+        .map(|(variant, _)| quote! { #name::#variant(event) => event.identity(), });
     quote! {
-        #(#structs)*
-
-        /// An event WeChat pushed: one variant per event described in `spec/events/`, and
-        /// [`Event::Other`] for any other, with all its elements.
+        #doc
         #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum Event {
+        pub enum #name {
             #(#variants)*
-            /// An event (or message) the spec does not describe, kept whole.
-            Other(crate::push::OtherEvent),
+            #[doc = #other_doc]
+            Other(crate::push::#other),
         }
 
-        impl Event {
+        impl #name {
             /// Decodes a push's (decrypted) XML. No signature is checked here: use
-            /// [`crate::push::Receiver::receive`] for what arrives over the network.
+            /// [`crate::push::Receiver`] for what arrives over the network.
             pub fn from_xml(xml: &[u8]) -> Result<Self, crate::push::PushError> {
                 Self::from_elements(crate::push::parse_xml(xml, "message")?)
             }
 
             /// Decodes the elements of a push's XML.
             pub fn from_elements(mut elements: crate::push::Elements) -> Result<Self, crate::push::PushError> {
-                let envelope = crate::push::Envelope::take_from(&mut elements)?;
-                match envelope.event.as_deref() {
+                let envelope = #envelope_type::take_from(&mut elements)?;
+                match envelope.#field.as_deref() {
                     #(#decode)*
-                    _ => Ok(Event::Other(crate::push::OtherEvent { envelope, elements })),
+                    _ => Ok(#name::Other(crate::push::#other { envelope, elements })),
                 }
             }
 
-            /// The envelope: `ToUserName`, `FromUserName`, `CreateTime`, `MsgType`, `Event`.
-            pub fn envelope(&self) -> &crate::push::Envelope {
+            #[doc = #envelope_doc]
+            pub fn envelope(&self) -> &#envelope_type {
                 match self {
                     #(#envelope)*
-                    Event::Other(event) => &event.envelope,
+                    #name::Other(event) => &event.envelope,
                 }
             }
 
@@ -228,17 +344,17 @@ fn emit_events(events: &[EventModel]) -> TokenStream {
                 self.envelope().put_into(&mut elements);
                 match self {
                     #(#write)*
-                    Event::Other(event) => elements.extend(&event.elements),
+                    #name::Other(event) => elements.extend(&event.elements),
                 }
                 crate::push::write_xml(&elements)
             }
 
-            /// What identifies this event among retries: sender, time, event name and the
-            /// event's own ids (every element for an undescribed event).
+            /// What identifies this push among retries: its envelope's sender (or platform),
+            /// time and name, and the event's own ids (every element for an undescribed one).
             pub fn identity(&self) -> Vec<String> {
                 match self {
                     #(#identity)*
-                    Event::Other(event) => event.identity(),
+                    #name::Other(event) => event.identity(),
                 }
             }
         }
@@ -250,6 +366,21 @@ fn emit_example_tests(events: &[EventModel]) -> TokenStream {
         event.examples.iter().map(move |example| {
             let test = format_ident!("{}_example_{}", event.event, example.name);
             let variant = format_ident!("{}", event.variant);
+            let family = Family::of(event.discriminator);
+            let enum_name = family.ident();
+            let value = &event.event;
+            let envelope_check = match event.discriminator {
+                Discriminator::Event => quote! {
+                    assert_eq!(decoded.envelope.msg_type.as_deref(), Some("event"));
+                    check_round_trip(&event);
+                },
+                Discriminator::InfoType => quote! {
+                    assert_eq!(decoded.envelope.info_type.as_deref(), Some(#value));
+                    let again = wechat_invoice::ComponentEvent::from_xml(event.to_xml().as_bytes())
+                        .expect("written XML decodes");
+                    assert_eq!(again, event);
+                },
+            };
             let xml = &example.xml;
             let checks = example.expect.iter().filter_map(|(element, value)| {
                 let field = event.field(element)?;
@@ -265,13 +396,12 @@ fn emit_example_tests(events: &[EventModel]) -> TokenStream {
             quote! {
                 #[test]
                 fn #test() {
-                    let event = wechat_invoice::Event::from_xml(#xml.as_bytes()).expect("the example decodes");
-                    let wechat_invoice::Event::#variant(decoded) = &event else {
+                    let event = wechat_invoice::#enum_name::from_xml(#xml.as_bytes()).expect("the example decodes");
+                    let wechat_invoice::#enum_name::#variant(decoded) = &event else {
                         panic!("decoded as another event: {event:?}");
                     };
                     #(#checks)*
-                    assert_eq!(decoded.envelope.msg_type.as_deref(), Some("event"));
-                    check_round_trip(&event);
+                    #envelope_check
                 }
             }
         })

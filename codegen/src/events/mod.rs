@@ -22,6 +22,55 @@ pub const ENVELOPE_ELEMENTS: [&str; 5] = [
     "Event",
 ];
 
+/// The XML elements of a third-party platform's authorization pushes read into
+/// `push::ComponentEnvelope` rather than a field.
+pub const COMPONENT_ENVELOPE_ELEMENTS: [&str; 3] = ["AppId", "CreateTime", "InfoType"];
+
+/// Which element names a push, and so which enum decodes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Discriminator {
+    /// `Event`: pushes to an account's server URL (`wechat_invoice::Event`).
+    Event,
+    /// `InfoType`: a third-party platform's authorization pushes
+    /// (`wechat_invoice::ComponentEvent`).
+    InfoType,
+}
+
+impl Discriminator {
+    /// The element's name, as written in the spec (`Event`, `InfoType`).
+    pub const fn element(self) -> &'static str {
+        match self {
+            Discriminator::Event => "Event",
+            Discriminator::InfoType => "InfoType",
+        }
+    }
+
+    /// Reads the spec spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "Event" => Some(Discriminator::Event),
+            "InfoType" => Some(Discriminator::InfoType),
+            _ => None,
+        }
+    }
+
+    /// The discriminator of a file (`Event` when the key is absent or unknown).
+    pub fn of(file: &EventFile) -> Self {
+        file.discriminator
+            .as_ref()
+            .and_then(|value| Self::parse(&value.value))
+            .unwrap_or(Discriminator::Event)
+    }
+
+    /// The elements of this kind's envelope.
+    pub fn envelope_elements(self) -> &'static [&'static str] {
+        match self {
+            Discriminator::Event => &ENVELOPE_ELEMENTS,
+            Discriminator::InfoType => &COMPONENT_ENVELOPE_ELEMENTS,
+        }
+    }
+}
+
 /// The kind of value an event field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
@@ -53,8 +102,11 @@ impl FieldType {
 /// One pushed event, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventModel {
-    /// The `Event` element's value (`user_authorize_invoice`).
+    /// The value naming the push (`user_authorize_invoice`), of the `Event` element or of
+    /// `InfoType` (see [`EventModel::discriminator`]).
     pub event: String,
+    /// Which element carries [`EventModel::event`].
+    pub discriminator: Discriminator,
     /// The `Event` enum's variant (`UserAuthorizeInvoice`).
     pub variant: String,
     /// The struct holding it (`UserAuthorizeInvoiceEvent`).
@@ -88,6 +140,8 @@ pub struct EventField {
     pub identity: bool,
     /// The values WeChat is known to send, for documentation (the field stays open).
     pub values: Vec<String>,
+    /// Whether `Debug` hides the value.
+    pub secret: bool,
 }
 
 /// One example push of an event, with the field values it must decode to.
@@ -135,21 +189,30 @@ pub fn snake_case(element: &str) -> String {
     out
 }
 
-/// Resolves validated event files into models, sorted by `Event` value.
+/// Resolves validated event files into models, sorted by discriminator (`Event` first),
+/// then value.
 pub fn resolve(files: &[(std::path::PathBuf, EventFile)]) -> Vec<EventModel> {
     let mut events: Vec<EventModel> = files.iter().map(|(_, file)| resolve_one(file)).collect();
-    events.sort_by(|a, b| a.event.cmp(&b.event));
+    events.sort_by(|a, b| (a.discriminator, &a.event).cmp(&(b.discriminator, &b.event)));
     events
+}
+
+/// The Rust names of a push value: the enum variant and the struct.
+/// `cloud_invoice_invoiceresult_event` → (`CloudInvoiceInvoiceresult`,
+/// `CloudInvoiceInvoiceresultEvent`).
+pub fn rust_names(event: &str) -> (String, String) {
+    let variant = crate::naming::pascal_case(event.strip_suffix("_event").unwrap_or(event));
+    let struct_name = format!("{variant}Event");
+    (variant, struct_name)
 }
 
 fn resolve_one(file: &EventFile) -> EventModel {
     let event = &file.event.value;
-    // `cloud_invoice_invoiceresult_event` → variant `CloudInvoiceInvoiceresult`, struct
-    // `CloudInvoiceInvoiceresultEvent`.
-    let variant = crate::naming::pascal_case(event.strip_suffix("_event").unwrap_or(event));
+    let (variant, struct_name) = rust_names(event);
     EventModel {
         event: event.clone(),
-        struct_name: format!("{variant}Event"),
+        discriminator: Discriminator::of(file),
+        struct_name,
         variant,
         title: file.title.clone(),
         description: file.description.trim().to_string(),
@@ -169,6 +232,7 @@ fn resolve_one(file: &EventFile) -> EventModel {
                 description: def.description.trim().to_string(),
                 identity: def.identity,
                 values: def.values.clone(),
+                secret: def.secret,
             })
             .collect(),
         examples: file

@@ -12,9 +12,16 @@ pub struct EventFile {
     /// Editor hint (`$schema`), ignored by the generator.
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
-    /// The value of the `Event` element (`user_authorize_invoice`); its PascalCase is the
-    /// variant of `wechat_invoice::Event`.
+    /// The value that names the push (`user_authorize_invoice`): of the `Event` element, or
+    /// of `InfoType` for a third-party platform's authorization push (see `discriminator`).
+    /// Its PascalCase is the variant of `wechat_invoice::Event` (or `ComponentEvent`).
     pub event: Spanned<String>,
+    /// Which element carries that value: `Event` (default; a push to an account's server URL,
+    /// decoded into `wechat_invoice::Event`) or `InfoType` (a push to a third-party platform's
+    /// authorization-event URL, with `AppId`, `CreateTime` and `InfoType` as its envelope,
+    /// decoded into `wechat_invoice::ComponentEvent`).
+    #[serde(default)]
+    pub discriminator: Option<Spanned<String>>,
     /// One-line title, first line of the struct's documentation.
     pub title: String,
     /// When WeChat sends it and what to do with it.
@@ -49,6 +56,10 @@ pub struct EventFieldDef {
     /// Values WeChat is known to send (documentation; the field accepts any).
     #[serde(default)]
     pub values: Vec<String>,
+    /// Whether the value is a secret (a ticket, a code that buys tokens): `Debug` shows
+    /// `"***"` in its place. `string` fields only.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// An example push.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_saphyr::Spanned;
 
-use super::{ENVELOPE_ELEMENTS, EventFile, FieldType, snake_case};
+use super::{Discriminator, EventFile, FieldType, rust_names, snake_case};
 use crate::diagnostic::{Check, Diagnostic, Position};
 use crate::naming::{closest, is_keyword, is_snake_case};
 
@@ -16,25 +16,48 @@ fn pos<T>(spanned: &Spanned<T>) -> Position {
     Position::from_location(spanned.referenced)
 }
 
-/// Checks every event file, and that no two describe the same `Event` value.
+/// Checks every event file, that no two describe the same push (discriminator and value),
+/// and that no two generated structs share a name.
 pub fn validate(files: &[(PathBuf, EventFile)]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut seen: BTreeMap<(Discriminator, &str), &Path> = BTreeMap::new();
+    let mut structs: BTreeMap<String, &Path> = BTreeMap::new();
     for (path, file) in files {
         let event = &file.event;
-        if let Some(first) = seen.insert(&event.value, path) {
+        let discriminator = Discriminator::of(file);
+        let (_, struct_name) = rust_names(&event.value);
+        if let Some(first) = seen.insert((discriminator, &event.value), path) {
             problems.push(
                 Diagnostic::new(
                     Check::DuplicateName,
                     path,
                     pos(event),
                     format!(
-                        "event `{}` is also described in {}",
+                        "{} `{}` is also described in {}",
+                        discriminator.element(),
                         event.value,
                         first.display()
                     ),
                 )
                 .with_help("keep one file per event value"),
+            );
+        } else if let Some(first) = structs.insert(struct_name.clone(), path) {
+            problems.push(
+                Diagnostic::new(
+                    Check::DuplicateName,
+                    path,
+                    pos(event),
+                    format!(
+                        "`{}` would become the struct `{struct_name}`, which {} already generates",
+                        event.value,
+                        first.display()
+                    ),
+                )
+                .with_help(
+                    "two pushes may share a value only under different discriminators, and even \
+                     then not a Rust name: this one cannot be described yet (it is kept whole in \
+                     the enum's `Other` variant)",
+                ),
             );
         }
         check_file(path, file, &mut problems);
@@ -47,6 +70,30 @@ fn check_file(path: &Path, file: &EventFile, problems: &mut Vec<Diagnostic>) {
     let mut problem = |check, at: Position, message: String, help: &str| {
         problems.push(Diagnostic::new(check, path, at, message).with_help(help));
     };
+    if let Some(value) = &file.discriminator
+        && Discriminator::parse(&value.value).is_none()
+    {
+        let help = match closest(&value.value, ["Event", "InfoType"]) {
+            Some(near) => format!(
+                "did you mean `{near}`? `Event` (the default) for pushes to an account's server \
+                 URL, `InfoType` for a third-party platform's authorization pushes"
+            ),
+            None => "use `Event` (the default) for pushes to an account's server URL, or \
+                     `InfoType` for a third-party platform's authorization pushes"
+                .to_string(),
+        };
+        problem(
+            Check::InvalidValue,
+            pos(value),
+            format!(
+                "unknown discriminator `{}`: the element naming the push",
+                value.value
+            ),
+            &help,
+        );
+    }
+    let discriminator = Discriminator::of(file);
+    let envelope = discriminator.envelope_elements();
     if !is_snake_case(&event.value) {
         problem(
             Check::InvalidIdentifier,
@@ -99,15 +146,24 @@ fn check_file(path: &Path, file: &EventFile, problems: &mut Vec<Diagnostic>) {
                     format!("`{}` is not an XML element name", name.value),
                     "write the element name exactly as WeChat sends it (letters, digits, `_`)",
                 );
-            } else if ENVELOPE_ELEMENTS.contains(&name.value.as_str()) || name.value == "Encrypt" {
+            } else if envelope.contains(&name.value.as_str()) || name.value == "Encrypt" {
+                let help = match discriminator {
+                    Discriminator::Event => {
+                        "remove it: `Envelope` holds ToUserName, FromUserName, CreateTime, MsgType and Event"
+                    }
+                    Discriminator::InfoType => {
+                        "remove it: `ComponentEnvelope` holds AppId, CreateTime and InfoType"
+                    }
+                };
                 problem(
                     Check::DuplicateName,
                     name_at,
                     format!(
-                        "`{}` belongs to every push's envelope, not to one event",
-                        name.value
+                        "`{}` belongs to every {} push's envelope, not to one event",
+                        name.value,
+                        discriminator.element()
                     ),
-                    "remove it: `Envelope` holds ToUserName, FromUserName, CreateTime, MsgType and Event",
+                    help,
                 );
             } else if names.insert(name.value.clone(), name_at).is_some() {
                 problem(
@@ -143,6 +199,17 @@ fn check_file(path: &Path, file: &EventFile, problems: &mut Vec<Diagnostic>) {
                 "make the second one an alias of the first",
             );
         }
+        if def.secret && FieldType::parse(&def.ty.value) != Some(FieldType::String) {
+            problem(
+                Check::InvalidValue,
+                pos(&def.ty),
+                format!(
+                    "element `{}` is marked `secret` but is not a `string`",
+                    element.value
+                ),
+                "only text values (tickets, codes, tokens) can be secret; remove `secret: true`",
+            );
+        }
         if FieldType::parse(&def.ty.value).is_none() {
             problem(
                 Check::InvalidValue,
@@ -164,6 +231,7 @@ fn check_example(
     problem: &mut impl FnMut(Check, Position, String, &str),
 ) {
     let event = &file.event.value;
+    let element = Discriminator::of(file).element();
     let xml = &example.xml.value;
     let at = pos(&example.xml);
     if !is_snake_case(&example.name.value) {
@@ -174,14 +242,20 @@ fn check_example(
             "name the example in snake_case; it becomes part of a test name",
         );
     }
-    let announces = xml.contains(&format!("<Event><![CDATA[{event}]]></Event>"))
-        || xml.contains(&format!("<Event>{event}</Event>"));
+    // An unknown discriminator is reported once, on its own line.
+    let known = file
+        .discriminator
+        .as_ref()
+        .is_none_or(|value| Discriminator::parse(&value.value).is_some());
+    let announces = !known
+        || xml.contains(&format!("<{element}><![CDATA[{event}]]></{element}>"))
+        || xml.contains(&format!("<{element}>{event}</{element}>"));
     if !announces {
         problem(
             Check::ExampleMismatch,
             at,
             format!(
-                "example `{}` has no `<Event>` element saying `{event}`",
+                "example `{}` has no `<{element}>` element saying `{event}`",
                 example.name.value
             ),
             "copy the whole push, envelope included",
