@@ -89,7 +89,21 @@ pub struct PushReport {
     pub event: Event,
     /// Each attempt's outcome; the last is `Acknowledged` unless all failed.
     pub attempts: Vec<PushOutcome>,
+    /// What each attempt got back (in the order of `attempts`), `None` when no answer came.
+    pub answers: Vec<Option<PushAnswer>>,
 }
+
+/// The merchant's answer to one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body (at most [`MAX_ANSWER_CHARS`] characters of it).
+    pub body: String,
+}
+
+/// The most characters of an answer kept in a [`PushAnswer`].
+pub const MAX_ANSWER_CHARS: usize = 4096;
 
 impl PushReport {
     /// Whether some attempt was acknowledged.
@@ -197,6 +211,7 @@ pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport,
         .map_err(|err| PushFailure::Client(err.to_string()))?;
     let xml = event.to_xml();
     let mut attempts = Vec::new();
+    let mut answers = Vec::new();
     for _ in 0..target.attempts {
         // Each attempt is signed afresh, with its own timestamp and nonce, as WeChat does.
         let sealed = receiver
@@ -204,6 +219,7 @@ pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport,
             .map_err(PushFailure::Settings)?;
         let separator = if target.url.contains('?') { '&' } else { '?' };
         let url = format!("{}{separator}{}", target.url, sealed.query);
+        let mut answer = None;
         let outcome = match client
             .post(&url)
             .header("content-type", "text/xml")
@@ -213,7 +229,14 @@ pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport,
         {
             Ok(response) => {
                 let status = response.status();
-                match response.text().await {
+                let text = response.text().await;
+                if let Ok(body) = &text {
+                    answer = Some(PushAnswer {
+                        status: status.as_u16(),
+                        body: body.chars().take(MAX_ANSWER_CHARS).collect(),
+                    });
+                }
+                match text {
                     Ok(body) if status.is_success() && matches!(body.trim(), "success" | "") => {
                         PushOutcome::Acknowledged
                     }
@@ -230,9 +253,14 @@ pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport,
         };
         let done = outcome == PushOutcome::Acknowledged;
         attempts.push(outcome);
+        answers.push(answer);
         if done {
             break;
         }
     }
-    Ok(PushReport { event, attempts })
+    Ok(PushReport {
+        event,
+        attempts,
+        answers,
+    })
 }

@@ -190,7 +190,11 @@ fn emit_events(events: &[EventModel]) -> TokenStream {
 
         /// An event WeChat pushed: one variant per event described in `spec/events/`, and
         /// [`Event::Other`] for any other, with all its elements.
+        ///
+        /// `#[non_exhaustive]`: a `match` needs a `_` arm, so an event added to the spec is a
+        /// new variant without breaking callers (its pushes stop arriving as `Other`).
         #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
         pub enum Event {
             #(#variants)*
             /// An event (or message) the spec does not describe, kept whole.
