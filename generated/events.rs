@@ -565,6 +565,7 @@ impl std::fmt::Debug for UpdateauthorizedEvent {
 
 /// An event WeChat pushed to an account's server URL: one variant per event described in `spec/events/`, and [`Event::Other`] for any other, with all its elements.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Event {
     /// `cloud_invoice_invoiceresult_event`: The result of issuing (or red-flushing) an invoice.
     CloudInvoiceInvoiceresult(CloudInvoiceInvoiceresultEvent),
@@ -676,6 +677,7 @@ impl Event {
 
 /// A push WeChat sent to a third-party platform's authorization-event URL (named by `InfoType`): one variant per push described in `spec/events/` with `discriminator: InfoType`, and [`ComponentEvent::Other`] for any other, with all its elements.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ComponentEvent {
     /// `authorized`: A merchant authorized the third-party platform.
     Authorized(AuthorizedEvent),

@@ -13,6 +13,7 @@ mod openapi;
 mod outcome;
 mod output;
 mod pipeline;
+mod push;
 mod schema;
 mod textdiff;
 mod validate;
@@ -56,7 +57,8 @@ enum Command {
     #[command(
         after_help = "Examples:\n  wxinvoice import getauthdata.md --name get_auth_data\n  \
         wxinvoice import rejectinsert.md getauthurl.md --out spec/endpoints\n\n\
-        Every guess is said on stderr. Exit status: 0 when the new file validates against the \
+        Every guess is said on stderr. A page describing a pushed event is skipped with a note \
+        on stderr (event files are written by hand in spec/events/ for now). Exit status: 0 when the new file validates against the \
         spec directory, 1 when it was written but has problems to fix, 2 on bad input."
     )]
     Import(import::Args),
@@ -106,6 +108,22 @@ enum Command {
         typed error as JSON on stdout and its message on stderr; 2 for an unknown endpoint, a \
         request that does not fit the endpoint, or missing credentials.")]
     Call(call::Args),
+    /// Send one event to a URL as WeChat would (signed; encrypted with an EncodingAESKey).
+    #[command(after_help = "Examples:\n  \
+        WECHAT_PUSH_TOKEN=... wxinvoice push http://127.0.0.1:8080/wechat \
+        --event user_authorize_invoice --set SuccOrderId=1202933957956\n  \
+        WECHAT_PUSH_TOKEN=... WECHAT_ENCODING_AES_KEY=... WECHAT_PUSH_APPID=wx123 \
+        wxinvoice push http://127.0.0.1:8080/wechat --xml push.xml --attempts 3\n\n\
+        The envelope (ToUserName, FromUserName, CreateTime, MsgType, Event) is filled in; \
+        --set adds the event's elements. The push is signed with the token (plain mode), and \
+        with an EncodingAESKey encrypted and signed with msg_signature (safe mode), exactly as \
+        the mock's pushes are. Each attempt's HTTP status and answer are printed, then \
+        `success` when one attempt was answered `success` (or an empty body) with a 2xx status. \
+        The token and key are never printed; prefer the environment to flags, which other \
+        users of the machine can see.\n\
+        Exit status: 0 on success; 1 when no attempt was answered `success`; 2 for bad \
+        arguments, settings or XML.")]
+    Push(push::Args),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +137,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(&args),
         Command::Mock(args) => mock::run(&args),
         Command::Call(args) => call::run(&args),
+        Command::Push(args) => push::run(&args),
     };
     outcome::exit(outcome)
 }

@@ -48,8 +48,8 @@ pub use faults::{FaultCounts, FaultMix, IdentitySummary};
 pub use http::HttpRequest;
 pub use multipart::FormPart;
 pub use push::{
-    ComponentPushReport, PushFailure, PushOutcome, PushReport, PushTarget, WECHAT_ATTEMPTS,
-    WECHAT_RETRY_WAIT, push_component_event, push_event,
+    ComponentPushReport, MAX_ANSWER_CHARS, PushAnswer, PushFailure, PushOutcome, PushReport,
+    PushTarget, WECHAT_ATTEMPTS, WECHAT_RETRY_WAIT, push_component_event, push_event,
 };
 pub use routes::{Behavior, Delivery, Reply, check_object, example_for, success_example};
 pub use server::{ConnectionStats, ServerLimits};

@@ -106,7 +106,21 @@ pub struct PushReport {
     pub event: Event,
     /// Each attempt's outcome; the last is `Acknowledged` unless all failed.
     pub attempts: Vec<PushOutcome>,
+    /// What each attempt got back (in the order of `attempts`), `None` when no answer came.
+    pub answers: Vec<Option<PushAnswer>>,
 }
+
+/// The merchant's answer to one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body (at most [`MAX_ANSWER_CHARS`] characters of it).
+    pub body: String,
+}
+
+/// The most characters of an answer kept in a [`PushAnswer`].
+pub const MAX_ANSWER_CHARS: usize = 4096;
 
 impl PushReport {
     /// Whether some attempt was acknowledged.
@@ -122,6 +136,8 @@ pub struct ComponentPushReport {
     pub event: ComponentEvent,
     /// Each attempt's outcome; the last is `Acknowledged` unless all failed.
     pub attempts: Vec<PushOutcome>,
+    /// What each attempt got back (in the order of `attempts`), `None` when no answer came.
+    pub answers: Vec<Option<PushAnswer>>,
 }
 
 impl ComponentPushReport {
@@ -284,8 +300,12 @@ fn now() -> u64 {
 
 /// Sends `event` to `target` as WeChat would, with its retries.
 pub async fn push_event(target: &PushTarget, event: Event) -> Result<PushReport, PushFailure> {
-    let attempts = send(target, &event.to_xml()).await?;
-    Ok(PushReport { event, attempts })
+    let (attempts, answers) = send(target, &event.to_xml()).await?;
+    Ok(PushReport {
+        event,
+        attempts,
+        answers,
+    })
 }
 
 /// Sends a third-party platform's push to `target` as WeChat would, with its retries.
@@ -293,18 +313,27 @@ pub async fn push_component_event(
     target: &PushTarget,
     event: ComponentEvent,
 ) -> Result<ComponentPushReport, PushFailure> {
-    let attempts = send(target, &event.to_xml()).await?;
-    Ok(ComponentPushReport { event, attempts })
+    let (attempts, answers) = send(target, &event.to_xml()).await?;
+    Ok(ComponentPushReport {
+        event,
+        attempts,
+        answers,
+    })
 }
 
 /// Sends `xml` until it is acknowledged, at most `target.attempts` times.
-async fn send(target: &PushTarget, xml: &str) -> Result<Vec<PushOutcome>, PushFailure> {
+/// Returns each attempt's outcome and what it got back.
+async fn send(
+    target: &PushTarget,
+    xml: &str,
+) -> Result<(Vec<PushOutcome>, Vec<Option<PushAnswer>>), PushFailure> {
     let receiver = Receiver::new(target.config.clone()).map_err(PushFailure::Settings)?;
     let client = reqwest::Client::builder()
         .timeout(target.retry_wait)
         .build()
         .map_err(|err| PushFailure::Client(err.to_string()))?;
     let mut attempts = Vec::new();
+    let mut answers = Vec::new();
     for _ in 0..target.attempts {
         // Each attempt is signed afresh, with its own timestamp and nonce, as WeChat does.
         let sealed = receiver
@@ -312,6 +341,7 @@ async fn send(target: &PushTarget, xml: &str) -> Result<Vec<PushOutcome>, PushFa
             .map_err(PushFailure::Settings)?;
         let separator = if target.url.contains('?') { '&' } else { '?' };
         let url = format!("{}{separator}{}", target.url, sealed.query);
+        let mut answer = None;
         let outcome = match client
             .post(&url)
             .header("content-type", "text/xml")
@@ -321,7 +351,14 @@ async fn send(target: &PushTarget, xml: &str) -> Result<Vec<PushOutcome>, PushFa
         {
             Ok(response) => {
                 let status = response.status();
-                match response.text().await {
+                let text = response.text().await;
+                if let Ok(body) = &text {
+                    answer = Some(PushAnswer {
+                        status: status.as_u16(),
+                        body: body.chars().take(MAX_ANSWER_CHARS).collect(),
+                    });
+                }
+                match text {
                     Ok(body) if status.is_success() && matches!(body.trim(), "success" | "") => {
                         PushOutcome::Acknowledged
                     }
@@ -338,9 +375,10 @@ async fn send(target: &PushTarget, xml: &str) -> Result<Vec<PushOutcome>, PushFa
         };
         let done = outcome == PushOutcome::Acknowledged;
         attempts.push(outcome);
+        answers.push(answer);
         if done {
             break;
         }
     }
-    Ok(attempts)
+    Ok((attempts, answers))
 }

@@ -43,16 +43,19 @@ pub enum Direction {
     Endpoint,
     /// Error codes and their classification.
     Error,
+    /// What WeChat pushes: the `Event` enum and the event structs.
+    Event,
 }
 
 impl Direction {
-    /// `request`, `response`, `endpoint`, `error`.
+    /// `request`, `response`, `endpoint`, `error`, `event`.
     pub const fn name(self) -> &'static str {
         match self {
             Direction::Request => "request",
             Direction::Response => "response",
             Direction::Endpoint => "endpoint",
             Direction::Error => "error",
+            Direction::Event => "event",
         }
     }
 }
@@ -88,6 +91,8 @@ pub enum Scope {
     Errors,
     /// The shared named types.
     Types,
+    /// One pushed event, by its `Event` value.
+    Event(String),
 }
 
 impl Scope {
@@ -99,10 +104,11 @@ impl Scope {
         }
     }
 
-    /// A short label: the endpoint name, `errors` or `types`.
+    /// A short label: the endpoint name, `errors`, `types` or the event value.
     pub fn label(&self) -> &str {
         match self {
             Scope::Endpoint(endpoint) => &endpoint.name,
+            Scope::Event(event) => event,
             Scope::Errors => "errors",
             Scope::Types => "types",
         }
@@ -169,7 +175,10 @@ impl Bump {
 fn is_text_only(rule: &Rule) -> bool {
     rule.id.ends_with("-doc-changed")
         || rule.id.ends_with("-alias-added")
-        || matches!(rule.id, "examples-changed" | "endpoint-metadata-changed")
+        || matches!(
+            rule.id,
+            "examples-changed" | "endpoint-metadata-changed" | "event-examples-changed"
+        )
 }
 
 /// Counts of changes by level.

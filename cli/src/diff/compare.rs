@@ -34,6 +34,7 @@ fn scope_rank(scope: &Scope) -> (u8, String) {
         Scope::Endpoint(endpoint) => (0, endpoint.name.clone()),
         Scope::Errors => (1, String::new()),
         Scope::Types => (2, String::new()),
+        Scope::Event(event) => (3, event.clone()),
     }
 }
 

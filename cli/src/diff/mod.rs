@@ -5,6 +5,7 @@
 
 pub mod change;
 pub mod compare;
+pub mod events;
 pub mod generated;
 pub mod report;
 pub mod rules;
@@ -66,14 +67,16 @@ pub struct Args {
 /// Loads both sides, prints the changes and applies `--fail-on`.
 pub fn run(args: &Args) -> Outcome {
     let (Some(base_arg), Some(head_arg)) = (&args.base, &args.head) else {
-        print!("{}", report::rules(rules::ALL));
+        let all: Vec<&change::Rule> = rules::ALL.iter().chain(events::ALL).copied().collect();
+        print!("{}", report::rules(&all));
         return Ok(Status::Clean);
     };
     let base_source = source::resolve(base_arg)?;
     let head_source = source::resolve(head_arg)?;
     let base = pipeline::load_api(&base_source.dir, &format!("base ({base_arg})"))?;
     let head = pipeline::load_api(&head_source.dir, &format!("head ({head_arg})"))?;
-    let changes = compare::compare(&base, &head);
+    let mut changes = compare::compare(&base, &head);
+    changes.extend(events::compare(&base.events, &head.events));
     let printed = match args.format {
         Format::Text => report::text(&changes),
         Format::Markdown => report::markdown(&changes),

@@ -163,6 +163,7 @@ fn heading(scope: &Scope) -> String {
         }
         Scope::Errors => "Error codes".to_string(),
         Scope::Types => "Shared types".to_string(),
+        Scope::Event(event) => format!("Event `{event}`"),
     }
 }
 

@@ -338,6 +338,7 @@ mod tests {
                 Direction::Response => assert!(rule.id.starts_with("response-")),
                 Direction::Error => assert!(rule.id.starts_with("error-")),
                 Direction::Endpoint => {}
+                Direction::Event => assert!(rule.id.starts_with("event-")),
             }
         }
     }

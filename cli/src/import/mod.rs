@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod draft;
+pub mod event_page;
 pub mod json;
 pub mod merge;
 pub mod page;
@@ -87,6 +88,10 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
     let text = fs::read_to_string(page_path)
         .map_err(|err| CliError::new(format!("cannot read `{shown}`: {err}")))?;
     let page = page::read(&text);
+    if let Some(found) = event_page::detect(&text, &page) {
+        eprint!("{}", event_page::skipped_note(&shown.to_string(), &found));
+        return Ok(Status::Clean);
+    }
     let mut guesses = Vec::new();
     let mut draft = draft::build(&page, args.name.as_deref(), &mut guesses)
         .map_err(|err| CliError::new(format!("{shown}: {err}")))?;

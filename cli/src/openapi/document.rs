@@ -88,6 +88,7 @@ pub fn document(api: &Api) -> Result<Value, CliError> {
             "schemas": schemas.into_value(),
         },
     });
+    super::webhooks::add(&api.events, &mut document);
     schemas::rewrite_refs(&mut document);
     let dangling = schemas::dangling_refs(&document);
     if !dangling.is_empty() {

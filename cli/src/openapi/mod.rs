@@ -6,6 +6,7 @@
 
 pub mod document;
 pub mod schemas;
+pub mod webhooks;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,9 +50,11 @@ pub fn run(args: &Args) -> Outcome {
                     .sum()
             });
             eprintln!(
-                "wrote {}: OpenAPI 3.1, {} endpoints in {operations} operations",
+                "wrote {}: OpenAPI 3.1, {} endpoints in {operations} operations, {} events \
+                 under webhooks",
                 path.display(),
-                api.endpoints.len()
+                api.endpoints.len(),
+                api.events.len()
             );
         }
     }
@@ -109,6 +112,9 @@ fn first_difference(built_in: &Api, given: &Api) -> String {
     }
     if built_in.types != given.types {
         return "the types differ".to_string();
+    }
+    if built_in.events != given.events {
+        return "the events differ".to_string();
     }
     "the error tables differ".to_string()
 }

@@ -307,6 +307,7 @@ fn emit_enum(family: &Family, events: &[&EventModel]) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #other_doc]
