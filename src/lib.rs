@@ -35,7 +35,7 @@ pub use token::{
     MAX_TOKEN_LIFETIME, MemoryStore, StoreFuture, TokenCacheConfig, TokenEndpoint, TokenError,
     TokenFuture, TokenProvider, TokenStore,
 };
-pub use types::{Decimal, DecimalError, FilePart, FormValue};
+pub use types::{Decimal, DecimalError, FilePart, FormValue, IntegerOrString};
 
 /// The code generated from `spec/` (a copy is committed in `generated/`).
 mod generated {
