@@ -1393,7 +1393,7 @@ fn make_out_invoice_examples() {
     check_request::<
         wechat_invoice::MakeOutInvoiceRequest,
     >(
-        "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":0,\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":0,\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+        "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":\"0\",\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":\"0\",\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
     );
     check_success::<
         wechat_invoice::MakeOutInvoiceRequest,
@@ -1471,7 +1471,7 @@ async fn make_out_invoice_through_the_client() {
     let (server, client, request) = live_client::<
         wechat_invoice::MakeOutInvoiceRequest,
     >(
-            "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":0,\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":0,\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+            "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":\"0\",\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":\"0\",\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
         )
         .await;
     let response = client.make_out_invoice(&request).await;
@@ -1480,7 +1480,7 @@ async fn make_out_invoice_through_the_client() {
     >(
         &server,
         "make_out_invoice",
-        "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":0,\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":0,\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
+        "{\"invoiceinfo\":{\"bz\":\"备注\",\"ddh\":\"30000\",\"fhr\":\"小王\",\"fpqqlsh\":\"test20160511000461\",\"ghfbank\":\"工商银行\",\"ghfbankid\":\"12345678\",\"ghfdh\":\"13717771888\",\"ghfdz\":\"广州市\",\"ghfmc\":\"周一\",\"ghfnsrsbh\":\"110109500321654\",\"hjje\":\"135.9\",\"hjse\":\"23.1\",\"hylx\":\"0\",\"invoicedetail_list\":[{\"dw\":\"台\",\"fphxz\":\"0\",\"ggxh\":\"60L\",\"se\":\"23.1\",\"sl\":\"0.17\",\"spbm\":\"1090418010000000000\",\"xmdj\":\"135.9\",\"xmje\":\"135.9\",\"xmmc\":\"洗衣机\",\"xmsl\":\"1\"}],\"jshj\":\"159.0\",\"kpr\":\"小明\",\"nsrbank\":\"中国银行广州支行\",\"nsrbankid\":\"12345678\",\"nsrdh\":\"0755228899988\",\"nsrdz\":\"深圳市\",\"nsrmc\":\"百旺电子测试1\",\"nsrsbh\":\"110109500321654\",\"skr\":\"李四\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}}",
         response,
     );
 }

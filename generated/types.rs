@@ -436,9 +436,11 @@ pub struct BlueInvoiceInfo {
     pub bz: Option<String>,
     /// Industry type (行业类型); 0 = commerce (商业), 1 = other.
     ///
-    /// Note: The SKIT .NET SDK sends a number; WxJava and the doc sample send the string "0". Which one WeChat requires is unconfirmed. Optional per SKIT, but the error table has 73015 "hylx empty".
+    /// Source: WeChat's older self-built invoicing page (Vendor_API_List, section 14) and its sample; typed as a string by WxJava (`MakeOutInvoiceRequest.InvoiceInfo.hylx`), as a number by SKIT.
+    ///
+    /// Note: Sent as the string "0" as WeChat's sample and WxJava do; the SKIT .NET SDK sends a number, so WeChat accepts both, and both are read. Optional per SKIT, but the error table has 73015 "hylx empty".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hylx: Option<i64>,
+    pub hylx: Option<crate::IntegerOrString>,
     /// Line items (发票行项目).
     pub invoicedetail_list: Vec<BlueInvoiceItem>,
 }
@@ -449,8 +451,10 @@ pub struct BlueInvoiceInfo {
 pub struct BlueInvoiceItem {
     /// Line nature (发票行性质); 0 = normal line, 1 = discount line (折扣行), 2 = discounted line (被折扣行).
     ///
-    /// Note: The SKIT .NET SDK sends a number; WxJava and the doc sample send the string "0". Which one WeChat requires is unconfirmed.
-    pub fphxz: i64,
+    /// Source: WeChat's older self-built invoicing page (Vendor_API_List, section 14) and its sample; typed as a string by WxJava (`MakeOutInvoiceRequest.InvoiceDetailItem.fphxz`), as a number by SKIT.
+    ///
+    /// Note: Sent as the string "0" as WeChat's sample and WxJava do; the SKIT .NET SDK sends a number, so WeChat accepts both, and both are read.
+    pub fphxz: crate::IntegerOrString,
     /// Tax classification code (税收分类编码), 19 digits.
     pub spbm: String,
     /// Item name (项目名称).

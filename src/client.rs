@@ -399,17 +399,29 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// A failed attempt: the error for the caller and what it means for retrying.
+/// A failed attempt: the error for the caller, what it means for retrying, and the answer's
+/// body (secrets hidden) when one arrived.
 struct Failure<E> {
     error: Error<E>,
     fault: Fault,
+    body: Option<Vec<u8>>,
 }
 
 impl<E> Failure<E> {
     fn new(error: Error<E>, fault: Fault) -> Self {
-        Self { error, fault }
+        Self {
+            error,
+            fault,
+            body: None,
+        }
     }
 }
+
+/// A call's typed answer with its body, or its error with the body of the answer that failed.
+type Outcome<O> = Result<
+    (<O as Operation>::Response, Vec<u8>),
+    (Error<<O as Operation>::Error>, Option<Vec<u8>>),
+>;
 
 impl Client {
     /// Starts a builder.
@@ -479,6 +491,48 @@ impl Client {
     /// `latency_ms`) with a `wechat_invoice.attempt` span per attempt (`attempt`, `errcode`,
     /// `latency_ms`); no field holds a token or secret.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::Error>> {
+        match self.send_keeping_body(request).await {
+            Ok((response, _)) => Ok(response),
+            Err((error, _)) => Err(error),
+        }
+    }
+
+    /// Sends like [`Client::send`] and keeps the answer's body beside the typed value, so
+    /// every field WeChat sent is reachable, those the spec does not know included
+    /// ([`WithRaw::unknown_fields`](crate::WithRaw::unknown_fields)). On failure the
+    /// [`RawError`](crate::RawError) holds the body of the answer that failed, secrets hidden;
+    /// `?` turns it into the plain [`Error`]. Same request, same retries, no second call;
+    /// [`Client::send`] pays nothing for this.
+    ///
+    /// ```no_run
+    /// # async fn run(client: wechat_invoice::Client) -> Result<(), wechat_invoice::Error<wechat_invoice::GetAuthDataError>> {
+    /// use wechat_invoice::GetAuthDataRequest;
+    ///
+    /// let request = GetAuthDataRequest { s_pappid: "wx123".into(), order_id: "42".into() };
+    /// let answer = client.send_raw(&request).await?;
+    /// println!("status {:?}", answer.invoice_status); // the typed field
+    /// for field in answer.unknown_fields() {
+    ///     println!("not in the spec: {} = {}", field.pointer, field.value);
+    /// }
+    /// let raw_json = answer.raw().to_value();
+    /// # let _ = raw_json;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_raw<O: Operation>(
+        &self,
+        request: &O,
+    ) -> Result<crate::WithRaw<O::Response>, crate::RawError<O::Error>> {
+        use crate::raw::{RawBody, RawError, WithRaw};
+        match self.send_keeping_body(request).await {
+            Ok((response, body)) => Ok(WithRaw::new(response, RawBody::new(body))),
+            Err((error, body)) => Err(RawError::new(error, body.map(RawBody::new))),
+        }
+    }
+
+    /// The call behind [`Client::send`] and [`Client::send_raw`]: the body comes back with the
+    /// outcome, moved, never copied.
+    async fn send_keeping_body<O: Operation>(&self, request: &O) -> Outcome<O> {
         let endpoint = O::ENDPOINT;
         let span = tracing::debug_span!(
             "wechat_invoice.call",
@@ -503,11 +557,11 @@ impl Client {
                     span.record("errcode", 0);
                     tracing::debug!("call succeeded");
                 }
-                Err(Error::Api(err)) => {
+                Err((Error::Api(err), _)) => {
                     span.record("errcode", err.code());
                     tracing::debug!(errcode = err.code(), "WeChat answered with an error");
                 }
-                Err(err) => tracing::debug!(error = %err, "call failed"),
+                Err((err, _)) => tracing::debug!(error = %err, "call failed"),
             }
             outcome
         }
@@ -517,32 +571,28 @@ impl Client {
 
     /// The attempts of one call, as the retry policy decides; the result and how many
     /// attempts were sent.
-    async fn call<O: Operation>(
-        &self,
-        request: &O,
-        started: Instant,
-    ) -> (Result<O::Response, Error<O::Error>>, u32) {
+    async fn call<O: Operation>(&self, request: &O, started: Instant) -> (Outcome<O>, u32) {
         let endpoint = O::ENDPOINT;
         let policy = self.retry;
         // Encoded once up front (so a request that cannot be encoded is never sent); the
         // first attempt takes the bytes, a retry encodes them again.
         let mut body = match encode_json(request) {
             Ok(body) => body,
-            Err(err) => return (Err(err), 0),
+            Err(err) => return (Err((err, None)), 0),
         };
         let mut attempts = 0u32;
-        let mut rejected: Option<(AccessToken, Error<O::Error>)> = None;
+        let mut rejected: Option<(AccessToken, Failure<O::Error>)> = None;
         let mut token_refreshed = false;
         loop {
             let token = match self.token_for::<O>().await {
                 Ok(token) => token,
-                Err(err) => return (Err(err), attempts),
+                Err(err) => return (Err((err, None)), attempts),
             };
-            if let Some((stale, error)) = rejected.take()
+            if let Some((stale, failure)) = rejected.take()
                 && token.as_ref() == Some(&stale)
             {
                 tracing::debug!("no fresher token to retry with");
-                return (Err(error), attempts);
+                return (Err((failure.error, failure.body)), attempts);
             }
             attempts += 1;
             let deadline = policy.get_total_deadline();
@@ -569,7 +619,7 @@ impl Client {
                 token_refreshed,
             };
             match policy.decide(failure.fault, &state, fastrand::f64()) {
-                Decision::Stop => return (Err(failure.error), attempts),
+                Decision::Stop => return (Err((failure.error, failure.body)), attempts),
                 Decision::Retry { after } => {
                     tracing::debug!(
                         attempt = attempts,
@@ -581,7 +631,7 @@ impl Client {
                 }
                 Decision::RefreshToken => {
                     let Some(stale) = token else {
-                        return (Err(failure.error), attempts);
+                        return (Err((failure.error, failure.body)), attempts);
                     };
                     tracing::debug!(
                         attempt = attempts,
@@ -589,7 +639,7 @@ impl Client {
                     );
                     self.invalidate_access_token(&stale).await;
                     token_refreshed = true;
-                    rejected = Some((stale, failure.error));
+                    rejected = Some((stale, failure));
                 }
             }
         }
@@ -615,7 +665,7 @@ impl Client {
         json: Option<Vec<u8>>,
         token: Option<&AccessToken>,
         remaining: Duration,
-    ) -> Result<O::Response, Failure<O::Error>> {
+    ) -> Result<(O::Response, Vec<u8>), Failure<O::Error>> {
         let span = tracing::Span::current();
         if span.is_disabled() {
             return self.exchange(request, json, token, remaining).await;
@@ -644,7 +694,7 @@ impl Client {
         json: Option<Vec<u8>>,
         token: Option<&AccessToken>,
         remaining: Duration,
-    ) -> Result<O::Response, Failure<O::Error>> {
+    ) -> Result<(O::Response, Vec<u8>), Failure<O::Error>> {
         let endpoint = O::ENDPOINT;
         let secret = token.map_or("", AccessToken::secret);
         let transport = &self.inner.transport;
@@ -682,10 +732,18 @@ impl Client {
             .exchange(builder, self.timeout.min(remaining), secret)
             .await
             .map_err(|err| transport_failure(endpoint.name, err))?;
-        crate::wire::decode_hiding(endpoint.name, status, &body, secret).map_err(|error| {
-            let fault = fault_of(&error);
-            Failure::new(error, fault)
-        })
+        match crate::wire::decode_hiding(endpoint.name, status, &body, secret) {
+            Ok(response) => Ok((response, body)),
+            Err(error) => {
+                let fault = fault_of(&error);
+                let body = crate::redact::scrub_value(&String::from_utf8_lossy(&body), secret);
+                Err(Failure {
+                    error,
+                    fault,
+                    body: Some(body.into_bytes()),
+                })
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod endpoint;
 mod envelope;
 pub mod error;
 pub mod push;
+mod raw;
 mod redact;
 mod retry;
 mod ticket;
@@ -23,6 +24,7 @@ pub use client::{
 };
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{AnyApiError, ApiError, BuildError, DecodeKind, Error, ErrorInfo};
+pub use raw::{RawBody, RawError, UnknownField, WithRaw};
 pub use retry::RetryPolicy;
 pub use ticket::{CARD_TICKET_REJECTED, CardTicket, UsesCardTicket};
 #[cfg(feature = "redis")]
@@ -33,7 +35,7 @@ pub use token::{
     MAX_TOKEN_LIFETIME, MemoryStore, StoreFuture, TokenCacheConfig, TokenEndpoint, TokenError,
     TokenFuture, TokenProvider, TokenStore,
 };
-pub use types::{Decimal, DecimalError, FilePart, FormValue};
+pub use types::{Decimal, DecimalError, FilePart, FormValue, IntegerOrString};
 
 /// The code generated from `spec/` (a copy is committed in `generated/`).
 mod generated {

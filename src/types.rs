@@ -1,4 +1,5 @@
-//! Hand-written value types that spec fields map to: `decimal` and `file`.
+//! Hand-written value types that spec fields map to: `decimal`, `integer_or_string` and
+//! `file`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -103,6 +104,101 @@ impl schemars::JsonSchema for Decimal {
     }
 }
 
+/// An integer that WeChat sends and accepts either as a JSON number (`1`) or as a numeric
+/// string (`"1"`): the spec type `integer_or_string` (the industry type `hylx` and the line
+/// nature `fphxz` of `make_out_invoice`).
+///
+/// Both forms decode; it is sent as a string, the form of WeChat's own sample and of the WxJava
+/// SDK. Build one with `IntegerOrString::from(0)` or `0.into()`; read it with [`Self::get`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct IntegerOrString(i64);
+
+impl IntegerOrString {
+    /// The integer.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl From<i64> for IntegerOrString {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+
+impl From<i32> for IntegerOrString {
+    fn from(value: i32) -> Self {
+        Self(i64::from(value))
+    }
+}
+
+impl From<IntegerOrString> for i64 {
+    fn from(value: IntegerOrString) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for IntegerOrString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for IntegerOrString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for IntegerOrString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IntegerOrStringVisitor;
+
+        impl serde::de::Visitor<'_> for IntegerOrStringVisitor {
+            type Value = IntegerOrString;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer, as a number or a numeric string")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+                Ok(IntegerOrString(value))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+                i64::try_from(value)
+                    .map(IntegerOrString)
+                    .map_err(|_| E::custom(format!("{value} is out of range")))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                text.trim()
+                    .parse()
+                    .map(IntegerOrString)
+                    .map_err(|_| E::custom(format!("`{text}` is not an integer")))
+            }
+        }
+
+        deserializer.deserialize_any(IntegerOrStringVisitor)
+    }
+}
+
+impl JsonSchema for IntegerOrString {
+    fn schema_name() -> Cow<'static, str> {
+        "IntegerOrString".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An integer; sent as a numeric string, read from a string or a number.",
+            "anyOf": [
+                { "type": "string", "pattern": "^ *-?[0-9]+ *$" },
+                { "type": "integer" }
+            ]
+        })
+    }
+}
+
 /// A file to upload in a multipart request (the `pdf` part of `platform/setpdf`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -165,5 +261,30 @@ mod tests {
         assert_eq!(Decimal::from_cents(1234).as_str(), "12.34");
         assert_eq!(Decimal::from_cents(5).as_str(), "0.05");
         assert_eq!(Decimal::from_cents(-250).as_str(), "-2.50");
+    }
+
+    #[test]
+    fn integer_or_string_reads_both_forms_and_sends_a_string() {
+        for text in ["1", "\"1\"", "\" 1 \""] {
+            let value: IntegerOrString = serde_json::from_str(text).expect(text);
+            assert_eq!(value.get(), 1, "{text}");
+        }
+        assert_eq!(
+            serde_json::to_string(&IntegerOrString::from(-2)).unwrap(),
+            "\"-2\""
+        );
+        for bad in [
+            "\"one\"",
+            "1.5",
+            "\"\"",
+            "true",
+            "null",
+            "18446744073709551615",
+        ] {
+            assert!(
+                serde_json::from_str::<IntegerOrString>(bad).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -256,6 +256,11 @@ mod properties {
             TypeRef::Number => (-1e12f64..1e12).prop_map(Value::from).boxed(),
             TypeRef::Boolean => any::<bool>().prop_map(Value::from).boxed(),
             TypeRef::Decimal => "-?[0-9]{1,9}(\\.[0-9]{1,4})?".prop_map(Value::from).boxed(),
+            TypeRef::IntegerOrString => prop_oneof![
+                any::<i64>().prop_map(Value::from),
+                any::<i64>().prop_map(|n| Value::from(n.to_string())),
+            ]
+            .boxed(),
             TypeRef::File => ("\\PC{1,8}", prop::collection::vec(any::<u8>(), 0..16))
                 .prop_map(|(name, bytes)| {
                     serde_json::json!({"file_name": name, "content_type": "application/pdf", "bytes": bytes})

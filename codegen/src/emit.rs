@@ -336,6 +336,7 @@ fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Number => quote! { f64 },
         TypeRef::Boolean => quote! { bool },
         TypeRef::Decimal => quote! { crate::Decimal },
+        TypeRef::IntegerOrString => quote! { crate::IntegerOrString },
         TypeRef::File => quote! { crate::FilePart },
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -163,6 +163,8 @@ pub enum TypeRef {
     Boolean,
     /// Yuan amount that is a JSON number or string and never loses a cent.
     Decimal,
+    /// An integer read from a JSON number or a numeric string, sent as a string.
+    IntegerOrString,
     /// A multipart file part.
     File,
     /// A named object or enum.
@@ -226,8 +228,17 @@ pub struct ErrorCode {
 }
 
 /// Built-in type names of the spec language.
-pub const BUILTIN_TYPES: [&str; 9] = [
-    "string", "integer", "number", "boolean", "decimal", "file", "object", "array", "enum",
+pub const BUILTIN_TYPES: [&str; 10] = [
+    "string",
+    "integer",
+    "integer_or_string",
+    "number",
+    "boolean",
+    "decimal",
+    "file",
+    "object",
+    "array",
+    "enum",
 ];
 
 /// Name of a type hoisted out of field `field` of `owner`: `GetAuthDataResponse` +
@@ -445,6 +456,7 @@ fn resolve_type(
         "number" => TypeRef::Number,
         "boolean" => TypeRef::Boolean,
         "decimal" => TypeRef::Decimal,
+        "integer_or_string" => TypeRef::IntegerOrString,
         "file" => TypeRef::File,
         "array" => {
             let item_name = format!("{hoisted_name}Item");

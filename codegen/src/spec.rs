@@ -281,8 +281,8 @@ pub enum AccountType {
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// `string`, `integer`, `number`, `boolean`, `decimal`, `file`, `object`, `array`, `enum`,
-    /// or the name of a type defined under `spec/types/`.
+    /// `string`, `integer`, `integer_or_string`, `number`, `boolean`, `decimal`, `file`,
+    /// `object`, `array`, `enum`, or the name of a type defined under `spec/types/`.
     #[serde(rename = "type")]
     #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
     pub ty: Spanned<String>,

@@ -856,6 +856,7 @@ impl<'a> Context<'a> {
         let ok = match field.ty.value.as_str() {
             "string" => value.is_string(),
             "integer" => value.is_i64() || value.is_u64(),
+            "integer_or_string" => integer_like(value),
             "number" => value.is_number(),
             "boolean" => value.is_boolean(),
             "decimal" => decimal_like(value),
@@ -892,12 +893,21 @@ impl<'a> Context<'a> {
             },
         };
         if !ok {
-            found.push(format!(
-                "{at}: expected {}, found {}",
-                field.ty.value,
-                kind(value)
-            ));
+            let expected = match field.ty.value.as_str() {
+                "integer_or_string" => "an integer or a numeric string (`1` or `\"1\"`)",
+                other => other,
+            };
+            found.push(format!("{at}: expected {expected}, found {}", kind(value)));
         }
+    }
+}
+
+/// An integer, or a string of one (`"1"`, `" -2 "`), as `IntegerOrString` decodes it.
+fn integer_like(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.is_i64() || number.is_u64(),
+        Value::String(text) => text.trim().parse::<i64>().is_ok(),
+        _ => false,
     }
 }
 

@@ -769,6 +769,56 @@ fn decimal_examples_are_numbers_or_numeric_strings() {
 }
 
 #[test]
+fn integer_or_string_examples_are_integers_or_numeric_strings_and_take_no_width() {
+    let with_kind = |extra: &str, sample: &str| {
+        ENDPOINT
+            .replace(
+                "    description: Unix seconds.\n",
+                &format!(
+                    "    description: Unix seconds.\n  hylx:\n    type: integer_or_string\n{extra}    description: Industry type.\n"
+                ),
+            )
+            .replace(
+                "auth_time: 1480342498}",
+                &format!("auth_time: 1480342498, hylx: {sample}}}"),
+            )
+    };
+    for good in ["0", "\"1\"", "\" -2 \"", "7"] {
+        generate(&spec_with(&with_kind("", good))).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+    for bad in ["\"\"", "\"one\"", "1.5", "\"1.0\"", "true"] {
+        let problem = only_problem(&spec_with(&with_kind("", bad)));
+        assert_eq!(problem.check, Check::ExampleMismatch, "{bad}");
+        assert!(
+            problem.message.contains(
+                "response.hylx: expected an integer or a numeric string (`1` or `\"1\"`)"
+            ),
+            "{bad}: {}",
+            problem.message
+        );
+    }
+    // `width` belongs to `integer` only: the diagnostic points at the field's type.
+    let problem = only_problem(&spec_with(&with_kind("    width: 32\n", "0")));
+    assert_eq!(problem.check, Check::InvalidValue);
+    assert_eq!(
+        problem.message,
+        "`width` does not apply to type `integer_or_string`"
+    );
+    assert_eq!((problem.position.line, problem.position.column), (26, 11));
+    // A near miss is an unknown type with the right name suggested.
+    let typo = with_kind("", "0").replace("integer_or_string", "integer_or_strng");
+    let problem = only_problem(&spec_with(&typo));
+    assert_eq!(problem.check, Check::UnknownType);
+    assert!(
+        problem
+            .help
+            .as_deref()
+            .is_some_and(|help| help.contains("`integer_or_string`")),
+        "{problem:?}"
+    );
+}
+
+#[test]
 fn a_response_does_not_declare_the_envelope() {
     let broken = ENDPOINT.replace(
         "    description: Unix seconds.\n",

@@ -100,7 +100,7 @@ impl crate::Client {
     ///
     /// Note: Old doc only (Vendor_API_List #14), not among the WeChat pages we could read: fields come from the SKIT .NET SDK, WxJava and the MudWechat C# SDK, requiredness from SKIT's nullable typing, and the examples from SKIT's sample (success errmsg `sucesss` as printed there). Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
     ///
-    /// Note: The sample sends `hylx` and `fphxz` as strings ("0"); they are integers here, so the example sends numbers. Whether WeChat wants numbers or numeric strings for them is unconfirmed; the spec cannot say "integer, sent as a string".
+    /// Note: `hylx` and `fphxz` are integers that travel as numeric strings ("0", as in WeChat's sample and in WxJava); a number is read as well (the SKIT .NET SDK sends numbers).
     ///
     /// Note: 73100, 73105 and 73107 may still end in an issued invoice: query with `query_invoice_info` or retry with the same `fpqqlsh`, never under a new serial. A community thread also shows an undocumented `errcode: 1` (left as Unknown).
     ///

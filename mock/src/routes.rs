@@ -465,6 +465,13 @@ fn check_value(api: &Api, ty: &TypeRef, value: &Value) -> Result<(), String> {
         TypeRef::Number => value.is_number(),
         TypeRef::Boolean => value.is_boolean(),
         TypeRef::Decimal => value.is_number() || value.is_string(),
+        TypeRef::IntegerOrString => {
+            value.is_i64()
+                || value.is_u64()
+                || value
+                    .as_str()
+                    .is_some_and(|text| text.trim().parse::<i64>().is_ok())
+        }
         TypeRef::Array(item) => {
             let items = value.as_array().ok_or("expected an array")?;
             for item_value in items {

@@ -992,6 +992,7 @@ fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Number => "f64".to_string(),
         TypeRef::Boolean => "bool".to_string(),
         TypeRef::Decimal => "Decimal".to_string(),
+        TypeRef::IntegerOrString => "IntegerOrString".to_string(),
         TypeRef::File => "FilePart".to_string(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),

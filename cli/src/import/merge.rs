@@ -131,12 +131,13 @@ fn type_word(ty: &DraftType) -> &'static str {
 }
 
 /// Whether a curated type refines what the page says rather than contradicting it: a named
-/// type (enum or shared object) where the page prints a built-in word, or `decimal` for a
-/// page's string or number.
+/// type (enum or shared object) where the page prints a built-in word, `decimal` for a page's
+/// string or number, or `integer_or_string` for a page's string or integer.
 fn refines(curated: &str, page: &str) -> bool {
     let named = curated.chars().next().is_some_and(char::is_uppercase);
     (named && matches!(page, "string" | "integer" | "object"))
         || (curated == "decimal" && matches!(page, "string" | "number"))
+        || (curated == "integer_or_string" && matches!(page, "string" | "integer"))
 }
 
 /// Merges the page's draft into the existing endpoint file `existing`.
