@@ -183,8 +183,9 @@ impl<'de> Deserialize<'de> for IntegerOrString {
     }
 }
 
-impl JsonSchema for IntegerOrString {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for IntegerOrString {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "IntegerOrString".into()
     }
 
