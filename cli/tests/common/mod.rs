@@ -187,6 +187,33 @@ examples:
       errmsg: ok
 ";
 
+/// A pushed event of the tiny specs, in the shape of `spec/events/user_authorize_invoice.yaml`:
+/// an identity element, an element with an alias, one with known values, one example.
+pub const EVENT: &str = r#"event: user_authorize_invoice
+title: The user authorized an order's invoice.
+description: Sent when the user leaves the authorization page.
+doc_url: https://example.com/user_authorize_invoice
+fields:
+  SuccOrderId:
+    type: string
+    description: The order the user authorized.
+    identity: true
+  AuthorizeAppId:
+    type: string
+    description: The appid the authorization was made for.
+    aliases: [AppId]
+  Source:
+    type: string
+    description: Where the user authorized.
+    values: [web, app]
+examples:
+  - name: authorized
+    xml: <xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o_1]]></FromUserName><CreateTime>1475134700</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_authorize_invoice]]></Event><SuccOrderId><![CDATA[1202933957956]]></SuccOrderId><AppId><![CDATA[wx1]]></AppId><Source><![CDATA[web]]></Source></xml>
+    expect:
+      SuccOrderId: "1202933957956"
+      AppId: wx1
+"#;
+
 /// A spec directory's files, to edit as text before writing.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -198,6 +225,8 @@ pub struct Spec {
     pub general: String,
     /// `errors/invoice.yaml`.
     pub invoice: String,
+    /// `events/<name>.yaml` contents by file name (no `events/` folder when empty).
+    pub events: Vec<(String, String)>,
 }
 
 impl Spec {
@@ -211,7 +240,32 @@ impl Spec {
             types: TYPES.into(),
             general: GENERAL.into(),
             invoice: INVOICE.into(),
+            events: Vec::new(),
         }
+    }
+
+    /// [`Spec::tiny`] with the event [`EVENT`] (`user_authorize_invoice`).
+    pub fn with_event() -> Self {
+        Self {
+            events: vec![("user_authorize_invoice".into(), EVENT.into())],
+            ..Self::tiny()
+        }
+    }
+
+    /// Edits the event file `name`.
+    pub fn event(mut self, name: &str, from: &str, to: &str) -> Self {
+        let file = self
+            .events
+            .iter_mut()
+            .find(|(file, _)| file == name)
+            .expect("the event exists");
+        file.1 = edit(&file.1, from, to);
+        self
+    }
+
+    /// Edits `user_authorize_invoice`.
+    pub fn authorize(self, from: &str, to: &str) -> Self {
+        self.event("user_authorize_invoice", from, to)
     }
 
     /// Edits the endpoint file `name`.
@@ -241,6 +295,12 @@ impl Spec {
         fs::write(dir.join("types/shared.yaml"), &self.types).expect("write");
         fs::write(dir.join("errors/general.yaml"), &self.general).expect("write");
         fs::write(dir.join("errors/invoice.yaml"), &self.invoice).expect("write");
+        if !self.events.is_empty() {
+            fs::create_dir_all(dir.join("events")).expect("mkdir");
+        }
+        for (name, text) in &self.events {
+            fs::write(dir.join("events").join(format!("{name}.yaml")), text).expect("write");
+        }
     }
 }
 
