@@ -2,13 +2,14 @@
 //! WeChat sends to the merchant's server, whose body is the event's XML element set.
 //!
 //! The body schema lists the envelope (`ToUserName`, `FromUserName`, `CreateTime`, `MsgType`,
-//! `Event`, the last one a constant) and the event's elements, all optional text or integers
+//! `Event`; for a third-party platform's pushes named by `InfoType`: `AppId`, `CreateTime`,
+//! `InfoType`), the element naming the push a constant, and the event's elements, all optional text or integers
 //! as the generated structs read them; other elements are allowed (they are kept in the
 //! struct's `other`). The query parameters are the message-security ones
 //! (`wechat_invoice::push`).
 
 use serde_json::{Map, Value, json};
-use wechat_invoice_codegen::events::{EventField, EventModel, FieldType};
+use wechat_invoice_codegen::events::{Discriminator, EventField, EventModel, FieldType};
 
 /// Adds `webhooks` (one per event) and the events' body schemas to `document`, whose
 /// `components.schemas` must already exist. Nothing is added for a spec without events.
@@ -53,14 +54,7 @@ fn operation(event: &EventModel) -> Value {
     json!({
         "operationId": format!("event_{}", event.event),
         "summary": event.title,
-        "description": format!(
-            "{}\n\nReceived as `wechat_invoice::Event::{}({})` by \
-             `wechat_invoice::push::Receiver::receive`. In plain mode the body is the element \
-             set below; in safe mode it is `<xml><ToUserName/><Encrypt/></xml>` whose `Encrypt` \
-             holds the same element set, AES-256-CBC encrypted with the EncodingAESKey \
-             (compatible mode sends both). The URL check is a GET with `echostr`.",
-            event.description, event.variant, event.struct_name
-        ),
+        "description": receipt(event),
         "externalDocs": { "url": event.doc, "description": "WeChat's documentation page" },
         "tags": ["events"],
         "security": [],
@@ -79,6 +73,28 @@ fn operation(event: &EventModel) -> Value {
             }
         },
     })
+}
+
+/// The event's description, then how it arrives and which type receives it.
+fn receipt(event: &EventModel) -> String {
+    match event.discriminator {
+        Discriminator::Event => format!(
+            "{}\n\nReceived as `wechat_invoice::Event::{}({})` by \
+             `wechat_invoice::push::Receiver::receive`. In plain mode the body is the element \
+             set below; in safe mode it is `<xml><ToUserName/><Encrypt/></xml>` whose `Encrypt` \
+             holds the same element set, AES-256-CBC encrypted with the EncodingAESKey \
+             (compatible mode sends both). The URL check is a GET with `echostr`.",
+            event.description, event.variant, event.struct_name
+        ),
+        Discriminator::InfoType => format!(
+            "{}\n\nSent to the third-party platform's authorization-event URL and received as \
+             `wechat_invoice::ComponentEvent::{}({})` by \
+             `wechat_invoice::push::Receiver::receive_component`. The body is \
+             `<xml><AppId/><Encrypt/></xml>` whose `Encrypt` holds the element set below, \
+             AES-256-CBC encrypted with the platform's EncodingAESKey.",
+            event.description, event.variant, event.struct_name
+        ),
+    }
 }
 
 /// The query parameters WeChat adds to every push.
@@ -122,26 +138,42 @@ fn parameters() -> Vec<Value> {
 fn body_schema(event: &EventModel) -> Value {
     let mut properties = Map::new();
     let text = |description: &str| json!({ "type": "string", "description": description });
-    properties.insert(
-        "ToUserName".into(),
-        text("The receiving account's original id (`gh_…`)."),
-    );
-    properties.insert(
-        "FromUserName".into(),
-        text("The sender: WeChat's system account or the user's openid."),
-    );
-    properties.insert(
-        "CreateTime".into(),
-        json!({ "type": "integer", "description": "Unix seconds." }),
-    );
-    properties.insert(
-        "MsgType".into(),
-        json!({ "type": "string", "const": "event", "description": "Always `event`." }),
-    );
-    properties.insert(
-        "Event".into(),
-        json!({ "type": "string", "const": event.event, "description": "The event's name." }),
-    );
+    let create_time = json!({ "type": "integer", "description": "Unix seconds." });
+    let named = |description: &str| json!({ "type": "string", "const": event.event, "description": description });
+    let required: &[&str] = match event.discriminator {
+        Discriminator::Event => {
+            properties.insert(
+                "ToUserName".into(),
+                text("The receiving account's original id (`gh_…`)."),
+            );
+            properties.insert(
+                "FromUserName".into(),
+                text("The sender: WeChat's system account or the user's openid."),
+            );
+            properties.insert("CreateTime".into(), create_time);
+            properties.insert(
+                "MsgType".into(),
+                json!({ "type": "string", "const": "event", "description": "Always `event`." }),
+            );
+            properties.insert("Event".into(), named("The event's name."));
+            &[
+                "ToUserName",
+                "FromUserName",
+                "CreateTime",
+                "MsgType",
+                "Event",
+            ]
+        }
+        Discriminator::InfoType => {
+            properties.insert(
+                "AppId".into(),
+                text("The third-party platform's appid (`component_appid`)."),
+            );
+            properties.insert("CreateTime".into(), create_time);
+            properties.insert("InfoType".into(), named("The push's name."));
+            &["AppId", "CreateTime", "InfoType"]
+        }
+    };
     for field in &event.fields {
         properties.insert(field.element.clone(), field_schema(field));
     }
@@ -154,7 +186,7 @@ fn body_schema(event: &EventModel) -> Value {
             event.event
         ),
         "xml": { "name": "xml" },
-        "required": ["ToUserName", "FromUserName", "CreateTime", "MsgType", "Event"],
+        "required": required,
         "properties": properties,
         "additionalProperties": true,
     })
