@@ -226,3 +226,112 @@ fn spec_must_be_the_one_wxinvoice_was_built_from() {
     );
     assert!(stdout(&other).is_empty());
 }
+
+/// The `event:` value and the discriminator element (`Event` unless the file says
+/// `discriminator: InfoType`) of every file under `spec/events/`, read as text so the test
+/// does not share the generator's reading of them.
+fn event_files() -> Vec<(String, String)> {
+    let dir = common::repo_spec().join("events");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("spec/events") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|ext| ext != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let key = |name: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(name))
+                .map(|value| value.trim().to_string())
+        };
+        let event = key("event: ").unwrap_or_else(|| panic!("{}: no `event:`", path.display()));
+        let discriminator = key("discriminator: ").unwrap_or_else(|| "Event".to_string());
+        found.push((event, discriminator));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_event_file_is_a_webhook_with_its_elements_as_properties() {
+    let doc = document();
+    let files = event_files();
+    assert!(files.len() >= 2, "{files:?}");
+    let webhooks = doc["webhooks"].as_object().expect("webhooks");
+    let names: BTreeSet<&str> = webhooks.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = files.iter().map(|(event, _)| event.as_str()).collect();
+    assert_eq!(names, expected, "one webhook per spec/events file");
+    let api = spec();
+    let mut operation_ids = BTreeSet::new();
+    for (event, discriminator) in &files {
+        let operation = &webhooks[event]["post"];
+        let id = operation["operationId"].as_str().expect("operationId");
+        assert!(operation_ids.insert(id.to_string()), "{id} twice");
+        assert_eq!(operation["x-wechat-event"], event.as_str());
+        assert!(operation["tags"].as_array().is_some_and(|t| !t.is_empty()));
+        let query: Vec<&str> = operation["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for name in ["signature", "timestamp", "nonce", "msg_signature"] {
+            assert!(query.contains(&name), "{event}: no `{name}` parameter");
+        }
+        let media = &operation["requestBody"]["content"]["application/xml"];
+        let target = media["schema"]["$ref"].as_str().expect("a body schema ref");
+        let schema = doc
+            .pointer(target.strip_prefix('#').expect("local ref"))
+            .unwrap_or_else(|| panic!("{event}: {target} resolves nowhere"));
+        assert_eq!(schema["xml"]["name"], "xml", "{event}");
+        let properties = schema["properties"].as_object().expect("properties");
+        // The discriminator element names the push; the value is a constant.
+        let named = properties
+            .get(discriminator.as_str())
+            .unwrap_or_else(|| panic!("{event}: no `{discriminator}` property"));
+        assert_eq!(
+            named["const"],
+            event.as_str(),
+            "{event}: `{discriminator}` is not the constant {event}"
+        );
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .expect("required")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(required.contains(&discriminator.as_str()), "{event}");
+        for name in &required {
+            assert!(
+                properties.contains_key(*name),
+                "{event}: {name} required, not described"
+            );
+        }
+        // Every element of the event, by its XML name, with the generated field's type.
+        let model = api
+            .events
+            .iter()
+            .find(|model| &model.event == event)
+            .unwrap_or_else(|| panic!("{event} is not in the loaded spec"));
+        assert!(!model.fields.is_empty(), "{event}");
+        for field in &model.fields {
+            let property = &properties
+                .get(&field.element)
+                .unwrap_or_else(|| panic!("{event}: no property `{}`", field.element));
+            let ty = match field.ty {
+                wechat_invoice_codegen::events::FieldType::String => "string",
+                wechat_invoice_codegen::events::FieldType::Integer => "integer",
+            };
+            assert_eq!(property["type"], ty, "{event}.{}", field.element);
+        }
+        // The examples are the spec's XML pushes.
+        for example in &model.examples {
+            assert_eq!(
+                media["examples"][&example.name]["value"],
+                example.xml.as_str(),
+                "{event}: example {}",
+                example.name
+            );
+        }
+    }
+}
