@@ -750,3 +750,62 @@ fn a_page_with_several_actions_imports_the_named_one() {
         fs::read_to_string(dir.path().join("spec/endpoints/set_auth_field.yaml")).expect("written");
     assert!(written.contains("    action: set_auth_field"), "{written}");
 }
+
+#[test]
+fn an_event_page_is_skipped_with_a_note_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fixture("user_authorize_invoice.event.md");
+    let output = import(dir.path(), &[&page.to_string_lossy()]);
+    let text = stderr(&output);
+    assert_eq!(code(&output), 0, "{text}");
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    assert!(
+        text.contains(
+            "skipped: this page describes the pushed event `user_authorize_invoice`, not an \
+             endpoint; `wxinvoice import` does not write event files yet. Describe the event \
+             by hand in spec/events/user_authorize_invoice.yaml"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("user_authorize_invoice.event.md: skipped"),
+        "{text}"
+    );
+    assert!(!text.contains("guess:"), "nothing was drafted: {text}");
+    let written: Vec<_> = fs::read_dir(dir.path().join("spec/endpoints"))
+        .expect("endpoints")
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    assert!(written.is_empty(), "no endpoint file: {written:?}");
+    assert!(
+        !dir.path().join("spec/events").exists(),
+        "no event file either"
+    );
+}
+
+#[test]
+fn an_event_page_with_an_out_directory_writes_nothing_there() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spec_without_endpoints(dir.path());
+    let page = fs::read_to_string(fixture("user_authorize_invoice.event.md")).expect("read");
+    // Only the envelope table, no sample: still an event page, of an unnamed event.
+    let table_only = page
+        .split("# 2. Push example")
+        .next()
+        .expect("the first part")
+        .to_string();
+    fs::write(dir.path().join("push.md"), table_only).expect("write");
+    let output = import(dir.path(), &["push.md", "--out", "drafts"]);
+    let text = stderr(&output);
+    assert_eq!(code(&output), 0, "{text}");
+    assert!(
+        text.contains("push.md: skipped: this page describes a pushed event, not an endpoint"),
+        "{text}"
+    );
+    assert!(text.contains("spec/events/<event>.yaml"), "{text}");
+    let drafts = dir.path().join("drafts");
+    let empty = !drafts.exists() || fs::read_dir(&drafts).expect("drafts").next().is_none();
+    assert!(empty, "nothing written to --out");
+}
