@@ -71,6 +71,7 @@ pub struct Args {
 /// Builds the event, sends it and prints each attempt's answer; exit 1 when no attempt was
 /// answered `success`.
 pub fn run(args: &Args) -> Outcome {
+    check_url(&args.url)?;
     let api = builtin::api()?;
     let event = match &args.xml {
         Some(path) => read_xml(path)?,
@@ -145,6 +146,30 @@ fn attempt(outcome: &PushOutcome, answer: Option<&PushAnswer>) -> String {
         (PushOutcome::TimedOut, _) => "no answer in time: not success".to_string(),
         (PushOutcome::Failed(why), _) => format!("failed: {why}"),
     }
+}
+
+/// Refuses a URL no push could be sent to (not http:// or https://, no host), before anything
+/// is built or sent.
+fn check_url(text: &str) -> Result<(), CliError> {
+    let refused = |why: &str| {
+        CliError::new(format!(
+            "`{text}` is not a receiver's URL: {why} (like `http://127.0.0.1:8080/wechat`)"
+        ))
+    };
+    let url = url::Url::parse(text).map_err(|err| refused(&err.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refused(&format!(
+            "the scheme is `{}`, not http or https",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(refused("it names no host"));
+    }
+    if url.fragment().is_some() {
+        return Err(refused("a `#fragment` would swallow the signature query"));
+    }
+    Ok(())
 }
 
 fn config_is_encrypted(args: &Args) -> bool {
