@@ -258,3 +258,90 @@ fn a_fifo_in_the_spec_is_reported_not_waited_on() {
         "{text}"
     );
 }
+
+/// `wxinvoice validate` on the tiny spec with its event file edited (`from` → `to`): exit
+/// status and stdout.
+fn validate_event(from: &str, to: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    Spec::with_event()
+        .authorize(from, to)
+        .write(&dir.path().join("spec"));
+    let output = run_in(dir.path(), &["validate", "spec"]);
+    (code(&output), stdout(&output))
+}
+
+/// Asserts one located problem: `spec/events/user_authorize_invoice.yaml:LINE:COL: error[..]`,
+/// its help, and the caret under the column.
+fn assert_event_problem(text: &str, at: &str, error: &str, help: &str, source: &str) {
+    let head = format!("spec/events/user_authorize_invoice.yaml:{at}: {error}");
+    assert!(text.contains(&head), "no `{head}` in:\n{text}");
+    assert!(text.contains(&format!("  help: {help}")), "{text}");
+    assert!(text.contains(source), "the source line is shown: {text}");
+    let column: usize = at
+        .rsplit(':')
+        .next()
+        .and_then(|c| c.parse().ok())
+        .expect("a column");
+    let caret = format!("| {}^", " ".repeat(column - 1));
+    assert!(text.contains(&caret), "no caret at column {column}: {text}");
+    assert!(text.contains("1 problem"), "{text}");
+}
+
+#[test]
+fn the_tiny_event_file_is_valid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    Spec::with_event().write(&dir.path().join("spec"));
+    let output = run_in(dir.path(), &["validate", "spec"]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).starts_with("spec: ok"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn an_unknown_event_field_type_is_located() {
+    let (status, text) = validate_event(
+        "  Source:\n    type: string\n",
+        "  Source:\n    type: text\n",
+    );
+    assert_eq!(status, 1, "{text}");
+    assert_event_problem(
+        &text,
+        "15:11",
+        "error[invalid-value]: unknown event field type `text`",
+        "use `string` or `integer`",
+        "15 |     type: text",
+    );
+}
+
+#[test]
+fn an_element_named_twice_is_located_at_the_second_name() {
+    // `SuccOrderId` is a field, and here also an alias of another field.
+    let (status, text) = validate_event("aliases: [AppId]", "aliases: [AppId, SuccOrderId]");
+    assert_eq!(status, 1, "{text}");
+    assert_event_problem(
+        &text,
+        "13:22",
+        "error[duplicate-name]: element `SuccOrderId` is named twice in event \
+         `user_authorize_invoice`",
+        "an element (or alias) may belong to one field only",
+        "13 |     aliases: [AppId, SuccOrderId]",
+    );
+}
+
+#[test]
+fn an_example_expecting_an_unknown_element_is_located_with_a_suggestion() {
+    let (status, text) =
+        validate_event("      AppId: wx1\n", "      AppId: wx1\n      Sorce: web\n");
+    assert_eq!(status, 1, "{text}");
+    assert_event_problem(
+        &text,
+        "24:7",
+        "error[example-mismatch]: `expect` names `Sorce`, which is not a field of event \
+         `user_authorize_invoice`",
+        "did you mean `Source`?",
+        "24 |       Sorce: web",
+    );
+}
