@@ -349,26 +349,6 @@ fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// Whether a value of the type can be made with `Default` (enums and files cannot).
-fn defaultable(api: &Api, ty: &TypeRef, depth: usize) -> bool {
-    match ty {
-        TypeRef::File | TypeRef::Decimal => false,
-        TypeRef::Named(name) if depth < 16 => match api.types.get(name) {
-            Some(NamedType::Object(object)) => object_defaultable(api, object, depth + 1),
-            _ => false,
-        },
-        TypeRef::Named(_) => false,
-        _ => true,
-    }
-}
-
-fn object_defaultable(api: &Api, object: &Object, depth: usize) -> bool {
-    object
-        .visible_fields()
-        .filter(|field| field.required)
-        .all(|field| defaultable(api, &field.ty, depth))
-}
-
 fn field_doc(field: &Field) -> String {
     let mut text = field.description.clone();
     if field.wire_name != field.rust_name {
@@ -425,7 +405,7 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
             pub #rust: #ty,
         }
     });
-    let default = if object_defaultable(api, object, 0) {
+    let default = if api.derives_default(object) {
         quote! { Default, }
     } else {
         quote! {}

@@ -10,6 +10,7 @@
 pub mod diagnostic;
 pub mod emit;
 pub mod events;
+pub mod json_shape;
 pub mod load;
 pub mod model;
 pub mod naming;

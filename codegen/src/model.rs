@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::load::LoadedSpec;
 use crate::naming::pascal_case;
-use crate::spec::{self, AccountType, BodyKind, Group, Method, OrderedMap, TokenKind};
+use crate::spec::{self, AccountType, BodyKind, Group, Method, OrderedMap, TokenKind, TypeName};
 
 /// Everything the emitter needs, in deterministic order.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,37 @@ pub struct Api {
     pub general_errors: Vec<i64>,
     /// Pushed events (`spec/events/`), sorted by `Event` value.
     pub events: Vec<crate::events::EventModel>,
+}
+
+/// How deep named objects are followed when deciding whether a struct derives `Default`.
+const DEFAULT_DEPTH: usize = 16;
+
+impl Api {
+    /// Whether the generated struct for `object` derives `Default`: every required field's type
+    /// can be defaulted (enums, files and decimals cannot). The emitter and `wxinvoice diff`'s
+    /// verdicts both ask this, so they cannot disagree.
+    pub fn derives_default(&self, object: &Object) -> bool {
+        self.object_defaultable(object, 0)
+    }
+
+    fn object_defaultable(&self, object: &Object, depth: usize) -> bool {
+        object
+            .visible_fields()
+            .filter(|field| field.required)
+            .all(|field| self.defaultable(&field.ty, depth))
+    }
+
+    fn defaultable(&self, ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            TypeRef::File | TypeRef::Decimal => false,
+            TypeRef::Named(name) if depth < DEFAULT_DEPTH => match self.types.get(name) {
+                Some(NamedType::Object(object)) => self.object_defaultable(object, depth + 1),
+                _ => false,
+            },
+            TypeRef::Named(_) => false,
+            _ => true,
+        }
+    }
 }
 
 /// One endpoint, resolved.
@@ -173,6 +204,25 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The type a built-in scalar `type:` stands for (an `integer` of `width` bits); `None` for
+    /// `object`, `array`, `enum` and named types.
+    pub fn scalar(name: &TypeName, width: u8) -> Option<TypeRef> {
+        Some(match name {
+            TypeName::String => TypeRef::String,
+            TypeName::Integer => TypeRef::Integer(width),
+            TypeName::IntegerOrString => TypeRef::IntegerOrString,
+            TypeName::Number => TypeRef::Number,
+            TypeName::Boolean => TypeRef::Boolean,
+            TypeName::Decimal => TypeRef::Decimal,
+            TypeName::File => TypeRef::File,
+            TypeName::Object | TypeName::Array | TypeName::Enum | TypeName::Named(_) => {
+                return None;
+            }
+        })
+    }
+}
+
 /// A named type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NamedType {
@@ -226,20 +276,6 @@ pub struct ErrorCode {
     /// The table it belongs to.
     pub table: String,
 }
-
-/// Built-in type names of the spec language.
-pub const BUILTIN_TYPES: [&str; 10] = [
-    "string",
-    "integer",
-    "integer_or_string",
-    "number",
-    "boolean",
-    "decimal",
-    "file",
-    "object",
-    "array",
-    "enum",
-];
 
 /// Name of a type hoisted out of field `field` of `owner`: `GetAuthDataResponse` +
 /// `user_auth_info` → `GetAuthDataResponseUserAuthInfo`.
@@ -450,33 +486,28 @@ fn resolve_type(
     field: &spec::Field,
     types: &mut BTreeMap<String, NamedType>,
 ) -> TypeRef {
-    match field.ty.value.as_str() {
-        "string" => TypeRef::String,
-        "integer" => TypeRef::Integer(field.width.as_ref().map_or(64, |w| w.value)),
-        "number" => TypeRef::Number,
-        "boolean" => TypeRef::Boolean,
-        "decimal" => TypeRef::Decimal,
-        "integer_or_string" => TypeRef::IntegerOrString,
-        "file" => TypeRef::File,
-        "array" => {
+    let width = field.width.as_ref().map_or(64, |w| w.value);
+    match &field.ty.value {
+        TypeName::Array => {
             let item_name = format!("{hoisted_name}Item");
             match &field.items {
                 Some(items) => TypeRef::Array(Box::new(resolve_type(&item_name, items, types))),
                 None => TypeRef::Array(Box::new(TypeRef::String)),
             }
         }
-        "object" => {
+        TypeName::Object => {
             let fields = field.fields.clone().unwrap_or_default();
             let object = resolve_object(hoisted_name, &field.description, &fields, types);
             types.insert(hoisted_name.to_string(), NamedType::Object(object));
             TypeRef::Named(hoisted_name.to_string())
         }
-        "enum" => {
+        TypeName::Enum => {
             let values = field.values.clone().unwrap_or_default();
             let enumeration = resolve_enum(hoisted_name, &field.description, &values);
             types.insert(hoisted_name.to_string(), NamedType::Enum(enumeration));
             TypeRef::Named(hoisted_name.to_string())
         }
-        named => TypeRef::Named(named.to_string()),
+        TypeName::Named(named) => TypeRef::Named(named.clone()),
+        scalar => TypeRef::scalar(scalar, width).unwrap_or(TypeRef::String),
     }
 }

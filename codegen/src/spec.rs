@@ -10,6 +10,87 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
+/// A field's `type:` as written: a built-in type of the spec language, or the name of a type
+/// defined under `spec/types/`. Read once here, so later stages match on it rather than on text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeName {
+    /// `string`: UTF-8 text.
+    String,
+    /// `integer`: a whole number (see `width`).
+    Integer,
+    /// `integer_or_string`: a whole number WeChat sends as a number or a numeric string.
+    IntegerOrString,
+    /// `number`: a floating-point number.
+    Number,
+    /// `boolean`: true or false.
+    Boolean,
+    /// `decimal`: a yuan amount, a JSON number or a numeric string.
+    Decimal,
+    /// `file`: a multipart file part.
+    File,
+    /// `object`: an inline object (`fields`).
+    Object,
+    /// `array`: a list (`items`).
+    Array,
+    /// `enum`: an inline string enum (`values`).
+    Enum,
+    /// Any other word: a named type from `spec/types/`, or a misspelling validation reports.
+    Named(String),
+}
+
+impl TypeName {
+    /// Every built-in type, in the order the spec's documentation lists them.
+    pub const BUILTIN: [TypeName; 10] = [
+        TypeName::String,
+        TypeName::Integer,
+        TypeName::IntegerOrString,
+        TypeName::Number,
+        TypeName::Boolean,
+        TypeName::Decimal,
+        TypeName::File,
+        TypeName::Object,
+        TypeName::Array,
+        TypeName::Enum,
+    ];
+
+    /// Reads a `type:` value.
+    pub fn parse(text: &str) -> Self {
+        Self::BUILTIN
+            .into_iter()
+            .find(|builtin| builtin.as_str() == text)
+            .unwrap_or_else(|| TypeName::Named(text.to_string()))
+    }
+
+    /// The word as written in the spec.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TypeName::String => "string",
+            TypeName::Integer => "integer",
+            TypeName::IntegerOrString => "integer_or_string",
+            TypeName::Number => "number",
+            TypeName::Boolean => "boolean",
+            TypeName::Decimal => "decimal",
+            TypeName::File => "file",
+            TypeName::Object => "object",
+            TypeName::Array => "array",
+            TypeName::Enum => "enum",
+            TypeName::Named(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| TypeName::parse(&text))
+    }
+}
+
 /// A YAML mapping that keeps its keys in written order, each with its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderedMap<V>(pub Vec<(Spanned<String>, V)>);
@@ -285,7 +366,7 @@ pub struct Field {
     /// `object`, `array`, `enum`, or the name of a type defined under `spec/types/`.
     #[serde(rename = "type")]
     #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
-    pub ty: Spanned<String>,
+    pub ty: Spanned<TypeName>,
     /// What the field means; becomes its rustdoc.
     pub description: String,
     /// Whether the field must be present (request) or is always present on success (response).

@@ -7,10 +7,11 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Check, Diagnostic, Position};
+use crate::json_shape::scalar_fits;
 use crate::load::{LoadedSpec, SpecKind};
-use crate::model::{BUILTIN_TYPES, inline_type_name, rust_field_name};
+use crate::model::{TypeRef, inline_type_name, rust_field_name};
 use crate::naming::{closest, is_keyword, is_pascal_case, is_snake_case, pascal_case};
-use crate::spec::{BodyKind, EndpointFile, ErrorDef, Field, Method, OrderedMap, TypeDef};
+use crate::spec::{BodyKind, EndpointFile, ErrorDef, Field, Method, OrderedMap, TypeDef, TypeName};
 
 /// Variant name every error enum reserves for undocumented codes.
 pub const RESERVED_ERROR_VARIANT: &str = "Unknown";
@@ -315,7 +316,7 @@ impl<'a> Context<'a> {
                 }
             }
             if let Some(secret) = field.secret.as_ref().filter(|secret| secret.value)
-                && (field.ty.value != "string" || field.constant.is_some())
+                && (field.ty.value != TypeName::String || field.constant.is_some())
             {
                 self.report(
                     Diagnostic::new(
@@ -356,10 +357,13 @@ impl<'a> Context<'a> {
 
     fn check_field_type(&mut self, file: &Path, hoisted: &str, field: &Field, request: bool) {
         let at = pos(&field.ty);
-        let ty = field.ty.value.as_str();
-        let builtin = BUILTIN_TYPES.contains(&ty);
-        if !builtin && !self.types.contains_key(ty) {
-            let candidates: Vec<&str> = BUILTIN_TYPES
+        let kind = &field.ty.value;
+        let ty = kind.as_str();
+        if let TypeName::Named(named) = kind
+            && !self.types.contains_key(named.as_str())
+        {
+            let builtin: Vec<&str> = TypeName::BUILTIN.iter().map(TypeName::as_str).collect();
+            let candidates: Vec<&str> = builtin
                 .iter()
                 .copied()
                 .chain(self.types.keys().copied())
@@ -367,11 +371,11 @@ impl<'a> Context<'a> {
             let help = match closest(ty, candidates) {
                 Some(name) => format!(
                     "did you mean `{name}`? Built-in types: {}; named types are defined under spec/types/",
-                    BUILTIN_TYPES.join(", ")
+                    builtin.join(", ")
                 ),
                 None => format!(
                     "use a built-in type ({}) or define `{ty}` under spec/types/",
-                    BUILTIN_TYPES.join(", ")
+                    builtin.join(", ")
                 ),
             };
             if self.spec.is_complete(SpecKind::Types) {
@@ -384,10 +388,10 @@ impl<'a> Context<'a> {
         }
         let needs = |key: &str, present: bool, allowed: bool| (key.to_string(), present, allowed);
         let rules = [
-            needs("width", field.width.is_some(), ty == "integer"),
-            needs("items", field.items.is_some(), ty == "array"),
-            needs("fields", field.fields.is_some(), ty == "object"),
-            needs("values", field.values.is_some(), ty == "enum"),
+            needs("width", field.width.is_some(), *kind == TypeName::Integer),
+            needs("items", field.items.is_some(), *kind == TypeName::Array),
+            needs("fields", field.fields.is_some(), *kind == TypeName::Object),
+            needs("values", field.values.is_some(), *kind == TypeName::Enum),
         ];
         for (key, present, allowed) in rules {
             if present && !allowed {
@@ -402,8 +406,10 @@ impl<'a> Context<'a> {
                 );
             }
             let required_here = matches!(
-                (key.as_str(), ty),
-                ("items", "array") | ("fields", "object") | ("values", "enum")
+                (key.as_str(), kind),
+                ("items", TypeName::Array)
+                    | ("fields", TypeName::Object)
+                    | ("values", TypeName::Enum)
             );
             if required_here && !present {
                 self.report(
@@ -431,7 +437,7 @@ impl<'a> Context<'a> {
                 .with_help("use `width: 32` or `width: 64`"),
             );
         }
-        if ty == "file" && !request {
+        if *kind == TypeName::File && !request {
             self.report(
                 Diagnostic::new(
                     Check::InvalidValue,
@@ -442,13 +448,13 @@ impl<'a> Context<'a> {
                 .with_help("responses are JSON; use `string` for media ids or URLs"),
             );
         }
-        if ty == "object"
+        if *kind == TypeName::Object
             && let Some(fields) = &field.fields
         {
             self.claim_type_name(hoisted, file, at, "inline object type");
             self.check_fields(file, hoisted, fields, request);
         }
-        if ty == "enum"
+        if *kind == TypeName::Enum
             && let Some(values) = &field.values
         {
             self.claim_type_name(hoisted, file, at, "inline enum type");
@@ -640,7 +646,10 @@ impl<'a> Context<'a> {
                 .with_help("remove the request fields, or set `body: json`"),
             );
         }
-        let has_file = endpoint.request.iter().any(|(_, f)| f.ty.value == "file");
+        let has_file = endpoint
+            .request
+            .iter()
+            .any(|(_, f)| f.ty.value == TypeName::File);
         if has_file && endpoint.http.body != BodyKind::Multipart {
             self.report(
                 Diagnostic::new(
@@ -815,7 +824,10 @@ impl<'a> Context<'a> {
         found: &mut Vec<String>,
     ) {
         let Some(object) = value.as_object() else {
-            found.push(format!("{at}: expected an object, found {}", kind(value)));
+            found.push(format!(
+                "{at}: expected an object, found {}",
+                kind_of(value)
+            ));
             return;
         };
         for (wire, field) in fields.iter() {
@@ -853,18 +865,13 @@ impl<'a> Context<'a> {
         request: bool,
         found: &mut Vec<String>,
     ) {
-        let ok = match field.ty.value.as_str() {
-            "string" => value.is_string(),
-            "integer" => value.is_i64() || value.is_u64(),
-            "integer_or_string" => integer_like(value),
-            "number" => value.is_number(),
-            "boolean" => value.is_boolean(),
-            "decimal" => decimal_like(value),
-            "file" => value.is_string(),
-            "enum" => value.is_string(),
-            "array" => {
+        let kind = &field.ty.value;
+        let scalar = TypeRef::scalar(kind, 64);
+        let ok = match (scalar.as_ref().and_then(|ty| scalar_fits(ty, value)), kind) {
+            (Some(fits), _) => fits,
+            (None, TypeName::Array) => {
                 let Some(items) = value.as_array() else {
-                    found.push(format!("{at}: expected an array, found {}", kind(value)));
+                    found.push(format!("{at}: expected an array, found {}", kind_of(value)));
                     return;
                 };
                 if let Some(item_field) = &field.items {
@@ -875,13 +882,13 @@ impl<'a> Context<'a> {
                 }
                 true
             }
-            "object" => {
+            (None, TypeName::Object) => {
                 let empty = OrderedMap::default();
                 let fields = field.fields.as_ref().unwrap_or(&empty);
                 self.object_matches(fields, value, at, request, found);
                 true
             }
-            named => match self.types.get(named) {
+            (None, TypeName::Named(named)) => match self.types.get(named.as_str()) {
                 Some(entry) => match (&entry.def.fields, &entry.def.values) {
                     (Some(fields), _) => {
                         self.object_matches(fields, value, at, request, found);
@@ -891,36 +898,18 @@ impl<'a> Context<'a> {
                 },
                 None => true,
             },
+            (None, _) => value.is_string(),
         };
         if !ok {
-            let expected = match field.ty.value.as_str() {
-                "integer_or_string" => "an integer or a numeric string (`1` or `\"1\"`)",
-                other => other,
+            let expected = match kind {
+                TypeName::IntegerOrString => "an integer or a numeric string (`1` or `\"1\"`)",
+                other => other.as_str(),
             };
-            found.push(format!("{at}: expected {expected}, found {}", kind(value)));
+            found.push(format!(
+                "{at}: expected {expected}, found {}",
+                kind_of(value)
+            ));
         }
-    }
-}
-
-/// An integer, or a string of one (`"1"`, `" -2 "`), as `IntegerOrString` decodes it.
-fn integer_like(value: &Value) -> bool {
-    match value {
-        Value::Number(number) => number.is_i64() || number.is_u64(),
-        Value::String(text) => text.trim().parse::<i64>().is_ok(),
-        _ => false,
-    }
-}
-
-fn decimal_like(value: &Value) -> bool {
-    match value {
-        Value::Number(_) => true,
-        Value::String(text) => {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            !digits.is_empty()
-                && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && digits.matches('.').count() <= 1
-        }
-        _ => false,
     }
 }
 
@@ -944,7 +933,7 @@ fn example_problem(path: &Path, position: Position, name: &str, problem: String)
     .with_help("fix the example or the field definition so that they agree")
 }
 
-fn kind(value: &Value) -> String {
+fn kind_of(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("boolean {b}"),

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use wechat_invoice_codegen::json_shape::scalar_fits;
 use wechat_invoice_codegen::model::{Api, Endpoint, NamedType, Object, TypeRef};
 use wechat_invoice_codegen::spec::{BodyKind, Method, TokenKind};
 
@@ -460,18 +461,6 @@ pub fn check_object(api: &Api, object: &Object, value: &Value, top: bool) -> Res
 
 fn check_value(api: &Api, ty: &TypeRef, value: &Value) -> Result<(), String> {
     let ok = match ty {
-        TypeRef::String | TypeRef::File => value.is_string(),
-        TypeRef::Integer(_) => value.is_i64() || value.is_u64(),
-        TypeRef::Number => value.is_number(),
-        TypeRef::Boolean => value.is_boolean(),
-        TypeRef::Decimal => value.is_number() || value.is_string(),
-        TypeRef::IntegerOrString => {
-            value.is_i64()
-                || value.is_u64()
-                || value
-                    .as_str()
-                    .is_some_and(|text| text.trim().parse::<i64>().is_ok())
-        }
         TypeRef::Array(item) => {
             let items = value.as_array().ok_or("expected an array")?;
             for item_value in items {
@@ -487,6 +476,7 @@ fn check_value(api: &Api, ty: &TypeRef, value: &Value) -> Result<(), String> {
             Some(NamedType::Enum(_)) => value.is_string(),
             None => true,
         },
+        scalar => scalar_fits(scalar, value).unwrap_or(true),
     };
     if ok {
         Ok(())

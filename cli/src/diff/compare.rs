@@ -374,7 +374,7 @@ impl Walker<'_> {
     fn object(&mut self, place: &mut Place<'_>, prefix: &str, old: &Object, new: &Object) {
         let owner = Owner {
             name: &new.name,
-            derives_default: generated::derives_default(self.head, new),
+            derives_default: self.head.derives_default(new),
         };
         for old_field in &old.fields {
             let path = join(prefix, &old_field.wire_name);

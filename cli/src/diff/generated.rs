@@ -1,57 +1,29 @@
 //! What the code generator emits for a model, as far as the diff's verdicts depend on it:
 //! which Rust types exist and which structs derive `Default`.
 //!
-//! The codegen model does not say whether a struct derives `Default` (the emitter decides
-//! it privately), so [`derives_default`] restates the emitter's rule: a struct derives it when
-//! every required field's type can be defaulted, and enums, files and decimals cannot.
+//! Whether a struct derives `Default` is the model's own rule ([`Api::derives_default`]), which
+//! the emitter follows too.
 //! `cli/tests/diff_compile.rs` compiles callers against generated code to keep the two in step.
 
 use std::collections::BTreeSet;
 
-use wechat_invoice_codegen::model::{Api, NamedType, Object, TypeRef};
-
-/// How deep named objects are followed, as the emitter does.
-const MAX_DEPTH: usize = 16;
-
-/// Whether the generated struct for `object` derives `Default`.
-pub fn derives_default(api: &Api, object: &Object) -> bool {
-    object_defaultable(api, object, 0)
-}
+use wechat_invoice_codegen::model::{Api, NamedType};
 
 /// Whether the generated struct named `name` derives `Default`; `None` when `name` is not a
 /// generated struct.
 pub fn named_derives_default(api: &Api, name: &str) -> Option<bool> {
     if let Some(NamedType::Object(object)) = api.types.get(name) {
-        return Some(derives_default(api, object));
+        return Some(api.derives_default(object));
     }
     api.endpoints.iter().find_map(|endpoint| {
         if endpoint.request_type() == name {
-            Some(derives_default(api, &endpoint.request))
+            Some(api.derives_default(&endpoint.request))
         } else if endpoint.response_type() == name {
-            Some(derives_default(api, &endpoint.response))
+            Some(api.derives_default(&endpoint.response))
         } else {
             None
         }
     })
-}
-
-fn object_defaultable(api: &Api, object: &Object, depth: usize) -> bool {
-    object
-        .visible_fields()
-        .filter(|field| field.required)
-        .all(|field| defaultable(api, &field.ty, depth))
-}
-
-fn defaultable(api: &Api, ty: &TypeRef, depth: usize) -> bool {
-    match ty {
-        TypeRef::File | TypeRef::Decimal => false,
-        TypeRef::Named(name) if depth < MAX_DEPTH => match api.types.get(name) {
-            Some(NamedType::Object(object)) => object_defaultable(api, object, depth + 1),
-            _ => false,
-        },
-        TypeRef::Named(_) => false,
-        _ => true,
-    }
 }
 
 /// Every public Rust type the model generates: the named types, and per endpoint its

@@ -10,7 +10,7 @@ pub mod emit;
 pub mod spec;
 pub mod validate;
 
-use crate::spec::OrderedMap;
+use crate::spec::{OrderedMap, TypeName};
 pub use spec::EventFile;
 
 /// The XML elements every push carries, read into `push::Envelope` rather than a field.
@@ -89,11 +89,11 @@ impl FieldType {
         }
     }
 
-    /// Reads the spec spelling.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "string" => Some(FieldType::String),
-            "integer" => Some(FieldType::Integer),
+    /// The event type a field's `type:` stands for; `None` for types events cannot hold.
+    pub fn of(name: &TypeName) -> Option<Self> {
+        match name {
+            TypeName::String => Some(FieldType::String),
+            TypeName::Integer => Some(FieldType::Integer),
             _ => None,
         }
     }
@@ -228,7 +228,7 @@ fn resolve_one(file: &EventFile) -> EventModel {
                     .map(|alias| alias.value.clone())
                     .collect(),
                 rust_name: snake_case(&element.value),
-                ty: FieldType::parse(&def.ty.value).unwrap_or(FieldType::String),
+                ty: FieldType::of(&def.ty.value).unwrap_or(FieldType::String),
                 description: def.description.trim().to_string(),
                 identity: def.identity,
                 values: def.values.clone(),

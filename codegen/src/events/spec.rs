@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::spec::OrderedMap;
+use crate::spec::{OrderedMap, TypeName};
 
 /// A file under `spec/events/`: one event WeChat pushes.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,7 +44,7 @@ pub struct EventFile {
 pub struct EventFieldDef {
     /// `string` or `integer`.
     #[serde(rename = "type")]
-    pub ty: Spanned<String>,
+    pub ty: Spanned<TypeName>,
     /// What it holds.
     pub description: String,
     /// Other element names seen for it (a peer or an older page spelled it differently).

@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 use super::{Discriminator, EventFile, FieldType, rust_names, snake_case};
 use crate::diagnostic::{Check, Diagnostic, Position};
 use crate::naming::{closest, is_keyword, is_snake_case};
+use crate::spec::TypeName;
 
 /// Field names the generated structs use themselves.
 const RESERVED_FIELDS: [&str; 2] = ["envelope", "other"];
@@ -199,7 +200,7 @@ fn check_file(path: &Path, file: &EventFile, problems: &mut Vec<Diagnostic>) {
                 "make the second one an alias of the first",
             );
         }
-        if def.secret && FieldType::parse(&def.ty.value) != Some(FieldType::String) {
+        if def.secret && FieldType::of(&def.ty.value) != Some(FieldType::String) {
             problem(
                 Check::InvalidValue,
                 pos(&def.ty),
@@ -210,7 +211,7 @@ fn check_file(path: &Path, file: &EventFile, problems: &mut Vec<Diagnostic>) {
                 "only text values (tickets, codes, tokens) can be secret; remove `secret: true`",
             );
         }
-        if FieldType::parse(&def.ty.value).is_none() {
+        if FieldType::of(&def.ty.value).is_none() {
             problem(
                 Check::InvalidValue,
                 pos(&def.ty),
@@ -310,7 +311,7 @@ fn check_example(
                 "make `expect` say what the example's XML holds",
             );
         }
-        if def.ty.value == "integer" && value.trim().parse::<i64>().is_err() {
+        if def.ty.value == TypeName::Integer && value.trim().parse::<i64>().is_err() {
             problem(
                 Check::ExampleMismatch,
                 pos(element),
