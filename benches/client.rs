@@ -34,7 +34,10 @@ enum Caller {
     Client(Client),
     /// `send_raw`; with `read`, the raw view is used too: every unknown field looked for
     /// (`unknown_fields()`, which reads the body again) and one field read off the raw body.
-    Raw { client: Client, read: bool },
+    Raw {
+        client: Client,
+        read: bool,
+    },
 }
 
 impl Caller {

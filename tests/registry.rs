@@ -7,9 +7,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 use wechat_invoice::dynamic::CallError;
-use wechat_invoice::registry::{
-    ENDPOINTS, TYPE_NAMES, call_json, call_json_raw, json_schema_of,
-};
+use wechat_invoice::registry::{ENDPOINTS, TYPE_NAMES, call_json, call_json_raw, json_schema_of};
 use wechat_invoice_codegen::model::{Api, NamedType, Object};
 use wechat_invoice_mock::{MockServer, Reply};
 
@@ -184,7 +182,11 @@ async fn call_json_raw_keeps_the_body_and_its_unknown_fields() {
         Err(CallError::Failed { error, .. }) => assert_eq!(error["errcode"], 72038),
         other => panic!("expected an API error, got {other:?}"),
     }
-    let body = failed.raw.expect("the error body").to_value().expect("JSON");
+    let body = failed
+        .raw
+        .expect("the error body")
+        .to_value()
+        .expect("JSON");
     assert_eq!(body["errcode"], 72038);
     assert!(failed.unknown_fields.is_empty());
 

@@ -355,7 +355,11 @@ fn raw_prints_the_answer_as_sent_with_fields_no_spec_knows() {
     assert_eq!(raw_json["user_auth_info"]["user_field"]["title_new"], "x");
     assert_eq!(raw_json["echo"], "***");
     let notes = stderr(&raw);
-    for pointer in ["/field_wechat_added", "/user_auth_info/user_field/title_new", "/echo"] {
+    for pointer in [
+        "/field_wechat_added",
+        "/user_auth_info/user_field/title_new",
+        "/echo",
+    ] {
         assert!(
             notes.contains(&format!("note: `{pointer}` is not in the spec")),
             "{pointer}: {notes}"
@@ -410,8 +414,16 @@ fn raw_prints_the_answer_as_sent_with_fields_no_spec_knows() {
             .to_string(),
     ]);
     assert_eq!(code(&html), 1, "{}{}", stdout(&html), stderr(&html));
-    assert!(stdout(&html).contains("502 Bad Gateway"), "{}", stdout(&html));
-    assert!(stderr(&html).starts_with("error: get_auth_url"), "{}", stderr(&html));
+    assert!(
+        stdout(&html).contains("502 Bad Gateway"),
+        "{}",
+        stdout(&html)
+    );
+    assert!(
+        stderr(&html).starts_with("error: get_auth_url"),
+        "{}",
+        stderr(&html)
+    );
     assert_no_token(&html, "--raw of an HTML page");
 
     // No answer at all: nothing on stdout, the reason on stderr.
@@ -426,7 +438,11 @@ fn raw_prints_the_answer_as_sent_with_fields_no_spec_knows() {
     ]);
     assert_eq!(code(&slow), 1, "{}{}", stdout(&slow), stderr(&slow));
     assert_eq!(stdout(&slow), "");
-    assert!(stderr(&slow).contains("no answer arrived"), "{}", stderr(&slow));
+    assert!(
+        stderr(&slow).contains("no answer arrived"),
+        "{}",
+        stderr(&slow)
+    );
     assert_no_token(&slow, "--raw of a timeout");
 }
 
