@@ -1,11 +1,12 @@
 //! Throughput of the generated client against a hand-written reqwest + serde call of
 //! `getauthdata`, both against the mock on loopback in the same run, at concurrency 1 and 64;
-//! and the token cache's cost per call (a warm cache hit against a fixed token).
+//! the token cache's cost per call (a warm cache hit against a fixed token); and the raw view
+//! (`Client::send_raw`), unused and used, against the typed call.
 //!
 //! Throughput is reported per wall-clock second and per CPU second of the process: on a shared
 //! machine the second is the steadier figure.
 //!
-//! Run: `cargo bench --bench client` (about 15 s). Without `--bench` (as `cargo test
+//! Run: `cargo bench --bench client` (about 30 s). Without `--bench` (as `cargo test
 //! --all-targets` runs it) it makes one short round only.
 
 use std::hint::black_box;
@@ -31,6 +32,12 @@ enum Caller {
         url: Arc<str>,
     },
     Client(Client),
+    /// `send_raw`; with `read`, the raw view is used too: every unknown field looked for
+    /// (`unknown_fields()`, which reads the body again) and one field read off the raw body.
+    Raw {
+        client: Client,
+        read: bool,
+    },
 }
 
 impl Caller {
@@ -44,8 +51,57 @@ impl Caller {
                 };
                 client.get_auth_data(&request).await.is_ok()
             }
+            Caller::Raw { client, read } => {
+                let request = GetAuthDataRequest {
+                    s_pappid: "wx123456".into(),
+                    order_id: "123456".into(),
+                };
+                match client.send_raw(&request).await {
+                    Ok(answer) if *read => {
+                        black_box(answer.unknown_fields());
+                        answer.raw().field("invoice_status").is_some()
+                    }
+                    Ok(answer) => black_box(answer).auth_time.is_some(),
+                    Err(_) => false,
+                }
+            }
         }
     }
+}
+
+/// Medians over `rounds` of each caller's throughput as a ratio to `baseline`'s in the same
+/// round, by wall clock and per CPU second; the order of the callers turns every round.
+async fn ratios_against(
+    baseline: &Caller,
+    others: &[&Caller],
+    concurrency: usize,
+    rounds: usize,
+    window: Duration,
+) -> Vec<(f64, f64)> {
+    let callers: Vec<&Caller> = std::iter::once(baseline)
+        .chain(others.iter().copied())
+        .collect();
+    for caller in &callers {
+        throughput(caller, concurrency, window / 2).await;
+    }
+    let mut wall = vec![Vec::new(); others.len()];
+    let mut cpu = vec![Vec::new(); others.len()];
+    for round in 0..rounds {
+        let mut rates = vec![None; callers.len()];
+        for step in 0..callers.len() {
+            let index = (round + step) % callers.len();
+            rates[index] = Some(throughput(callers[index], concurrency, window).await);
+        }
+        let rates: Vec<Rate> = rates.into_iter().map(|r| r.expect("measured")).collect();
+        for (other, rate) in rates[1..].iter().enumerate() {
+            wall[other].push(rate.per_second / rates[0].per_second);
+            cpu[other].push(rate.per_cpu_second / rates[0].per_cpu_second);
+        }
+    }
+    wall.into_iter()
+        .zip(cpu)
+        .map(|(wall, cpu)| (median(wall), median(cpu)))
+        .collect()
 }
 
 /// Calls per wall-clock second and per CPU second (of this whole process: both the caller
@@ -286,5 +342,25 @@ fn main() {
             median(cpu_ratios)
         );
         assert_eq!(server.token_fetches(), 1, "one token for the whole run");
+
+        let typed = Caller::Client(fixed.clone());
+        let unused = Caller::Raw {
+            client: fixed.clone(),
+            read: false,
+        };
+        let used = Caller::Raw {
+            client: fixed.clone(),
+            read: true,
+        };
+        for concurrency in [1, 64] {
+            let ratios =
+                ratios_against(&typed, &[&unused, &used], concurrency, rounds, window).await;
+            println!(
+                "concurrency {concurrency:>2}: send_raw / typed call: raw view unused ratio {:.3} \
+                 by wall clock, {:.3} per CPU second; raw view used (unknown_fields and a raw \
+                 field read) {:.3}, {:.3}",
+                ratios[0].0, ratios[0].1, ratios[1].0, ratios[1].1,
+            );
+        }
     });
 }

@@ -341,6 +341,181 @@ pub mod registry {
         }
     }
 
+    /// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome
+    /// (through `Client::send_raw`); an `Err` is a call that was never sent.
+    pub async fn call_json_raw(
+        client: &crate::Client,
+        endpoint: &str,
+        request: serde_json::Value,
+    ) -> Result<crate::dynamic::RawCall, crate::dynamic::CallError> {
+        match endpoint {
+            "api_authorizer_token" => {
+                crate::dynamic::call_typed_raw::<
+                    ApiAuthorizerTokenRequest,
+                >(client, request)
+                    .await
+            }
+            "api_component_token" => {
+                crate::dynamic::call_typed_raw::<
+                    ApiComponentTokenRequest,
+                >(client, request)
+                    .await
+            }
+            "api_create_preauthcode" => {
+                crate::dynamic::call_typed_raw::<
+                    ApiCreatePreauthcodeRequest,
+                >(client, request)
+                    .await
+            }
+            "api_get_authorizer_info" => {
+                crate::dynamic::call_typed_raw::<
+                    ApiGetAuthorizerInfoRequest,
+                >(client, request)
+                    .await
+            }
+            "api_query_auth" => {
+                crate::dynamic::call_typed_raw::<ApiQueryAuthRequest>(client, request)
+                    .await
+            }
+            "biz_get_select_title_url" => {
+                crate::dynamic::call_typed_raw::<
+                    BizGetSelectTitleUrlRequest,
+                >(client, request)
+                    .await
+            }
+            "biz_get_user_title_url" => {
+                crate::dynamic::call_typed_raw::<
+                    BizGetUserTitleUrlRequest,
+                >(client, request)
+                    .await
+            }
+            "clear_out_invoice" => {
+                crate::dynamic::call_typed_raw::<ClearOutInvoiceRequest>(client, request)
+                    .await
+            }
+            "get_auth_data" => {
+                crate::dynamic::call_typed_raw::<GetAuthDataRequest>(client, request)
+                    .await
+            }
+            "get_auth_field" => {
+                crate::dynamic::call_typed_raw::<GetAuthFieldRequest>(client, request)
+                    .await
+            }
+            "get_auth_url" => {
+                crate::dynamic::call_typed_raw::<GetAuthUrlRequest>(client, request)
+                    .await
+            }
+            "get_contact" => {
+                crate::dynamic::call_typed_raw::<GetContactRequest>(client, request)
+                    .await
+            }
+            "get_pay_mch" => {
+                crate::dynamic::call_typed_raw::<GetPayMchRequest>(client, request).await
+            }
+            "get_ticket" => {
+                crate::dynamic::call_typed_raw::<GetTicketRequest>(client, request).await
+            }
+            "insert_invoice" => {
+                crate::dynamic::call_typed_raw::<InsertInvoiceRequest>(client, request)
+                    .await
+            }
+            "make_out_invoice" => {
+                crate::dynamic::call_typed_raw::<MakeOutInvoiceRequest>(client, request)
+                    .await
+            }
+            "nontax_create_bill_card" => {
+                crate::dynamic::call_typed_raw::<
+                    NontaxCreateBillCardRequest,
+                >(client, request)
+                    .await
+            }
+            "nontax_get_bill_auth_url" => {
+                crate::dynamic::call_typed_raw::<
+                    NontaxGetBillAuthUrlRequest,
+                >(client, request)
+                    .await
+            }
+            "nontax_insert_bill" => {
+                crate::dynamic::call_typed_raw::<
+                    NontaxInsertBillRequest,
+                >(client, request)
+                    .await
+            }
+            "platform_create_card" => {
+                crate::dynamic::call_typed_raw::<
+                    PlatformCreateCardRequest,
+                >(client, request)
+                    .await
+            }
+            "platform_get_pdf" => {
+                crate::dynamic::call_typed_raw::<PlatformGetPdfRequest>(client, request)
+                    .await
+            }
+            "platform_set_pdf" => {
+                crate::dynamic::call_typed_raw::<PlatformSetPdfRequest>(client, request)
+                    .await
+            }
+            "platform_update_status" => {
+                crate::dynamic::call_typed_raw::<
+                    PlatformUpdateStatusRequest,
+                >(client, request)
+                    .await
+            }
+            "query_invoice_info" => {
+                crate::dynamic::call_typed_raw::<
+                    QueryInvoiceInfoRequest,
+                >(client, request)
+                    .await
+            }
+            "reimburse_get_invoice_batch" => {
+                crate::dynamic::call_typed_raw::<
+                    ReimburseGetInvoiceBatchRequest,
+                >(client, request)
+                    .await
+            }
+            "reimburse_get_invoice_info" => {
+                crate::dynamic::call_typed_raw::<
+                    ReimburseGetInvoiceInfoRequest,
+                >(client, request)
+                    .await
+            }
+            "reimburse_update_invoice_status" => {
+                crate::dynamic::call_typed_raw::<
+                    ReimburseUpdateInvoiceStatusRequest,
+                >(client, request)
+                    .await
+            }
+            "reimburse_update_status_batch" => {
+                crate::dynamic::call_typed_raw::<
+                    ReimburseUpdateStatusBatchRequest,
+                >(client, request)
+                    .await
+            }
+            "reject_insert" => {
+                crate::dynamic::call_typed_raw::<RejectInsertRequest>(client, request)
+                    .await
+            }
+            "scan_title" => {
+                crate::dynamic::call_typed_raw::<ScanTitleRequest>(client, request).await
+            }
+            "set_auth_field" => {
+                crate::dynamic::call_typed_raw::<SetAuthFieldRequest>(client, request)
+                    .await
+            }
+            "set_contact" => {
+                crate::dynamic::call_typed_raw::<SetContactRequest>(client, request)
+                    .await
+            }
+            "set_pay_mch" => {
+                crate::dynamic::call_typed_raw::<SetPayMchRequest>(client, request).await
+            }
+            "set_url" => {
+                crate::dynamic::call_typed_raw::<SetUrlRequest>(client, request).await
+            }
+            other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
+        }
+    }
+
     /// The JSON Schema (from schemars) of a generated type, by its Rust name.
     #[cfg(feature = "schema")]
     pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {

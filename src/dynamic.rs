@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::client::Client;
 use crate::endpoint::Operation;
 use crate::error::{ApiError, Error};
+use crate::raw::{RawBody, UnknownField};
 
 /// Why a call by name did not produce a response.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -54,6 +55,62 @@ where
             error: error_json(endpoint, &err),
             message: err.to_string(),
         }),
+    }
+}
+
+/// A call by name with the body of WeChat's answer kept (`registry::call_json_raw`): the
+/// outcome as [`call_typed`] gives it, beside the body exactly as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RawCall {
+    /// The typed response as JSON, or [`CallError::Failed`] with the typed error.
+    pub outcome: Result<Value, CallError>,
+    /// The body of the answer: as WeChat sent it on success; on failure with the call's
+    /// access token and secret-named values hidden. `None` when no answer arrived (timeout,
+    /// connection failure, body too large).
+    pub raw: Option<RawBody>,
+    /// The fields of a success body that the typed response has no place for
+    /// ([`WithRaw::unknown_fields`](crate::WithRaw::unknown_fields)); empty on failure.
+    pub unknown_fields: Vec<UnknownField>,
+}
+
+/// Like [`call_typed`], through [`Client::send_raw`]: the body of the answer comes back too.
+/// An `Err` is a request that was never sent ([`CallError::InvalidRequest`]).
+pub async fn call_typed_raw<O>(client: &Client, request: Value) -> Result<RawCall, CallError>
+where
+    O: Operation + DeserializeOwned,
+{
+    let endpoint = O::ENDPOINT.name;
+    let typed: O = serde_json::from_value(request).map_err(|err| CallError::InvalidRequest {
+        endpoint,
+        detail: err.to_string(),
+    })?;
+    match client.send_raw(&typed).await {
+        Ok(answer) => {
+            let unknown_fields = answer.unknown_fields();
+            let (response, raw) = answer.into_parts();
+            let outcome = serde_json::to_value(&response).map_err(|err| CallError::Failed {
+                error: json!({ "kind": "encode", "endpoint": endpoint }),
+                message: err.to_string(),
+            });
+            Ok(RawCall {
+                outcome,
+                raw: Some(raw),
+                unknown_fields,
+            })
+        }
+        Err(failed) => {
+            let raw = failed.raw().cloned();
+            let err = failed.into_error();
+            Ok(RawCall {
+                outcome: Err(CallError::Failed {
+                    error: error_json(endpoint, &err),
+                    message: err.to_string(),
+                }),
+                raw,
+                unknown_fields: Vec::new(),
+            })
+        }
     }
 }
 

@@ -1,12 +1,13 @@
 //! Lookups by name: every endpoint is listed, every generated type has a JSON Schema that
-//! agrees with the spec, and `call_json` takes the typed path with JSON in and out.
+//! agrees with the spec, and `call_json` takes the typed path with JSON in and out
+//! (`call_json_raw` keeping the body of the answer too).
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::{Value, json};
 use wechat_invoice::dynamic::CallError;
-use wechat_invoice::registry::{ENDPOINTS, TYPE_NAMES, call_json, json_schema_of};
+use wechat_invoice::registry::{ENDPOINTS, TYPE_NAMES, call_json, call_json_raw, json_schema_of};
 use wechat_invoice_codegen::model::{Api, NamedType, Object};
 use wechat_invoice_mock::{MockServer, Reply};
 
@@ -134,6 +135,68 @@ async fn call_json_sends_the_typed_request_and_returns_json() {
                 ..
             })
         ),
+        "{invalid:?}"
+    );
+}
+
+#[tokio::test]
+async fn call_json_raw_keeps_the_body_and_its_unknown_fields() {
+    let server = MockServer::start().await.expect("mock starts");
+    let client = wechat_invoice::Client::builder()
+        .base_url(server.base_url())
+        .access_token("ACCESS_TOKEN_RAW")
+        .retry_policy(wechat_invoice::RetryPolicy::none())
+        .build()
+        .expect("client builds");
+    let request = json!({"s_pappid": "wx123456", "order_id": "123456"});
+    let sent = json!({
+        "errcode": 0,
+        "errmsg": "ok",
+        "invoice_status": "auth success",
+        "auth_time": 1480342498,
+        "brand_new": {"x": [1, 2]}
+    });
+    server.respond_once("get_auth_data", Reply::Json(sent.clone()));
+
+    let call = call_json_raw(&client, "get_auth_data", request.clone())
+        .await
+        .expect("sent");
+    assert_eq!(
+        call.outcome,
+        Ok(json!({"invoice_status": "auth success", "auth_time": 1480342498}))
+    );
+    let raw = call.raw.expect("a body");
+    assert_eq!(raw.to_value().expect("JSON"), sent);
+    let unknown: Vec<(&str, &Value)> = call
+        .unknown_fields
+        .iter()
+        .map(|field| (field.pointer.as_str(), &field.value))
+        .collect();
+    assert_eq!(unknown, vec![("/brand_new", &json!({"x": [1, 2]}))]);
+
+    server.respond_once("get_auth_data", Reply::Error(72038));
+    let failed = call_json_raw(&client, "get_auth_data", request.clone())
+        .await
+        .expect("sent");
+    match &failed.outcome {
+        Err(CallError::Failed { error, .. }) => assert_eq!(error["errcode"], 72038),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+    let body = failed
+        .raw
+        .expect("the error body")
+        .to_value()
+        .expect("JSON");
+    assert_eq!(body["errcode"], 72038);
+    assert!(failed.unknown_fields.is_empty());
+
+    assert_eq!(
+        call_json_raw(&client, "no_such_endpoint", request).await,
+        Err(CallError::UnknownEndpoint("no_such_endpoint".into()))
+    );
+    let invalid = call_json_raw(&client, "get_auth_data", json!({"order_id": 5})).await;
+    assert!(
+        matches!(invalid, Err(CallError::InvalidRequest { .. })),
         "{invalid:?}"
     );
 }

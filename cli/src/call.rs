@@ -1,5 +1,6 @@
 //! `wxinvoice call`: one typed call by endpoint name, JSON in and out
-//! (`wechat_invoice::registry::call_json`).
+//! (`wechat_invoice::registry::call_json`; with `--raw`, `call_json_raw` and the answer's body
+//! as WeChat sent it).
 //!
 //! Credentials come from the environment only and never appear in what is printed: every
 //! output passes through [`Secrets::redact`] besides the client's own redaction.
@@ -9,9 +10,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
-use wechat_invoice::dynamic::CallError;
-use wechat_invoice::registry::{ENDPOINTS, call_json};
-use wechat_invoice::{Client, DEFAULT_BASE_URL, RetryPolicy};
+use wechat_invoice::dynamic::{CallError, RawCall};
+use wechat_invoice::registry::{ENDPOINTS, call_json, call_json_raw};
+use wechat_invoice::{Client, DEFAULT_BASE_URL, RawBody, RetryPolicy};
 use wechat_invoice_codegen::model::TypeRef;
 
 use crate::outcome::{CliError, Outcome, Status};
@@ -46,6 +47,10 @@ pub struct Args {
     /// Send once: no retry of retryable errors.
     #[arg(long)]
     pub no_retry: bool,
+    /// Print the body of WeChat's answer exactly as it arrived instead of the typed rendering
+    /// (fields the spec does not know included; each is also named on stderr), for errors too.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// Sends the call and prints the typed response, or the typed error and its message.
@@ -64,6 +69,13 @@ fn call(args: &Args, secrets: &Secrets) -> Outcome {
         .enable_all()
         .build()
         .map_err(|err| CliError::new(format!("cannot start the async runtime: {err}")))?;
+    if args.raw {
+        let result = runtime.block_on(call_json_raw(&client, endpoint, request));
+        return match result {
+            Ok(call) => print_raw(&call, secrets),
+            Err(other) => Err(CliError::new(other.to_string())),
+        };
+    }
     let result = runtime.block_on(call_json(&client, endpoint, request));
     match result {
         Ok(response) => {
@@ -77,6 +89,41 @@ fn call(args: &Args, secrets: &Secrets) -> Outcome {
         }
         Err(other) => Err(CliError::new(other.to_string())),
     }
+}
+
+/// `--raw`: the body on stdout as it arrived, the fields the spec does not know named on
+/// stderr; on failure the error's message on stderr (and no stdout when no answer arrived).
+fn print_raw(call: &RawCall, secrets: &Secrets) -> Outcome {
+    if let Some(raw) = &call.raw {
+        output::print_out(&secrets.redact(&raw_text(raw)))?;
+    }
+    for field in &call.unknown_fields {
+        eprintln!(
+            "note: `{}` is not in the spec: {}",
+            field.pointer,
+            secrets.redact(&field.value.to_string())
+        );
+    }
+    match &call.outcome {
+        Ok(_) => Ok(Status::Clean),
+        Err(CallError::Failed { message, .. }) => {
+            eprintln!("error: {}", secrets.redact(message));
+            if call.raw.is_none() {
+                eprintln!("note: no answer arrived, so there is no body to print");
+            }
+            Ok(Status::Problems)
+        }
+        Err(other) => Err(CliError::new(other.to_string())),
+    }
+}
+
+/// A body as text ending with a newline; bytes that are not UTF-8 become U+FFFD.
+fn raw_text(raw: &RawBody) -> String {
+    let mut text = String::from_utf8_lossy(raw.as_bytes()).into_owned();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 fn pretty(value: &Value) -> Result<String, CliError> {

@@ -87,7 +87,9 @@ enum Command {
     /// Run the spec-driven mock WeChat server.
     #[command(after_help = "Examples:\n  wxinvoice mock\n  \
         wxinvoice mock --addr 127.0.0.1:8080 --error get_auth_data=72038 --delay '*=200' \
-        --fail reject_insert=html\n\n\
+        --fail reject_insert=html\n  \
+        wxinvoice mock --reply 'get_auth_data={\"errcode\": 0, \"errmsg\": \"ok\", \
+        \"invoice_status\": \"auth success\", \"field_wechat_added\": 1}'\n\n\
         The first line on stdout is `listening on http://HOST:PORT`. Every endpoint answers its \
         first success example and checks requests as WeChat does (72031 for a missing required \
         field, 41001 without a token). ENDPOINT is a spec name, or `*` for every endpoint; \
@@ -99,14 +101,23 @@ enum Command {
         WECHAT_ACCESS_TOKEN=... wxinvoice call get_auth_data \
         --body '{\"s_pappid\": \"wx123456\", \"order_id\": \"123456\"}'\n  \
         wxinvoice call platform_set_pdf --body '{\"pdf\": \"@invoice.pdf\"}' \
-        --base-url http://127.0.0.1:8080\n\n\
+        --base-url http://127.0.0.1:8080\n  \
+        wxinvoice call get_auth_data --raw --body @request.json | jq .\n\n\
+        With --raw, stdout is the body of WeChat's answer as it arrived, key order, numbers \
+        and fields the spec does not know included (an error answer or an HTTP error page too; \
+        the access token hidden, a final newline added), instead of the typed rendering: what \
+        to look at when the typed response seems to miss something. Each field the spec does \
+        not know is also named on stderr by its JSON Pointer (`note: `/new_field` is not in \
+        the spec: ...`). When no answer arrived (timeout, refused connection) stdout is \
+        empty and stderr says why.\n\
         Credentials come from the environment only and are never printed: \
         $WECHAT_ACCESS_TOKEN (a fixed token), or $WECHAT_APPID and $WECHAT_SECRET (the client \
         fetches tokens). The base URL is --base-url, else $WECHAT_BASE_URL, else \
         https://api.weixin.qq.com.\n\
-        Exit status: 0 with the typed response on stdout; 1 when the call failed, with the \
-        typed error as JSON on stdout and its message on stderr; 2 for an unknown endpoint, a \
-        request that does not fit the endpoint, or missing credentials.")]
+        Exit status: 0 with the typed response (the body with --raw) on stdout; 1 when the \
+        call failed, with the typed error as JSON (the body with --raw) on stdout and its \
+        message on stderr; 2 for an unknown endpoint, a request that does not fit the \
+        endpoint, or missing credentials.")]
     Call(call::Args),
     /// Send one event to a URL as WeChat would (signed; encrypted with an EncodingAESKey).
     #[command(after_help = "Examples:\n  \

@@ -36,6 +36,11 @@ pub struct Args {
     /// half-way through the body), `truncate` (half a JSON body), `html` (a gateway's 502 page).
     #[arg(long = "fail", value_name = "ENDPOINT=HOW", value_parser = parse_rule::<Failure>)]
     pub fails: Vec<(String, Failure)>,
+    /// Answer ENDPOINT (or `*`) with this JSON body and HTTP 200: literal JSON, or `@FILE` to
+    /// read it from a file. For answers the spec does not describe: a field WeChat added, a
+    /// value of another shape, an error code with WeChat's own errmsg.
+    #[arg(long = "reply", value_name = "ENDPOINT=JSON|@FILE", value_parser = parse_rule::<ReplyBody>)]
+    pub replies: Vec<(String, ReplyBody)>,
     /// Accept only this access token (repeatable); others get 40001. By default any non-empty
     /// token is accepted.
     #[arg(long = "accept-token", value_name = "TOKEN")]
@@ -47,6 +52,28 @@ pub struct Args {
     /// Stop when standard input closes (for scripts and tests that own the process).
     #[arg(long)]
     pub exit_on_stdin_eof: bool,
+}
+
+/// The body given to `--reply`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyBody(serde_json::Value);
+
+impl FromStr for ReplyBody {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (json, from) = match text.strip_prefix('@') {
+            Some(path) => (
+                std::fs::read_to_string(path)
+                    .map_err(|err| format!("cannot read `{path}`: {err}"))?,
+                format!("`{path}`"),
+            ),
+            None => (text.to_string(), "the body".to_string()),
+        };
+        serde_json::from_str(&json)
+            .map(Self)
+            .map_err(|err| format!("{from} is not JSON: {err}"))
+    }
 }
 
 /// The ways `--fail` breaks an answer.
@@ -192,6 +219,13 @@ fn behaviors(api: &Api, args: &Args) -> Result<BTreeMap<String, Behavior>, CliEr
                 endpoint,
                 failure.reply(),
                 format!("--fail {endpoint}={}", failure.name()),
+            )
+        }))
+        .chain(args.replies.iter().map(|(endpoint, body)| {
+            (
+                endpoint,
+                Reply::Json(body.0.clone()),
+                format!("--reply {endpoint}=..."),
             )
         }));
     for (endpoint, reply, given) in rules {
@@ -343,6 +377,7 @@ mod tests {
             errors: errors.iter().map(|(e, c)| (e.to_string(), *c)).collect(),
             delays: delays.iter().map(|(e, d)| (e.to_string(), *d)).collect(),
             fails: fails.iter().map(|(e, f)| (e.to_string(), *f)).collect(),
+            replies: Vec::new(),
             accept_tokens: Vec::new(),
             app_credentials: None,
             exit_on_stdin_eof: false,
@@ -397,5 +432,35 @@ mod tests {
         )
         .expect_err("two replies");
         assert!(twice.0.contains("two replies"), "{twice}");
+    }
+
+    #[test]
+    fn replies_take_json_or_a_file_and_count_as_a_reply() {
+        let (endpoint, body) =
+            parse_rule::<ReplyBody>(r#"get_auth_data={"errcode":0,"new":1}"#).expect("literal");
+        assert_eq!(endpoint, "get_auth_data");
+        assert_eq!(body.0, serde_json::json!({"errcode": 0, "new": 1}));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("answer.json");
+        std::fs::write(&file, r#"{"errcode": 0}"#).expect("write");
+        let from_file =
+            parse_rule::<ReplyBody>(&format!("*=@{}", file.display())).expect("from a file");
+        assert_eq!(from_file.1.0, serde_json::json!({"errcode": 0}));
+        let bad = parse_rule::<ReplyBody>("get_auth_data={").expect_err("not JSON");
+        assert!(bad.contains("not JSON"), "{bad}");
+        assert!(parse_rule::<ReplyBody>("get_auth_data=@/no/such/file.json").is_err());
+
+        let api = builtin::api().expect("spec");
+        let mut both = args(&[("get_auth_data", 72038)], &[], &[]);
+        both.replies.push(("get_auth_data".into(), body.clone()));
+        let twice = behaviors(&api, &both).expect_err("two replies");
+        assert!(twice.0.contains("--reply get_auth_data"), "{twice}");
+        let mut one = args(&[], &[], &[]);
+        one.replies.push(("get_auth_data".into(), body));
+        let plan = behaviors(&api, &one).expect("valid");
+        assert_eq!(
+            plan["get_auth_data"].reply,
+            Reply::Json(serde_json::json!({"errcode": 0, "new": 1}))
+        );
     }
 }

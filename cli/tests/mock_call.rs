@@ -291,6 +291,161 @@ fn failures_print_the_typed_error_and_never_the_token() {
     assert_no_token(&token_in_url, "a call whose URL holds the token");
 }
 
+/// An answer to `get_auth_data` with fields no spec knows, at the top and nested, and the
+/// call's token echoed (it must still be hidden).
+fn answer_with_new_fields() -> String {
+    format!(
+        r#"{{"errcode":0,"errmsg":"ok","invoice_status":"auth success","auth_time":1480342498,"field_wechat_added":{{"since":"2026-12"}},"user_auth_info":{{"user_field":{{"title":"Title","title_new":"x"}}}},"echo":"{TOKEN}"}}"#
+    )
+}
+
+/// Every value of the typed rendering is in the raw body at the same place, equal; objects
+/// of the raw body may hold more.
+fn assert_typed_within_raw(typed: &Value, raw: &Value, at: &str) {
+    match (typed, raw) {
+        (Value::Object(typed), Value::Object(raw)) => {
+            for (key, value) in typed {
+                let inner = raw
+                    .get(key)
+                    .unwrap_or_else(|| panic!("`{at}/{key}` is typed but not in the raw body"));
+                assert_typed_within_raw(value, inner, &format!("{at}/{key}"));
+            }
+        }
+        (Value::Array(typed), Value::Array(raw)) => {
+            assert_eq!(typed.len(), raw.len(), "`{at}` has another length");
+            for (index, (value, inner)) in typed.iter().zip(raw).enumerate() {
+                assert_typed_within_raw(value, inner, &format!("{at}/{index}"));
+            }
+        }
+        _ => assert_eq!(typed, raw, "`{at}` differs"),
+    }
+}
+
+#[test]
+fn raw_prints_the_answer_as_sent_with_fields_no_spec_knows() {
+    let reply = format!("get_auth_data={}", answer_with_new_fields());
+    let mock = MockProcess::start(&[
+        "--reply",
+        &reply,
+        "--fail",
+        "get_auth_url=html",
+        "--delay",
+        "get_ticket=3000",
+    ]);
+    let body = r#"{"s_pappid": "wx123456", "order_id": "123456"}"#;
+    let args = ["get_auth_data", "--base-url", &mock.url, "--body", body];
+
+    // What the mock sends, read off the socket: `--raw` prints exactly that, token hidden.
+    let address = mock.url.trim_start_matches("http://").to_string();
+    let answer = raw_post(
+        &address,
+        &format!("/card/invoice/getauthdata?access_token={TOKEN}"),
+        body,
+    );
+    let (_, sent) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(sent.contains("field_wechat_added"), "{sent}");
+
+    let raw = call_with_token(&[&args[..], &["--raw"]].concat());
+    assert_eq!(code(&raw), 0, "{}{}", stdout(&raw), stderr(&raw));
+    assert_no_token(&raw, "--raw");
+    assert_eq!(stdout(&raw), format!("{}\n", sent.replace(TOKEN, "***")));
+    let raw_json = json(&raw);
+    assert_eq!(raw_json["errcode"], 0);
+    assert_eq!(raw_json["field_wechat_added"]["since"], "2026-12");
+    assert_eq!(raw_json["user_auth_info"]["user_field"]["title_new"], "x");
+    assert_eq!(raw_json["echo"], "***");
+    let notes = stderr(&raw);
+    for pointer in [
+        "/field_wechat_added",
+        "/user_auth_info/user_field/title_new",
+        "/echo",
+    ] {
+        assert!(
+            notes.contains(&format!("note: `{pointer}` is not in the spec")),
+            "{pointer}: {notes}"
+        );
+    }
+    assert!(!notes.contains("`/auth_time`"), "{notes}");
+
+    // The typed rendering of the same answer: every field it shows agrees with the raw body,
+    // and the fields no spec knows are only in the raw one.
+    let typed = call_with_token(&args);
+    assert_eq!(code(&typed), 0, "{}{}", stdout(&typed), stderr(&typed));
+    let typed_json = json(&typed);
+    let typed_fields = typed_json.as_object().expect("an object");
+    assert!(typed_fields.contains_key("auth_time"), "{typed_json}");
+    assert_typed_within_raw(&typed_json, &raw_json, "");
+    for unknown in ["field_wechat_added", "echo", "errcode"] {
+        assert!(!typed_fields.contains_key(unknown), "{typed_json}");
+    }
+    assert_eq!(
+        typed_json["user_auth_info"]["user_field"],
+        serde_json::json!({"title": "Title"})
+    );
+
+    // The spec's own example, through --raw and typed: they agree on every known field.
+    let example_raw = call_with_token(&[
+        "get_contact",
+        "--base-url",
+        &mock.url,
+        "--raw",
+        "--body",
+        "{}",
+    ]);
+    assert_eq!(code(&example_raw), 0, "{}", stderr(&example_raw));
+    let example_typed = call_with_token(&["get_contact", "--base-url", &mock.url, "--body", "{}"]);
+    assert_eq!(code(&example_typed), 0, "{}", stderr(&example_typed));
+    let (example_raw, example_typed) = (json(&example_raw), json(&example_typed));
+    assert_eq!(example_raw["errcode"], 0);
+    let known = example_typed.as_object().expect("an object");
+    assert!(!known.is_empty(), "{example_typed}");
+    assert_typed_within_raw(&example_typed, &example_raw, "");
+
+    // A failure: the page the gateway sent, the typed error on stderr.
+    let html = call_with_token(&[
+        "get_auth_url",
+        "--base-url",
+        &mock.url,
+        "--no-retry",
+        "--raw",
+        "--body",
+        &example_request(&spec(), "get_auth_url", Path::new("."))
+            .expect("an example")
+            .to_string(),
+    ]);
+    assert_eq!(code(&html), 1, "{}{}", stdout(&html), stderr(&html));
+    assert!(
+        stdout(&html).contains("502 Bad Gateway"),
+        "{}",
+        stdout(&html)
+    );
+    assert!(
+        stderr(&html).starts_with("error: get_auth_url"),
+        "{}",
+        stderr(&html)
+    );
+    assert_no_token(&html, "--raw of an HTML page");
+
+    // No answer at all: nothing on stdout, the reason on stderr.
+    let slow = call_with_token(&[
+        "get_ticket",
+        "--base-url",
+        &mock.url,
+        "--timeout",
+        "1",
+        "--no-retry",
+        "--raw",
+    ]);
+    assert_eq!(code(&slow), 1, "{}{}", stdout(&slow), stderr(&slow));
+    assert_eq!(stdout(&slow), "");
+    assert!(
+        stderr(&slow).contains("no answer arrived"),
+        "{}",
+        stderr(&slow)
+    );
+    assert_no_token(&slow, "--raw of a timeout");
+}
+
 #[test]
 fn credentials_come_from_the_environment() {
     let mock = MockProcess::start(&["--app-credentials", "wxapp123:app-secret-9d8e7f"]);

@@ -544,6 +544,14 @@ fn emit_registry(api: &Api) -> TokenStream {
             let name = &endpoint.name;
             quote! { #name => crate::dynamic::call_typed::<#request>(client, request).await, }
         });
+    let raw_calls = api
+        .endpoints
+        .iter()
+        .zip(&requests)
+        .map(|(endpoint, request)| {
+            let name = &endpoint.name;
+            quote! { #name => crate::dynamic::call_typed_raw::<#request>(client, request).await, }
+        });
     let mut type_names: Vec<String> = api.types.keys().cloned().collect();
     for endpoint in &api.endpoints {
         type_names.extend([
@@ -577,6 +585,19 @@ fn emit_registry(api: &Api) -> TokenStream {
             ) -> Result<serde_json::Value, crate::dynamic::CallError> {
                 match endpoint {
                     #(#calls)*
+                    other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
+                }
+            }
+
+            /// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome
+            /// (through `Client::send_raw`); an `Err` is a call that was never sent.
+            pub async fn call_json_raw(
+                client: &crate::Client,
+                endpoint: &str,
+                request: serde_json::Value,
+            ) -> Result<crate::dynamic::RawCall, crate::dynamic::CallError> {
+                match endpoint {
+                    #(#raw_calls)*
                     other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
                 }
             }
