@@ -25,6 +25,7 @@ pub use client::{
 pub use endpoint::{BodyKind, Endpoint, HttpMethod, Operation, decode_response};
 pub use error::{AnyApiError, ApiError, BuildError, DecodeKind, Error, ErrorInfo};
 pub use raw::{RawBody, RawError, UnknownField, WithRaw};
+pub use redact::hide_secrets;
 pub use retry::RetryPolicy;
 pub use ticket::{CARD_TICKET_REJECTED, CardTicket, UsesCardTicket};
 #[cfg(feature = "redis")]

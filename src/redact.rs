@@ -81,6 +81,21 @@ fn separator_len(text: &str) -> usize {
     }
 }
 
+/// `text` with every form of each of `secrets` replaced by `***`: raw, percent-encoded,
+/// form-encoded, JSON-escaped, or cut off by the end of `text`. This is the redaction the
+/// client applies to its own errors, for tools that print what WeChat sent (secrets shorter
+/// than four bytes are not searched for: they would match ordinary text).
+///
+/// ```
+/// let body = r#"{"errmsg":"bad token a\/b+c=="}"#;
+/// assert_eq!(wechat_invoice::hide_secrets(body, &["a/b+c=="]), r#"{"errmsg":"bad token ***"}"#);
+/// ```
+pub fn hide_secrets(text: &str, secrets: &[&str]) -> String {
+    secrets.iter().fold(text.to_string(), |text, secret| {
+        hide(&text, secret).into_owned()
+    })
+}
+
 /// Hides every form of `secret` in `text`, then scrubs secret keys.
 pub(crate) fn scrub_value(text: &str, secret: &str) -> String {
     scrub(&hide(text, secret))

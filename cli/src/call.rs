@@ -279,11 +279,11 @@ impl Secrets {
         )
     }
 
-    /// `text` with every secret replaced by `***`.
+    /// `text` with every secret replaced by `***`, in any form it is echoed in (the client's
+    /// own redaction, [`wechat_invoice::hide_secrets`]).
     pub fn redact(&self, text: &str) -> String {
-        self.0.iter().fold(text.to_string(), |text, secret| {
-            text.replace(secret.as_str(), "***")
-        })
+        let secrets: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        wechat_invoice::hide_secrets(text, &secrets)
     }
 }
 
@@ -301,6 +301,15 @@ mod tests {
     fn secrets_are_blanked() {
         let secrets = Secrets(vec!["TOKEN-123".into()]);
         assert_eq!(secrets.redact("a TOKEN-123 b TOKEN-123"), "a *** b ***");
+        let encoded = Secrets(vec!["to/k+en==".into()]);
+        assert_eq!(
+            encoded.redact(r#"{"q":"access_token=to%2Fk%2Ben%3D%3D","m":"to\/k+en=="}"#),
+            r#"{"q":"access_token=***","m":"***"}"#
+        );
+        assert_eq!(
+            encoded.redact("an excerpt cut at to/k"),
+            "an excerpt cut at ***"
+        );
         assert_eq!(format!("{secrets:?}"), "Secrets(1 hidden)");
     }
 
