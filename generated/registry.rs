@@ -187,334 +187,75 @@ pub mod registry {
         "SetUrlResponse",
     ];
 
-    /// Calls an endpoint by its spec name with a JSON request; the typed response or the
-    /// typed error comes back as JSON.
-    pub async fn call_json(
-        client: &crate::Client,
+    /// Hands `visitor` the request type of the endpoint named `endpoint` (its spec
+    /// name); `None` when no endpoint has that name. The one table by endpoint name:
+    /// [`call_json`] and [`call_json_raw`] are written on it.
+    pub fn visit_operation<V: crate::dynamic::OperationVisitor>(
         endpoint: &str,
-        request: serde_json::Value,
-    ) -> Result<serde_json::Value, crate::dynamic::CallError> {
-        match endpoint {
-            "api_authorizer_token" => {
-                crate::dynamic::call_typed::<ApiAuthorizerTokenRequest>(client, request)
-                    .await
-            }
-            "api_component_token" => {
-                crate::dynamic::call_typed::<ApiComponentTokenRequest>(client, request)
-                    .await
-            }
-            "api_create_preauthcode" => {
-                crate::dynamic::call_typed::<
-                    ApiCreatePreauthcodeRequest,
-                >(client, request)
-                    .await
-            }
-            "api_get_authorizer_info" => {
-                crate::dynamic::call_typed::<
-                    ApiGetAuthorizerInfoRequest,
-                >(client, request)
-                    .await
-            }
-            "api_query_auth" => {
-                crate::dynamic::call_typed::<ApiQueryAuthRequest>(client, request).await
-            }
-            "biz_get_select_title_url" => {
-                crate::dynamic::call_typed::<
-                    BizGetSelectTitleUrlRequest,
-                >(client, request)
-                    .await
-            }
-            "biz_get_user_title_url" => {
-                crate::dynamic::call_typed::<BizGetUserTitleUrlRequest>(client, request)
-                    .await
-            }
-            "clear_out_invoice" => {
-                crate::dynamic::call_typed::<ClearOutInvoiceRequest>(client, request)
-                    .await
-            }
-            "get_auth_data" => {
-                crate::dynamic::call_typed::<GetAuthDataRequest>(client, request).await
-            }
-            "get_auth_field" => {
-                crate::dynamic::call_typed::<GetAuthFieldRequest>(client, request).await
-            }
-            "get_auth_url" => {
-                crate::dynamic::call_typed::<GetAuthUrlRequest>(client, request).await
-            }
-            "get_contact" => {
-                crate::dynamic::call_typed::<GetContactRequest>(client, request).await
-            }
-            "get_pay_mch" => {
-                crate::dynamic::call_typed::<GetPayMchRequest>(client, request).await
-            }
-            "get_ticket" => {
-                crate::dynamic::call_typed::<GetTicketRequest>(client, request).await
-            }
-            "insert_invoice" => {
-                crate::dynamic::call_typed::<InsertInvoiceRequest>(client, request).await
-            }
-            "make_out_invoice" => {
-                crate::dynamic::call_typed::<MakeOutInvoiceRequest>(client, request)
-                    .await
-            }
-            "nontax_create_bill_card" => {
-                crate::dynamic::call_typed::<
-                    NontaxCreateBillCardRequest,
-                >(client, request)
-                    .await
-            }
-            "nontax_get_bill_auth_url" => {
-                crate::dynamic::call_typed::<
-                    NontaxGetBillAuthUrlRequest,
-                >(client, request)
-                    .await
-            }
-            "nontax_insert_bill" => {
-                crate::dynamic::call_typed::<NontaxInsertBillRequest>(client, request)
-                    .await
-            }
-            "platform_create_card" => {
-                crate::dynamic::call_typed::<PlatformCreateCardRequest>(client, request)
-                    .await
-            }
-            "platform_get_pdf" => {
-                crate::dynamic::call_typed::<PlatformGetPdfRequest>(client, request)
-                    .await
-            }
-            "platform_set_pdf" => {
-                crate::dynamic::call_typed::<PlatformSetPdfRequest>(client, request)
-                    .await
-            }
-            "platform_update_status" => {
-                crate::dynamic::call_typed::<
-                    PlatformUpdateStatusRequest,
-                >(client, request)
-                    .await
-            }
-            "query_invoice_info" => {
-                crate::dynamic::call_typed::<QueryInvoiceInfoRequest>(client, request)
-                    .await
-            }
-            "reimburse_get_invoice_batch" => {
-                crate::dynamic::call_typed::<
-                    ReimburseGetInvoiceBatchRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_get_invoice_info" => {
-                crate::dynamic::call_typed::<
-                    ReimburseGetInvoiceInfoRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_update_invoice_status" => {
-                crate::dynamic::call_typed::<
-                    ReimburseUpdateInvoiceStatusRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_update_status_batch" => {
-                crate::dynamic::call_typed::<
-                    ReimburseUpdateStatusBatchRequest,
-                >(client, request)
-                    .await
-            }
-            "reject_insert" => {
-                crate::dynamic::call_typed::<RejectInsertRequest>(client, request).await
-            }
-            "scan_title" => {
-                crate::dynamic::call_typed::<ScanTitleRequest>(client, request).await
-            }
-            "set_auth_field" => {
-                crate::dynamic::call_typed::<SetAuthFieldRequest>(client, request).await
-            }
-            "set_contact" => {
-                crate::dynamic::call_typed::<SetContactRequest>(client, request).await
-            }
-            "set_pay_mch" => {
-                crate::dynamic::call_typed::<SetPayMchRequest>(client, request).await
-            }
-            "set_url" => {
-                crate::dynamic::call_typed::<SetUrlRequest>(client, request).await
-            }
-            other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
-        }
+        visitor: V,
+    ) -> Option<V::Output> {
+        Some(
+            match endpoint {
+                "api_authorizer_token" => visitor.visit::<ApiAuthorizerTokenRequest>(),
+                "api_component_token" => visitor.visit::<ApiComponentTokenRequest>(),
+                "api_create_preauthcode" => {
+                    visitor.visit::<ApiCreatePreauthcodeRequest>()
+                }
+                "api_get_authorizer_info" => {
+                    visitor.visit::<ApiGetAuthorizerInfoRequest>()
+                }
+                "api_query_auth" => visitor.visit::<ApiQueryAuthRequest>(),
+                "biz_get_select_title_url" => {
+                    visitor.visit::<BizGetSelectTitleUrlRequest>()
+                }
+                "biz_get_user_title_url" => visitor.visit::<BizGetUserTitleUrlRequest>(),
+                "clear_out_invoice" => visitor.visit::<ClearOutInvoiceRequest>(),
+                "get_auth_data" => visitor.visit::<GetAuthDataRequest>(),
+                "get_auth_field" => visitor.visit::<GetAuthFieldRequest>(),
+                "get_auth_url" => visitor.visit::<GetAuthUrlRequest>(),
+                "get_contact" => visitor.visit::<GetContactRequest>(),
+                "get_pay_mch" => visitor.visit::<GetPayMchRequest>(),
+                "get_ticket" => visitor.visit::<GetTicketRequest>(),
+                "insert_invoice" => visitor.visit::<InsertInvoiceRequest>(),
+                "make_out_invoice" => visitor.visit::<MakeOutInvoiceRequest>(),
+                "nontax_create_bill_card" => {
+                    visitor.visit::<NontaxCreateBillCardRequest>()
+                }
+                "nontax_get_bill_auth_url" => {
+                    visitor.visit::<NontaxGetBillAuthUrlRequest>()
+                }
+                "nontax_insert_bill" => visitor.visit::<NontaxInsertBillRequest>(),
+                "platform_create_card" => visitor.visit::<PlatformCreateCardRequest>(),
+                "platform_get_pdf" => visitor.visit::<PlatformGetPdfRequest>(),
+                "platform_set_pdf" => visitor.visit::<PlatformSetPdfRequest>(),
+                "platform_update_status" => {
+                    visitor.visit::<PlatformUpdateStatusRequest>()
+                }
+                "query_invoice_info" => visitor.visit::<QueryInvoiceInfoRequest>(),
+                "reimburse_get_invoice_batch" => {
+                    visitor.visit::<ReimburseGetInvoiceBatchRequest>()
+                }
+                "reimburse_get_invoice_info" => {
+                    visitor.visit::<ReimburseGetInvoiceInfoRequest>()
+                }
+                "reimburse_update_invoice_status" => {
+                    visitor.visit::<ReimburseUpdateInvoiceStatusRequest>()
+                }
+                "reimburse_update_status_batch" => {
+                    visitor.visit::<ReimburseUpdateStatusBatchRequest>()
+                }
+                "reject_insert" => visitor.visit::<RejectInsertRequest>(),
+                "scan_title" => visitor.visit::<ScanTitleRequest>(),
+                "set_auth_field" => visitor.visit::<SetAuthFieldRequest>(),
+                "set_contact" => visitor.visit::<SetContactRequest>(),
+                "set_pay_mch" => visitor.visit::<SetPayMchRequest>(),
+                "set_url" => visitor.visit::<SetUrlRequest>(),
+                _ => return None,
+            },
+        )
     }
 
-    /// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome
-    /// (through `Client::send_raw`); an `Err` is a call that was never sent.
-    pub async fn call_json_raw(
-        client: &crate::Client,
-        endpoint: &str,
-        request: serde_json::Value,
-    ) -> Result<crate::dynamic::RawCall, crate::dynamic::CallError> {
-        match endpoint {
-            "api_authorizer_token" => {
-                crate::dynamic::call_typed_raw::<
-                    ApiAuthorizerTokenRequest,
-                >(client, request)
-                    .await
-            }
-            "api_component_token" => {
-                crate::dynamic::call_typed_raw::<
-                    ApiComponentTokenRequest,
-                >(client, request)
-                    .await
-            }
-            "api_create_preauthcode" => {
-                crate::dynamic::call_typed_raw::<
-                    ApiCreatePreauthcodeRequest,
-                >(client, request)
-                    .await
-            }
-            "api_get_authorizer_info" => {
-                crate::dynamic::call_typed_raw::<
-                    ApiGetAuthorizerInfoRequest,
-                >(client, request)
-                    .await
-            }
-            "api_query_auth" => {
-                crate::dynamic::call_typed_raw::<ApiQueryAuthRequest>(client, request)
-                    .await
-            }
-            "biz_get_select_title_url" => {
-                crate::dynamic::call_typed_raw::<
-                    BizGetSelectTitleUrlRequest,
-                >(client, request)
-                    .await
-            }
-            "biz_get_user_title_url" => {
-                crate::dynamic::call_typed_raw::<
-                    BizGetUserTitleUrlRequest,
-                >(client, request)
-                    .await
-            }
-            "clear_out_invoice" => {
-                crate::dynamic::call_typed_raw::<ClearOutInvoiceRequest>(client, request)
-                    .await
-            }
-            "get_auth_data" => {
-                crate::dynamic::call_typed_raw::<GetAuthDataRequest>(client, request)
-                    .await
-            }
-            "get_auth_field" => {
-                crate::dynamic::call_typed_raw::<GetAuthFieldRequest>(client, request)
-                    .await
-            }
-            "get_auth_url" => {
-                crate::dynamic::call_typed_raw::<GetAuthUrlRequest>(client, request)
-                    .await
-            }
-            "get_contact" => {
-                crate::dynamic::call_typed_raw::<GetContactRequest>(client, request)
-                    .await
-            }
-            "get_pay_mch" => {
-                crate::dynamic::call_typed_raw::<GetPayMchRequest>(client, request).await
-            }
-            "get_ticket" => {
-                crate::dynamic::call_typed_raw::<GetTicketRequest>(client, request).await
-            }
-            "insert_invoice" => {
-                crate::dynamic::call_typed_raw::<InsertInvoiceRequest>(client, request)
-                    .await
-            }
-            "make_out_invoice" => {
-                crate::dynamic::call_typed_raw::<MakeOutInvoiceRequest>(client, request)
-                    .await
-            }
-            "nontax_create_bill_card" => {
-                crate::dynamic::call_typed_raw::<
-                    NontaxCreateBillCardRequest,
-                >(client, request)
-                    .await
-            }
-            "nontax_get_bill_auth_url" => {
-                crate::dynamic::call_typed_raw::<
-                    NontaxGetBillAuthUrlRequest,
-                >(client, request)
-                    .await
-            }
-            "nontax_insert_bill" => {
-                crate::dynamic::call_typed_raw::<
-                    NontaxInsertBillRequest,
-                >(client, request)
-                    .await
-            }
-            "platform_create_card" => {
-                crate::dynamic::call_typed_raw::<
-                    PlatformCreateCardRequest,
-                >(client, request)
-                    .await
-            }
-            "platform_get_pdf" => {
-                crate::dynamic::call_typed_raw::<PlatformGetPdfRequest>(client, request)
-                    .await
-            }
-            "platform_set_pdf" => {
-                crate::dynamic::call_typed_raw::<PlatformSetPdfRequest>(client, request)
-                    .await
-            }
-            "platform_update_status" => {
-                crate::dynamic::call_typed_raw::<
-                    PlatformUpdateStatusRequest,
-                >(client, request)
-                    .await
-            }
-            "query_invoice_info" => {
-                crate::dynamic::call_typed_raw::<
-                    QueryInvoiceInfoRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_get_invoice_batch" => {
-                crate::dynamic::call_typed_raw::<
-                    ReimburseGetInvoiceBatchRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_get_invoice_info" => {
-                crate::dynamic::call_typed_raw::<
-                    ReimburseGetInvoiceInfoRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_update_invoice_status" => {
-                crate::dynamic::call_typed_raw::<
-                    ReimburseUpdateInvoiceStatusRequest,
-                >(client, request)
-                    .await
-            }
-            "reimburse_update_status_batch" => {
-                crate::dynamic::call_typed_raw::<
-                    ReimburseUpdateStatusBatchRequest,
-                >(client, request)
-                    .await
-            }
-            "reject_insert" => {
-                crate::dynamic::call_typed_raw::<RejectInsertRequest>(client, request)
-                    .await
-            }
-            "scan_title" => {
-                crate::dynamic::call_typed_raw::<ScanTitleRequest>(client, request).await
-            }
-            "set_auth_field" => {
-                crate::dynamic::call_typed_raw::<SetAuthFieldRequest>(client, request)
-                    .await
-            }
-            "set_contact" => {
-                crate::dynamic::call_typed_raw::<SetContactRequest>(client, request)
-                    .await
-            }
-            "set_pay_mch" => {
-                crate::dynamic::call_typed_raw::<SetPayMchRequest>(client, request).await
-            }
-            "set_url" => {
-                crate::dynamic::call_typed_raw::<SetUrlRequest>(client, request).await
-            }
-            other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
-        }
-    }
+    pub use crate::dynamic::{call_json, call_json_raw};
 
     /// The JSON Schema (from schemars) of a generated type, by its Rust name.
     #[cfg(feature = "schema")]

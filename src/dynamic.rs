@@ -2,6 +2,9 @@
 //! dynamic callers. The typed path is still taken: the JSON is decoded into the endpoint's
 //! request type, and the typed response or error is encoded back.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -34,6 +37,81 @@ pub enum CallError {
         /// The error's message.
         message: String,
     },
+}
+
+/// Work on an operation chosen by endpoint name at run time:
+/// [`registry::visit_operation`](crate::registry::visit_operation) calls
+/// [`visit`](OperationVisitor::visit) with that endpoint's request type.
+pub trait OperationVisitor {
+    /// What the work gives back.
+    type Output;
+    /// Does the work for the request type `O`.
+    fn visit<O>(self) -> Self::Output
+    where
+        O: Operation + DeserializeOwned + Send + Sync + 'static;
+}
+
+/// A call by name in flight.
+type CallFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, CallError>> + Send + 'a>>;
+
+/// A call by name: the client and the JSON request, waiting for the endpoint's type.
+struct CallByName<'a> {
+    client: &'a Client,
+    request: Value,
+}
+
+impl<'a> OperationVisitor for CallByName<'a> {
+    type Output = CallFuture<'a, Value>;
+
+    fn visit<O>(self) -> Self::Output
+    where
+        O: Operation + DeserializeOwned + Send + Sync + 'static,
+    {
+        Box::pin(call_typed::<O>(self.client, self.request))
+    }
+}
+
+/// [`CallByName`] through [`Client::send_raw`].
+struct RawCallByName<'a> {
+    client: &'a Client,
+    request: Value,
+}
+
+impl<'a> OperationVisitor for RawCallByName<'a> {
+    type Output = CallFuture<'a, RawCall>;
+
+    fn visit<O>(self) -> Self::Output
+    where
+        O: Operation + DeserializeOwned + Send + Sync + 'static,
+    {
+        Box::pin(call_typed_raw::<O>(self.client, self.request))
+    }
+}
+
+/// Calls an endpoint by its spec name with a JSON request; the typed response or the typed
+/// error comes back as JSON.
+pub async fn call_json(
+    client: &Client,
+    endpoint: &str,
+    request: Value,
+) -> Result<Value, CallError> {
+    match crate::registry::visit_operation(endpoint, CallByName { client, request }) {
+        Some(call) => call.await,
+        None => Err(CallError::UnknownEndpoint(endpoint.to_string())),
+    }
+}
+
+/// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome (through
+/// [`Client::send_raw`]); an `Err` is a call that was never sent.
+pub async fn call_json_raw(
+    client: &Client,
+    endpoint: &str,
+    request: Value,
+) -> Result<RawCall, CallError> {
+    match crate::registry::visit_operation(endpoint, RawCallByName { client, request }) {
+        Some(call) => call.await,
+        None => Err(CallError::UnknownEndpoint(endpoint.to_string())),
+    }
 }
 
 /// Decodes `request` into `O`, sends it, and encodes the outcome as JSON.

@@ -5,9 +5,13 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use wechat_invoice::dynamic::CallError;
-use wechat_invoice::registry::{ENDPOINTS, TYPE_NAMES, call_json, call_json_raw, json_schema_of};
+use wechat_invoice::Operation;
+use wechat_invoice::dynamic::{CallError, OperationVisitor};
+use wechat_invoice::registry::{
+    ENDPOINTS, TYPE_NAMES, call_json, call_json_raw, json_schema_of, visit_operation,
+};
 use wechat_invoice_codegen::model::{Api, NamedType, Object};
 use wechat_invoice_mock::{MockServer, Reply};
 
@@ -21,6 +25,32 @@ fn every_spec_endpoint_is_registered() {
     let registered: Vec<&str> = ENDPOINTS.iter().map(|e| e.name).collect();
     let spec: Vec<String> = api().endpoints.iter().map(|e| e.name.clone()).collect();
     assert_eq!(registered, spec);
+}
+
+/// A visitor that names the endpoint of the request type it is handed.
+struct EndpointOf;
+
+impl OperationVisitor for EndpointOf {
+    type Output = &'static str;
+
+    fn visit<O>(self) -> &'static str
+    where
+        O: Operation + DeserializeOwned + Send + Sync + 'static,
+    {
+        O::ENDPOINT.name
+    }
+}
+
+#[test]
+fn every_endpoint_name_visits_its_own_request_type() {
+    for endpoint in ENDPOINTS {
+        assert_eq!(
+            visit_operation(endpoint.name, EndpointOf),
+            Some(endpoint.name)
+        );
+    }
+    assert_eq!(visit_operation("no_such_endpoint", EndpointOf), None);
+    assert_eq!(visit_operation("", EndpointOf), None);
 }
 
 /// The schema's properties and required list match the spec object's fields.

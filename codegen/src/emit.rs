@@ -525,8 +525,8 @@ fn emit_types(api: &Api) -> TokenStream {
     quote! { #(#items)* }
 }
 
-/// Lookups by name for tools: every endpoint, `call_json` by endpoint name, the JSON Schema of
-/// any generated type by its name.
+/// Lookups by name for tools: every endpoint, the operation of an endpoint name (a visitor, on
+/// which `call_json` is written), the JSON Schema of any generated type by its name.
 fn emit_registry(api: &Api) -> TokenStream {
     let requests: Vec<Ident> = api
         .endpoints
@@ -536,21 +536,13 @@ fn emit_registry(api: &Api) -> TokenStream {
     let endpoints = requests
         .iter()
         .map(|request| quote! { &<#request as crate::Operation>::ENDPOINT });
-    let calls = api
+    let visits = api
         .endpoints
         .iter()
         .zip(&requests)
         .map(|(endpoint, request)| {
             let name = &endpoint.name;
-            quote! { #name => crate::dynamic::call_typed::<#request>(client, request).await, }
-        });
-    let raw_calls = api
-        .endpoints
-        .iter()
-        .zip(&requests)
-        .map(|(endpoint, request)| {
-            let name = &endpoint.name;
-            quote! { #name => crate::dynamic::call_typed_raw::<#request>(client, request).await, }
+            quote! { #name => visitor.visit::<#request>(), }
         });
     let mut type_names: Vec<String> = api.types.keys().cloned().collect();
     for endpoint in &api.endpoints {
@@ -576,31 +568,20 @@ fn emit_registry(api: &Api) -> TokenStream {
             /// The names of every generated type, sorted.
             pub static TYPE_NAMES: &[&str] = &[#(#type_names),*];
 
-            /// Calls an endpoint by its spec name with a JSON request; the typed response or the
-            /// typed error comes back as JSON.
-            pub async fn call_json(
-                client: &crate::Client,
+            /// Hands `visitor` the request type of the endpoint named `endpoint` (its spec
+            /// name); `None` when no endpoint has that name. The one table by endpoint name:
+            /// [`call_json`] and [`call_json_raw`] are written on it.
+            pub fn visit_operation<V: crate::dynamic::OperationVisitor>(
                 endpoint: &str,
-                request: serde_json::Value,
-            ) -> Result<serde_json::Value, crate::dynamic::CallError> {
-                match endpoint {
-                    #(#calls)*
-                    other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
-                }
+                visitor: V,
+            ) -> Option<V::Output> {
+                Some(match endpoint {
+                    #(#visits)*
+                    _ => return None,
+                })
             }
 
-            /// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome
-            /// (through `Client::send_raw`); an `Err` is a call that was never sent.
-            pub async fn call_json_raw(
-                client: &crate::Client,
-                endpoint: &str,
-                request: serde_json::Value,
-            ) -> Result<crate::dynamic::RawCall, crate::dynamic::CallError> {
-                match endpoint {
-                    #(#raw_calls)*
-                    other => Err(crate::dynamic::CallError::UnknownEndpoint(other.to_string())),
-                }
-            }
+            pub use crate::dynamic::{call_json, call_json_raw};
 
             /// The JSON Schema (from schemars) of a generated type, by its Rust name.
             #[cfg(feature = "schema")]
