@@ -59,6 +59,8 @@ const SECRET: &str = "LOAD-APP-SECRET";
 const COMPONENT_APPID: &str = "wx-load-component";
 const COMPONENT_SECRET: &str = "LOAD-COMPONENT-SECRET";
 const AUTHORIZERS: usize = 100;
+/// How long a platform run may last with a fresh token string on every fetch.
+const PLATFORM_ANSWERED_S: u64 = 120;
 /// Calls per run and concurrency of `cargo bench`.
 const FULL_CALLS: usize = 100_000;
 const FULL_CONCURRENCY: usize = 256;
@@ -568,21 +570,34 @@ async fn platform_run(
     server.record_deliveries(false);
     server.count_by_identity("api_authorizer_token", "/authorizer_appid");
     let lifetime = settings.token_lifetime.as_secs().max(1);
-    server.respond(
-        "api_component_token",
-        Reply::Json(serde_json::json!({
-            "errcode": 0, "errmsg": "ok",
-            "component_access_token": "load-component-token", "expires_in": lifetime,
-        })),
-    );
-    server.respond(
-        "api_authorizer_token",
-        Reply::Json(serde_json::json!({
-            "errcode": 0, "errmsg": "ok",
-            "authorizer_access_token": "load-authorizer-token", "expires_in": lifetime,
-            "authorizer_refresh_token": "load-refresh-token",
-        })),
-    );
+    // A new token string on each fetch, as WeChat issues (the cache takes a token handed out
+    // again for the old one, with its old expiry): enough answers queued for every expiry of
+    // a run of up to `PLATFORM_ANSWERED_S`; past them a fetch gets a token seen before, and
+    // the checks fail.
+    let token_lifetime = Duration::from_secs(lifetime);
+    let due_after = token_lifetime - (token_lifetime / 2).min(Duration::from_secs(300));
+    let answers = (PLATFORM_ANSWERED_S / due_after.as_secs().max(1)).max(1) as usize + 2;
+    for fetch in 0..answers {
+        server.respond_once(
+            "api_component_token",
+            Reply::Json(serde_json::json!({
+                "errcode": 0, "errmsg": "ok",
+                "component_access_token": format!("load-component-token-{fetch}"),
+                "expires_in": lifetime,
+            })),
+        );
+    }
+    for fetch in 0..answers * AUTHORIZERS {
+        server.respond_once(
+            "api_authorizer_token",
+            Reply::Json(serde_json::json!({
+                "errcode": 0, "errmsg": "ok",
+                "authorizer_access_token": format!("load-authorizer-token-{fetch}"),
+                "expires_in": lifetime,
+                "authorizer_refresh_token": "load-refresh-token",
+            })),
+        );
+    }
     let started = Instant::now();
     let platform = ComponentClient::builder(COMPONENT_APPID, COMPONENT_SECRET)
         .base_url(server.base_url())
@@ -631,8 +646,6 @@ async fn platform_run(
     run("warm-up", warm, None, call.clone()).await;
     let report = run(name, settings, None, call).await;
     // The cache refreshes `refresh_before` (5 minutes, at most half the lifetime) early.
-    let token_lifetime = Duration::from_secs(lifetime);
-    let due_after = token_lifetime - (token_lifetime / 2).min(Duration::from_secs(300));
     let periods = (started.elapsed().as_secs_f64() / due_after.as_secs_f64()).floor() as usize + 1;
     let refreshes = server.identity_summary("api_authorizer_token");
     let counts = PlatformCounts {
