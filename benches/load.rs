@@ -611,18 +611,11 @@ async fn platform_run(
     let mut merchants = Vec::with_capacity(AUTHORIZERS);
     for n in 0..AUTHORIZERS {
         let appid = format!("wx-load-merchant-{n:03}");
-        server.respond_once(
-            "api_query_auth",
-            Reply::Json(serde_json::json!({
-                "errcode": 0, "errmsg": "ok",
-                "authorization_info": {
-                    "authorizer_appid": appid,
-                    "authorizer_access_token": format!("load-merchant-token-{n}"),
-                    "expires_in": lifetime,
-                    "authorizer_refresh_token": format!("load-refresh-{n}"),
-                    "func_info": [{"funcscope_category": {"id": 26}}],
-                },
-            })),
+        server.answer_next_authorization(
+            &appid,
+            &format!("load-merchant-token-{n}"),
+            &format!("load-refresh-{n}"),
+            lifetime,
         );
         let authorization = platform
             .authorized(&format!("load-code-{n}"))

@@ -834,18 +834,11 @@ mod across_processes {
             assert!(report.acknowledged(), "{report:?}");
             for (n, appid) in merchants.iter().enumerate() {
                 // WeChat answers the exchange of this merchant's code with its own appid.
-                server.respond_once(
-                    "api_query_auth",
-                    Reply::Json(serde_json::json!({
-                        "errcode": 0, "errmsg": "ok",
-                        "authorization_info": {
-                            "authorizer_appid": appid,
-                            "authorizer_access_token": format!("token-{n}"),
-                            "expires_in": 7200,
-                            "authorizer_refresh_token": format!("refresh-{n}"),
-                            "func_info": [{"funcscope_category": {"id": 26}}],
-                        },
-                    })),
+                server.answer_next_authorization(
+                    appid,
+                    &format!("token-{n}"),
+                    &format!("refresh-{n}"),
+                    7200,
                 );
                 let report = server
                     .push_authorized(&target, appid, &format!("code-{n}"))
