@@ -46,13 +46,21 @@ mod common;
 
 use common::hand_written_call;
 use serde::Deserialize;
+use wechat_invoice::component::ComponentClient;
 use wechat_invoice::{
-    ApiError, Client, Error, GetAuthDataRequest, InsertInvoiceRequest, RetryPolicy,
+    ApiError, Client, Error, GetAuthDataRequest, InsertInvoiceRequest, MemoryStore, RetryPolicy,
+    TokenStore,
 };
 use wechat_invoice_mock::{Behavior, FaultCounts, FaultMix, MockServer, Reply};
 
 const APPID: &str = "wx-load";
 const SECRET: &str = "LOAD-APP-SECRET";
+/// The third-party platform of the platform runs, and how many merchants authorized it.
+const COMPONENT_APPID: &str = "wx-load-component";
+const COMPONENT_SECRET: &str = "LOAD-COMPONENT-SECRET";
+const AUTHORIZERS: usize = 100;
+/// How long a platform run may last with a fresh token string on every fetch.
+const PLATFORM_ANSWERED_S: u64 = 120;
 /// Calls per run and concurrency of `cargo bench`.
 const FULL_CALLS: usize = 100_000;
 const FULL_CONCURRENCY: usize = 256;
@@ -505,6 +513,144 @@ async fn client_run(
     (report, fetched, extra)
 }
 
+/// What the mock saw of a platform run, and the most "once per expiry" allows.
+struct PlatformCounts {
+    /// `api_component_token` calls: the platform's token, shared by every merchant.
+    component_fetches: usize,
+    /// `api_query_auth` calls: one authorization per merchant.
+    authorizations: usize,
+    /// `api_authorizer_token` calls (refreshes of the merchants' tokens), in all and the most
+    /// for one merchant.
+    authorizer_refreshes: usize,
+    most_refreshes_of_one: usize,
+    /// How many times a token could have come due during the run (its lifetime less the
+    /// cache's margin, over the time from the ticket to the last call), plus the first fetch.
+    periods: usize,
+}
+
+impl PlatformCounts {
+    /// The checks: one platform token per period whatever the number of merchants, at most
+    /// one refresh per merchant per period, one authorization each.
+    fn check(&self, name: &str, failures: &mut Vec<String>) {
+        if self.component_fetches == 0 || self.component_fetches > self.periods {
+            failures.push(format!(
+                "{name}: {} component-token fetches, expected 1 to {} (one per expiry)",
+                self.component_fetches, self.periods
+            ));
+        }
+        if self.most_refreshes_of_one >= self.periods {
+            failures.push(format!(
+                "{name}: a merchant's token was refreshed {} times, at most {} expected (one \
+                 per expiry after the authorization's)",
+                self.most_refreshes_of_one,
+                self.periods - 1
+            ));
+        }
+        if self.authorizations != AUTHORIZERS {
+            failures.push(format!(
+                "{name}: {} authorizations for {AUTHORIZERS} merchants",
+                self.authorizations
+            ));
+        }
+    }
+}
+
+/// A third-party platform on its own mock in this process, with `store`: the pushed
+/// `component_verify_ticket` kept once (as `ComponentClient::handle_push` keeps it), 100
+/// merchants authorized (`api_query_auth` answering each with its own appid and a token of
+/// `settings.token_lifetime`), then `getauthdata` calls going round the merchants' clients.
+/// Its own mock because the merchants' tokens are the mock's set answers, not tokens it issued
+/// and checks.
+async fn platform_run(
+    name: &str,
+    settings: Settings,
+    store: impl TokenStore,
+) -> (Report, PlatformCounts) {
+    let server = MockServer::start().await.expect("mock starts");
+    server.record_deliveries(false);
+    server.count_by_identity("api_authorizer_token", "/authorizer_appid");
+    let lifetime = settings.token_lifetime.as_secs().max(1);
+    // A new token string on each fetch, as WeChat issues (the cache takes a token handed out
+    // again for the old one, with its old expiry): enough answers queued for every expiry of
+    // a run of up to `PLATFORM_ANSWERED_S`; past them a fetch gets a token seen before, and
+    // the checks fail.
+    let token_lifetime = Duration::from_secs(lifetime);
+    let due_after = token_lifetime - (token_lifetime / 2).min(Duration::from_secs(300));
+    let answers = (PLATFORM_ANSWERED_S / due_after.as_secs().max(1)).max(1) as usize + 2;
+    for fetch in 0..answers {
+        server.respond_once(
+            "api_component_token",
+            Reply::Json(serde_json::json!({
+                "errcode": 0, "errmsg": "ok",
+                "component_access_token": format!("load-component-token-{fetch}"),
+                "expires_in": lifetime,
+            })),
+        );
+    }
+    for fetch in 0..answers * AUTHORIZERS {
+        server.respond_once(
+            "api_authorizer_token",
+            Reply::Json(serde_json::json!({
+                "errcode": 0, "errmsg": "ok",
+                "authorizer_access_token": format!("load-authorizer-token-{fetch}"),
+                "expires_in": lifetime,
+                "authorizer_refresh_token": "load-refresh-token",
+            })),
+        );
+    }
+    let started = Instant::now();
+    let platform = ComponentClient::builder(COMPONENT_APPID, COMPONENT_SECRET)
+        .base_url(server.base_url())
+        .token_store(store)
+        .build()
+        .expect("platform client");
+    platform
+        .store_verify_ticket("load-ticket@@@pushed-once")
+        .await
+        .expect("ticket kept");
+    let mut merchants = Vec::with_capacity(AUTHORIZERS);
+    for n in 0..AUTHORIZERS {
+        let appid = format!("wx-load-merchant-{n:03}");
+        server.answer_next_authorization(
+            &appid,
+            &format!("load-merchant-token-{n}"),
+            &format!("load-refresh-{n}"),
+            lifetime,
+        );
+        let authorization = platform
+            .authorized(&format!("load-code-{n}"))
+            .await
+            .expect("authorized");
+        assert_eq!(
+            authorization.authorizer_appid, appid,
+            "the merchant authorized"
+        );
+        merchants.push(platform.authorizer(&appid).expect("merchant client"));
+    }
+    let merchants: Arc<[Client]> = merchants.into();
+    let call = move |index: usize| {
+        let client = merchants[index % AUTHORIZERS].clone();
+        async move { get_auth_data(&client, "123456".into()).await }
+    };
+    let warm = Settings {
+        calls: settings.concurrency * 2,
+        ..settings
+    };
+    run("warm-up", warm, None, call.clone()).await;
+    let report = run(name, settings, None, call).await;
+    // The cache refreshes `refresh_before` (5 minutes, at most half the lifetime) early.
+    let periods = (started.elapsed().as_secs_f64() / due_after.as_secs_f64()).floor() as usize + 1;
+    let refreshes = server.identity_summary("api_authorizer_token");
+    let counts = PlatformCounts {
+        component_fetches: server.delivery_count("api_component_token"),
+        authorizations: server.delivery_count("api_query_auth"),
+        authorizer_refreshes: server.delivery_count("api_authorizer_token"),
+        most_refreshes_of_one: refreshes.max_per_identity,
+        periods,
+    };
+    (report, counts)
+}
+
 /// The hand-written baseline: its own reqwest client, a token fetched by hand, the URL built
 /// once.
 async fn baseline_run(
@@ -703,6 +849,25 @@ async fn bench(settings: Settings) -> Vec<String> {
     #[cfg(not(feature = "redis"))]
     let redis_run: Option<(Report, usize, usize)> = None;
 
+    // A third-party platform: 100 merchants' tokens and one platform token.
+    let platform_memory = platform_run(
+        "platform, 100 authorizers, memory store",
+        settings,
+        MemoryStore::new(),
+    )
+    .await;
+    #[cfg(feature = "redis")]
+    let platform_redis = {
+        let redis = RedisServer::start();
+        let store = wechat_invoice::RedisStore::open(&redis.url(), Duration::from_secs(2))
+            .expect("store opens");
+        let result = platform_run("platform, 100 authorizers, Redis store", settings, store).await;
+        drop(redis);
+        Some(result)
+    };
+    #[cfg(not(feature = "redis"))]
+    let platform_redis: Option<(Report, PlatformCounts)> = None;
+
     let after = baseline_run("baseline again (drift check)", settings, &http, &url).await;
     let baseline = (
         (before.per_second() + after.per_second()) / 2.0,
@@ -710,6 +875,10 @@ async fn bench(settings: Settings) -> Vec<String> {
     );
     print_row(&memory, Some(baseline));
     if let Some((report, _, _)) = &redis_run {
+        print_row(report, Some(baseline));
+    }
+    print_row(&platform_memory.0, Some(baseline));
+    if let Some((report, _)) = &platform_redis {
         print_row(report, Some(baseline));
     }
     print_row(&after, None);
@@ -732,10 +901,33 @@ async fn bench(settings: Settings) -> Vec<String> {
              `cargo bench --bench load --features redis`)"
         ),
     }
+    let mut platform_runs = vec![&platform_memory];
+    platform_runs.extend(&platform_redis);
+    for (report, counts) in &platform_runs {
+        println!(
+            "{}: {} component-token fetch(es) for {AUTHORIZERS} merchants, {} authorizations, \
+             {} merchant-token refreshes (at most {} of one merchant); the run spanned {} \
+             token period(s)",
+            report.name,
+            counts.component_fetches,
+            counts.authorizations,
+            counts.authorizer_refreshes,
+            counts.most_refreshes_of_one,
+            counts.periods
+        );
+        counts.check(&report.name, &mut failures);
+    }
+    if platform_redis.is_none() {
+        println!(
+            "platform, Redis store: skipped: built without the `redis` feature (run `cargo \
+             bench --bench load --features redis`)"
+        );
+    }
     let mut load_reports = vec![&before, &memory];
     if let Some((report, _, _)) = &redis_run {
         load_reports.push(report);
     }
+    load_reports.extend(platform_runs.iter().map(|(report, _)| report));
     load_reports.push(&after);
     for report in &load_reports {
         if report.error_count() > 0 {

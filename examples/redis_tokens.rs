@@ -14,20 +14,17 @@
 //! Run: `cargo run --example redis_tokens --features redis` (`cargo test --features redis
 //! --example redis_tokens` runs it as a test).
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use support::{Failure, RedisServer};
 use wechat_invoice::{Client, GetAuthDataRequest, RedisStore};
 use wechat_invoice_mock::MockServer;
+
+mod support;
 
 /// A test appid and secret the mock accepts (never real credentials in an example).
 const APPID: &str = "wx-example-appid";
 const SECRET: &str = "example-app-secret";
-
-type Failure = Box<dyn std::error::Error>;
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
@@ -99,66 +96,6 @@ async fn run(server: &MockServer, redis_url: &str) -> Result<(), Failure> {
     }
     println!("app credentials with Redis against the mock: ok");
     Ok(())
-}
-
-/// A `redis-server` on a free loopback port, without persistence; stopped when dropped.
-struct RedisServer {
-    child: Child,
-    port: u16,
-}
-
-impl RedisServer {
-    /// Starts it; a clear error when `redis-server` is not on PATH or does not answer.
-    fn start() -> Result<Self, Failure> {
-        let binary = on_path("redis-server").ok_or(
-            "redis-server is not on PATH: this example needs it (Debian/Ubuntu: \
-             apt-get install redis-server; scripts/test.sh installs it)",
-        )?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(binary)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let server = Self { child, port };
-        for _ in 0..500 {
-            if server.answers_ping() {
-                return Ok(server);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Err(format!("redis-server on port {port} did not answer PING within 10 s").into())
-    }
-
-    fn answers_ping(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let mut answer = [0u8; 7];
-        stream.write_all(b"PING\r\n").is_ok()
-            && stream.read_exact(&mut answer).is_ok()
-            && &answer == b"+PONG\r\n"
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(name))
-        .find(|path| path.is_file())
 }
 
 #[cfg(test)]

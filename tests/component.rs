@@ -7,7 +7,9 @@
 //! `ComponentClient::handle_push`).
 //! With Redis: several processes make one component-token fetch (with the one pushed ticket)
 //! and one refresh per merchant, refresh tokens survive a restart of the processes and of
-//! Redis, and Redis down during a refresh is a typed error without a fetch.
+//! Redis, a platform rebuilt on the same Redis after its tokens expired needs neither a new
+//! ticket push nor a new authorization, and Redis down during a refresh is a typed error
+//! without a fetch.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -814,6 +816,78 @@ mod across_processes {
         );
         drop(redis);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_platform_on_the_same_redis_keeps_the_ticket_and_every_refresh_token() {
+        let redis = RedisServer::start();
+        let server = MockServer::start().await.expect("mock");
+        let merchants: Vec<String> = (0..3).map(merchant).collect();
+        {
+            let first = redis_platform(&server.base_url(), &redis.url());
+            let (url, handled) = start_endpoint(&first).await;
+            let target = push_target(&url);
+            let report = server
+                .push_verify_ticket(&target, "ticket@@@pushed-before-restart")
+                .await
+                .expect("pushed");
+            assert!(report.acknowledged(), "{report:?}");
+            for (n, appid) in merchants.iter().enumerate() {
+                // WeChat answers the exchange of this merchant's code with its own appid.
+                server.answer_next_authorization(
+                    appid,
+                    &format!("token-{n}"),
+                    &format!("refresh-{n}"),
+                    7200,
+                );
+                let report = server
+                    .push_authorized(&target, appid, &format!("code-{n}"))
+                    .await
+                    .expect("pushed");
+                assert!(report.acknowledged(), "{report:?}");
+            }
+            assert_eq!(handled.lock().unwrap().len(), 1 + merchants.len());
+        }
+        // Both tokens expire while no instance runs: only the ticket and the refresh tokens
+        // are left in Redis.
+        let keys = redis.keys().await;
+        let tokens: Vec<String> = keys
+            .iter()
+            .filter(|key| {
+                key.starts_with("wechat_invoice:access_token:")
+                    && (key.ends_with(&format!("component:{COMPONENT_APPID}"))
+                        || key.contains(":authorizer:"))
+            })
+            .cloned()
+            .collect();
+        assert_eq!(tokens.len(), 1 + merchants.len(), "{keys:?}");
+        redis.delete(&tokens).await;
+
+        let restarted = redis_platform(&server.base_url(), &redis.url());
+        for appid in &merchants {
+            restarted
+                .authorizer(appid)
+                .expect("client")
+                .get_auth_data(&request())
+                .await
+                .expect("an invoice call without a new authorization");
+        }
+        assert_eq!(server.delivery_count("api_query_auth"), merchants.len());
+        assert_eq!(
+            sent(&server, "api_component_token", "component_verify_ticket"),
+            [
+                "ticket@@@pushed-before-restart",
+                "ticket@@@pushed-before-restart"
+            ],
+            "the restarted platform fetched its token with the ticket pushed before"
+        );
+        let mut refreshed = sent(&server, "api_authorizer_token", "authorizer_refresh_token");
+        refreshed.sort();
+        assert_eq!(refreshed, ["refresh-0", "refresh-1", "refresh-2"]);
+        let mut refreshed_for = sent(&server, "api_authorizer_token", "authorizer_appid");
+        refreshed_for.sort();
+        assert_eq!(refreshed_for, merchants);
+        assert_eq!(server.delivery_count("get_auth_data"), merchants.len());
     }
 
     #[tokio::test]

@@ -245,6 +245,33 @@ impl MockServer {
         push_component_event(target, event).await
     }
 
+    /// Answers the next `api_query_auth` (the exchange of an authorization code) for
+    /// `authorizer_appid` instead of the spec example's merchant: this access token and
+    /// refresh token, `expires_in` seconds, permission set 26 (invoices). Several calls queue
+    /// up in order, one per code exchanged.
+    pub fn answer_next_authorization(
+        &self,
+        authorizer_appid: &str,
+        access_token: &str,
+        refresh_token: &str,
+        expires_in: u64,
+    ) {
+        self.respond_once(
+            "api_query_auth",
+            crate::Reply::Json(serde_json::json!({
+                "errcode": 0,
+                "errmsg": "ok",
+                "authorization_info": {
+                    "authorizer_appid": authorizer_appid,
+                    "authorizer_access_token": access_token,
+                    "expires_in": expires_in,
+                    "authorizer_refresh_token": refresh_token,
+                    "func_info": [{"funcscope_category": {"id": 26}}],
+                },
+            })),
+        );
+    }
+
     /// Sends `unauthorized` for `authorizer_appid`, as WeChat does when a merchant revokes
     /// the platform's authorization.
     pub async fn push_unauthorized(

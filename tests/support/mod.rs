@@ -86,6 +86,20 @@ impl RedisServer {
         keys
     }
 
+    /// Deletes `keys` (as a token's expiry in Redis would).
+    pub async fn delete(&self, keys: &[String]) {
+        let mut connection = redis::Client::open(self.url())
+            .expect("url")
+            .get_multiplexed_async_connection()
+            .await
+            .expect("connects");
+        let _: usize = redis::cmd("DEL")
+            .arg(keys)
+            .query_async(&mut connection)
+            .await
+            .expect("DEL");
+    }
+
     /// Every value of the hash at `key`.
     pub async fn hash_values(&self, key: &str) -> Vec<String> {
         let mut connection = redis::Client::open(self.url())
