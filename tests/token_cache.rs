@@ -410,6 +410,52 @@ async fn tokens_are_refreshed_ahead_of_expiry_while_calls_go_on() {
     assert_eq!(client.access_token().await.expect("cached"), refreshed);
 }
 
+/// Hands out the same token string every time, each with a fresh lifetime.
+#[derive(Debug)]
+struct SameTokenProvider {
+    fetches: Arc<AtomicUsize>,
+    lifetime: Duration,
+}
+
+impl TokenProvider for SameTokenProvider {
+    fn account(&self) -> &str {
+        "wx-same"
+    }
+
+    fn fetch(&self) -> TokenFuture<'_> {
+        self.fetches.fetch_add(1, Ordering::SeqCst);
+        let lifetime = self.lifetime;
+        Box::pin(async move { Ok(IssuedToken::new(AccessToken::new("same-token"), lifetime)) })
+    }
+}
+
+/// A source that renews a token under its old string after it expired (found by the load
+/// bench's platform run: one fetch per call once the first expiry had passed).
+#[tokio::test]
+async fn the_same_string_renewed_after_expiry_takes_its_new_lifetime() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token_provider(SameTokenProvider {
+            fetches: fetches.clone(),
+            lifetime: Duration::from_secs(2),
+        })
+        .token_cache(TokenCacheConfig::default().refresh_before(Duration::from_millis(500)))
+        .build()
+        .expect("client builds");
+    client.access_token().await.expect("token");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    for _ in 0..20 {
+        let token = client.access_token().await.expect("token");
+        assert_eq!(token.secret(), "same-token");
+    }
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "one fetch at the start and one after the expiry, not one per call"
+    );
+}
+
 #[tokio::test]
 async fn an_authorizer_token_comes_from_the_callers_refresher() {
     let server = MockServer::start().await.expect("mock starts");

@@ -354,7 +354,10 @@ impl TokenCache {
 
     /// A token handed out again ends when it was first said to end: WeChat reports whole
     /// seconds, so a later answer's `expires_in` may round past the real end, never before it.
+    /// A first end already past means the source renewed the string: its new lifetime holds
+    /// (keeping the past end would make every call fetch again).
     fn keep_first_expiry(&self, issued: &mut IssuedToken, stored: Option<&IssuedToken>) {
+        let now = SystemTime::now();
         let local = self
             .local
             .read()
@@ -365,6 +368,7 @@ impl TokenCache {
             if known.token == issued.token
                 && let (Some(first), Some(now_said)) = (known.expires_at, issued.expires_at)
                 && first < now_said
+                && first > now
             {
                 issued.expires_at = Some(first);
             }
