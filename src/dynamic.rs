@@ -95,10 +95,7 @@ pub async fn call_json(
     endpoint: &str,
     request: Value,
 ) -> Result<Value, CallError> {
-    match crate::registry::visit_operation(endpoint, CallByName { client, request }) {
-        Some(call) => call.await,
-        None => Err(CallError::UnknownEndpoint(endpoint.to_string())),
-    }
+    call_by_name(endpoint, CallByName { client, request }).await
 }
 
 /// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome (through
@@ -108,7 +105,15 @@ pub async fn call_json_raw(
     endpoint: &str,
     request: Value,
 ) -> Result<RawCall, CallError> {
-    match crate::registry::visit_operation(endpoint, RawCallByName { client, request }) {
+    call_by_name(endpoint, RawCallByName { client, request }).await
+}
+
+/// Runs the call `visitor` makes for the endpoint named `endpoint`.
+async fn call_by_name<'a, T, V>(endpoint: &str, visitor: V) -> Result<T, CallError>
+where
+    V: OperationVisitor<Output = CallFuture<'a, T>>,
+{
+    match crate::registry::visit_operation(endpoint, visitor) {
         Some(call) => call.await,
         None => Err(CallError::UnknownEndpoint(endpoint.to_string())),
     }

@@ -3,19 +3,8 @@
 
 mod common;
 
-use common::{Spec, code, run_in, stderr, stdout};
+use common::{Spec, changes, code, run_in, stderr, stdout};
 use serde_json::Value;
-
-/// The changes from `base` to `head`, as `wxinvoice diff --format json` reports them.
-fn changes(base: &Spec, head: &Spec) -> Vec<Value> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    base.write(&dir.path().join("base"));
-    head.write(&dir.path().join("head"));
-    let output = run_in(dir.path(), &["diff", "base", "head", "--format", "json"]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let value: Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
-    value.as_array().cloned().unwrap_or_default()
-}
 
 /// Asserts that `base` → `head` is exactly one change, of this rule, level and direction;
 /// its message.

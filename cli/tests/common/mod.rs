@@ -214,6 +214,17 @@ examples:
       AppId: wx1
 "#;
 
+/// The changes from `base` to `head`, as `wxinvoice diff --format json` reports them.
+pub fn changes(base: &Spec, head: &Spec) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    base.write(&dir.path().join("base"));
+    head.write(&dir.path().join("head"));
+    let output = run_in(dir.path(), &["diff", "base", "head", "--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
+    value.as_array().cloned().unwrap_or_default()
+}
+
 /// A spec directory's files, to edit as text before writing.
 #[derive(Debug, Clone)]
 pub struct Spec {
