@@ -816,7 +816,7 @@ mod across_processes {
             "--dir",
             &dir_arg,
         ];
-        let port = support::free_port();
+        let port = support::redis_server::free_port();
         let mut redis = RedisServer::start_on(port, &durable);
         let server = MockServer::start().await.expect("mock");
         {
