@@ -152,7 +152,9 @@ impl ComponentClientBuilder {
 }
 
 /// A third-party platform: its own token, and a [`Client`] per merchant that authorized it.
-/// Cheap to clone; clones share every cache.
+/// Cheap to clone; clones share every cache. The platform, its token fetches and every
+/// merchant's client send through one HTTP connection pool; each merchant keeps its own token
+/// cache.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
