@@ -43,6 +43,10 @@ use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 mod common;
+/// The tests' `redis-server` on a free loopback port, killed on drop.
+#[cfg(feature = "redis")]
+#[path = "../tests/support/redis_server.rs"]
+mod redis_server;
 
 use common::hand_written_call;
 use serde::Deserialize;
@@ -413,67 +417,6 @@ fn breakdown(report: &Report) -> String {
     parts.join(", ")
 }
 
-/// A `redis-server` on a free loopback port, without persistence; killed on drop.
-#[cfg(feature = "redis")]
-struct RedisServer {
-    child: std::process::Child,
-    port: u16,
-}
-
-#[cfg(feature = "redis")]
-impl RedisServer {
-    fn start() -> Self {
-        use std::io::{Read, Write};
-        let binary = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-            .map(|dir| dir.join("redis-server"))
-            .find(|path| path.is_file())
-            .unwrap_or_else(|| {
-                panic!(
-                    "redis-server is not on PATH: install the Debian package `redis-server` \
-                     (apt-get install -y redis-server), or run without --features redis"
-                )
-            });
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
-        let child = std::process::Command::new(binary)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
-        let server = Self { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-                let mut answer = [0u8; 7];
-                if stream.write_all(b"PING\r\n").is_ok()
-                    && stream.read_exact(&mut answer).is_ok()
-                    && &answer == b"+PONG\r\n"
-                {
-                    return server;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("redis-server on port {port} did not answer PING");
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-}
-
-#[cfg(feature = "redis")]
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// A call of `getauthdata` through the client, as every client run makes it.
 async fn get_auth_data(client: &Client, order_id: String) -> Outcome {
     let request = GetAuthDataRequest {
@@ -826,7 +769,7 @@ async fn bench(settings: Settings) -> Vec<String> {
 
     #[cfg(feature = "redis")]
     let redis_run = {
-        let redis = RedisServer::start();
+        let redis = redis_server::RedisServer::start();
         let store = wechat_invoice::RedisStore::open(&redis.url(), Duration::from_secs(2))
             .expect("store opens");
         let client = Client::builder()
@@ -858,7 +801,7 @@ async fn bench(settings: Settings) -> Vec<String> {
     .await;
     #[cfg(feature = "redis")]
     let platform_redis = {
-        let redis = RedisServer::start();
+        let redis = redis_server::RedisServer::start();
         let store = wechat_invoice::RedisStore::open(&redis.url(), Duration::from_secs(2))
             .expect("store opens");
         let result = platform_run("platform, 100 authorizers, Redis store", settings, store).await;

@@ -110,6 +110,8 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     root_certificates: Vec<reqwest::Certificate>,
     http_client: Option<reqwest::Client>,
+    /// Another client's transport (connections, base URL, body cap), used as it is.
+    transport: Option<Arc<Transport>>,
 }
 
 impl Default for ClientBuilder {
@@ -131,6 +133,7 @@ impl Default for ClientBuilder {
             headers: Vec::new(),
             root_certificates: Vec::new(),
             http_client: None,
+            transport: None,
         }
     }
 }
@@ -295,6 +298,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through `transport`, another client's (see
+    /// [`Client::transport`]): its connections, base URL and body cap; the settings that
+    /// build a transport (base URL, HTTP client, proxies, headers, body cap…) are then unused.
+    pub(crate) fn shared_transport(mut self, transport: Arc<Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
     /// The HTTP client from the settings: no redirects, a proxy only when asked for and never
     /// for loopback.
     fn http(&mut self, base_url: &Url) -> Result<reqwest::Client, BuildError> {
@@ -334,13 +345,18 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(mut self) -> Result<Client, BuildError> {
-        let base_url = parse_base_url(&self.base_url, self.allow_insecure_http)?;
         let credentials = self
             .credentials
             .take()
             .ok_or(BuildError::MissingCredentials)?;
-        let http = self.http(&base_url)?;
-        let transport = Arc::new(Transport::new(http, base_url, self.max_response_bytes));
+        let transport = match self.transport.take() {
+            Some(transport) => transport,
+            None => {
+                let base_url = parse_base_url(&self.base_url, self.allow_insecure_http)?;
+                let http = self.http(&base_url)?;
+                Arc::new(Transport::new(http, base_url, self.max_response_bytes))
+            }
+        };
         let store = self.token_store.take();
         let config = self.token_cache;
         let cached = |provider: Arc<dyn TokenProvider>| {
@@ -432,6 +448,12 @@ impl Client {
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
         self.inner.transport.base_url().as_str()
+    }
+
+    /// This client's transport (its connection pool), for other clients to share through
+    /// [`ClientBuilder::shared_transport`].
+    pub(crate) fn transport(&self) -> Arc<Transport> {
+        self.inner.transport.clone()
     }
 
     /// This client with another limit per attempt, for the calls made through the returned

@@ -623,6 +623,45 @@ async fn a_hundred_merchants_share_one_component_token() {
     assert_eq!(refreshed, merchants);
 }
 
+/// Every merchant's client, the platform's and the token fetches go through one connection
+/// pool: calls made one after another for many merchants reuse a kept-alive connection
+/// instead of opening one per merchant (a pool per merchant opened 22 here).
+#[tokio::test]
+async fn merchants_share_one_connection_pool() {
+    let server = MockServer::start().await.expect("mock");
+    let platform = platform(&server, MemoryStore::new());
+    platform
+        .store_verify_ticket("ticket@@@pushed")
+        .await
+        .expect("kept");
+    let merchants: Vec<String> = (0..20).map(|n| format!("wx-merchant-{n:03}")).collect();
+    for merchant in &merchants {
+        platform
+            .import_refresh_token(merchant, &format!("refresh-{merchant}"))
+            .await
+            .expect("kept");
+    }
+    for merchant in &merchants {
+        let client = platform.authorizer(merchant).expect("client");
+        for _ in 0..2 {
+            client
+                .get_auth_data(&request())
+                .await
+                .expect("invoice call");
+        }
+    }
+    // One component token, one refresh per merchant, two calls per merchant: 61 requests.
+    assert_eq!(server.delivery_count("api_component_token"), 1);
+    assert_eq!(server.delivery_count("api_authorizer_token"), 20);
+    assert_eq!(server.delivery_count("get_auth_data"), 40);
+    let stats = server.connection_stats();
+    assert!(
+        stats.accepted <= 2,
+        "61 sequential requests for 20 merchants opened {} connections: {stats:?}",
+        stats.accepted
+    );
+}
+
 #[cfg(feature = "redis")]
 mod across_processes {
     use super::support::{self, RedisServer};
@@ -777,7 +816,7 @@ mod across_processes {
             "--dir",
             &dir_arg,
         ];
-        let port = support::free_port();
+        let port = support::redis_server::free_port();
         let mut redis = RedisServer::start_on(port, &durable);
         let server = MockServer::start().await.expect("mock");
         {

@@ -83,7 +83,8 @@ mod redis_store {
     use wechat_invoice::push::{Deduplicator, PushError, RedisDedupStore};
 
     use super::authorization;
-    use super::support::{RedisServer, free_port};
+    use super::support::RedisServer;
+    use super::support::redis_server::free_port;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn receivers_racing_on_one_redis_handle_each_event_once() {

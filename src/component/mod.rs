@@ -47,6 +47,7 @@ use crate::error::{BuildError, Error};
 use crate::token::{
     AccessToken, IssuedToken, MemoryStore, TokenCacheConfig, TokenError, TokenStore,
 };
+use crate::transport::Transport;
 use crate::{
     ApiCreatePreauthcodeError, ApiCreatePreauthcodeRequest, ApiQueryAuthError, ApiQueryAuthRequest,
     Client, DEFAULT_BASE_URL,
@@ -114,12 +115,15 @@ impl ComponentClientBuilder {
     pub fn build(self) -> Result<ComponentClient, BuildError> {
         let store = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         let keys = Keys::new(&self.component_appid);
-        // `api_component_token` takes no token: this client never sends its placeholder.
+        // `api_component_token` takes no token: this client never sends its placeholder. It
+        // is built like any `Client` (no redirects, no environment proxy, the connect timeout,
+        // the body cap), and its transport, the one connection pool, is every other client's.
         let tokenless = Client::builder()
             .base_url(&self.base_url)
             .access_token("")
             .timeout(self.timeout)
             .build()?;
+        let transport = tokenless.transport();
         let source = ComponentTokenSource {
             keys: keys.clone(),
             secret: self.secret,
@@ -127,7 +131,7 @@ impl ComponentClientBuilder {
             store: store.clone(),
         };
         let platform = Client::builder()
-            .base_url(&self.base_url)
+            .shared_transport(transport.clone())
             .token_provider(source)
             .token_store(SharedStore(store.clone()))
             .token_cache(self.cache)
@@ -136,7 +140,7 @@ impl ComponentClientBuilder {
         Ok(ComponentClient {
             inner: Arc::new(Inner {
                 keys,
-                base_url: self.base_url,
+                transport,
                 store,
                 cache: self.cache,
                 timeout: self.timeout,
@@ -148,7 +152,9 @@ impl ComponentClientBuilder {
 }
 
 /// A third-party platform: its own token, and a [`Client`] per merchant that authorized it.
-/// Cheap to clone; clones share every cache.
+/// Cheap to clone; clones share every cache. The platform, its token fetches and every
+/// merchant's client send through one HTTP connection pool; each merchant keeps its own token
+/// cache.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -174,7 +180,9 @@ pub struct ComponentClient {
 
 struct Inner {
     keys: Keys,
-    base_url: String,
+    /// The connection pool, base URL and body cap of every client below: one pool for the
+    /// platform, its token fetches and every merchant.
+    transport: Arc<Transport>,
     store: Arc<dyn TokenStore>,
     cache: TokenCacheConfig,
     timeout: Duration,
@@ -375,7 +383,7 @@ impl ComponentClient {
             store: self.inner.store.clone(),
         };
         let client = Client::builder()
-            .base_url(&self.inner.base_url)
+            .shared_transport(self.inner.transport.clone())
             .token_provider(source)
             .token_store(SharedStore(self.inner.store.clone()))
             .token_cache(self.inner.cache)
