@@ -64,16 +64,20 @@ apply() { # apply CHANGE SPEC_DIR
       edit "$e/get_auth_data.yaml" "response:\n  invoice_status:\n" \
         "response:\n  auth_channel:\n    type: string\n    description: How the user authorized.\n  invoice_status:\n" ;;
     response-field-removed)
-      edit "$e/get_auth_data.yaml" "  auth_time:\n    type: integer\n    width: 64\n    description: Time of the authorization, Unix seconds.\n" "" ;;
+      edit "$e/get_auth_data.yaml" "  auth_time:\n    type: integer\n    width: 64\n    description: Time of the authorization, Unix seconds.\n" ""
+      # The examples lose the field too, or the head spec would not load.
+      sed -i '/^      auth_time: /d' "$e/get_auth_data.yaml" ;;
     request-field-added-optional)
       edit "$e/reject_insert.yaml" "  url:\n    type: string\n" "  memo:\n    type: string\n    description: A note.\n  url:\n    type: string\n" ;;
     request-field-added-optional-no-default)
       edit "$e/get_auth_url.yaml" "request:\n  s_pappid:\n" \
         "request:\n  memo:\n    type: string\n    description: A note for the page.\n  s_pappid:\n" ;;
     request-field-added-required)
-      edit "$e/reject_insert.yaml" "  url:\n    type: string\n" "  memo:\n    type: string\n    required: true\n    description: A note.\n  url:\n    type: string\n" ;;
+      edit "$e/reject_insert.yaml" "  url:\n    type: string\n" "  memo:\n    type: string\n    required: true\n    description: A note.\n  url:\n    type: string\n"
+      edit "$e/reject_insert.yaml" "      reason: \"1234\"\n" "      reason: \"1234\"\n      memo: A note.\n" ;;
     request-field-type-changed)
-      edit "$e/reject_insert.yaml" "  url:\n    type: string\n" "  url:\n    type: integer\n" ;;
+      edit "$e/reject_insert.yaml" "  url:\n    type: string\n" "  url:\n    type: integer\n"
+      edit "$e/reject_insert.yaml" "      url: http://xxx.com\n" "      url: 1\n" ;;
     request-field-required-to-optional)
       edit "$e/reject_insert.yaml" "  reason:\n    type: string\n    required: true\n" "  reason:\n    type: string\n" ;;
     error-code-added)
@@ -140,7 +144,7 @@ for change in "${selected[@]}"; do
   apply "$change" "$head"
   "$wxinvoice" diff "$base" "$head" --format json >"$scratch/$change.diff.json"
   ours=$("$wxinvoice" diff "$base" "$head" --semver | sed -n 's/^semver: \([a-z]*\).*/\1/p')
-  rules=$(python3 -c 'import json,sys; print(", ".join(sorted({f"{c[\"id\"]} ({c[\"level\"]})" for c in json.load(open(sys.argv[1]))})))' "$scratch/$change.diff.json")
+  rules=$(python3 -c 'import json,sys; print(", ".join(sorted({"%s (%s)" % (c["id"], c["level"]) for c in json.load(open(sys.argv[1]))})))' "$scratch/$change.diff.json")
   rustdoc_json "$head" "$scratch/head.json"
   set +e
   cargo semver-checks --baseline-rustdoc "$scratch/base.json" --current-rustdoc "$scratch/head.json" \
