@@ -34,8 +34,11 @@ fn main() {
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::copy(from, to).expect("copy");
     };
-    for entry in ["mod.rs", "errors.rs", "types.rs", "registry.rs"] {
-        copy(&std::path::Path::new("generated").join(entry), &out.join(entry));
+    for entry in std::fs::read_dir("generated").expect("generated") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            copy(&path, &out.join(path.file_name().expect("name")));
+        }
     }
     for entry in std::fs::read_dir("generated/endpoints").expect("endpoints") {
         let path = entry.expect("entry").path();

@@ -16,6 +16,7 @@ fn only(base: &Spec, head: &Spec, id: &str, level: &str, direction: &str) -> Str
     assert_eq!(change["level"], level, "{change:#}");
     assert_eq!(change["direction"], direction, "{change:#}");
     assert_eq!(change["endpoint"], Value::Null, "{change:#}");
+    assert_eq!(change["event"], "user_authorize_invoice", "{change:#}");
     change["message"].as_str().unwrap_or_default().to_string()
 }
 

@@ -104,6 +104,14 @@ impl Scope {
         }
     }
 
+    /// The event value of a pushed event's change; `None` for the others.
+    pub fn event_name(&self) -> Option<&str> {
+        match self {
+            Scope::Event(event) => Some(event),
+            _ => None,
+        }
+    }
+
     /// A short label: the endpoint name, `errors`, `types` or the event value.
     pub fn label(&self) -> &str {
         match self {

@@ -60,7 +60,8 @@ pub fn markdown(changes: &[Change]) -> String {
     out
 }
 
-/// An array of `{id, level, direction, endpoint, message}` objects, pretty-printed.
+/// An array of `{id, level, direction, endpoint, event, message}` objects, pretty-printed
+/// (`endpoint` and `event` are `null` where the change is not about one).
 pub fn json(changes: &[Change]) -> String {
     let items: Vec<serde_json::Value> = changes
         .iter()
@@ -70,6 +71,7 @@ pub fn json(changes: &[Change]) -> String {
                 "level": change.level().name(),
                 "direction": change.rule.direction.name(),
                 "endpoint": change.scope.endpoint_name(),
+                "event": change.scope.event_name(),
                 "message": change.message,
             })
         })
