@@ -13,15 +13,22 @@ mkdir -p "$work"
 # The baseline copy of the crate: same sources, generated/ copied in, no build dependencies.
 base="$work/wechat-invoice-pregenerated"
 rm -rf "$base" && mkdir -p "$base"
-cp -r "$root/src" "$root/generated" "$base/"
+cp -r "$root/src" "$root/generated" "$root/docs" "$base/"
 python3 - "$root/Cargo.toml" "$base/Cargo.toml" <<'PY'
 import sys
 drop = {"[workspace]", "[workspace.dependencies]", "[build-dependencies]", "[dev-dependencies]", "[[bench]]", "[[example]]", "[[test]]"}
-out, keep = [], True
+out, keep, in_include = [], True, False
 for line in open(sys.argv[1]).read().splitlines():
     if line.startswith("["):
         keep = line.strip() not in drop
-    if keep and not line.startswith("include = "):
+    # `include = [...]` lists the package's files, over one line or several: not wanted here.
+    if line.startswith("include = "):
+        in_include = not line.rstrip().endswith("]")
+        continue
+    if in_include:
+        in_include = not line.strip().startswith("]")
+        continue
+    if keep:
         out.append(line.replace("{ workspace = true }", '"1"'))
 text = "\n".join(out).replace('serde = "1"', 'serde = { version = "1", features = ["derive"] }')
 open(sys.argv[2], "w").write(text + "\n\n[workspace]\n")
