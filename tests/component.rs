@@ -587,17 +587,7 @@ async fn a_hundred_merchants_share_one_component_token() {
         wechat_invoice_mock::Behavior::reply(Reply::Example).after(Duration::from_millis(200)),
     );
     let platform = platform(&server, MemoryStore::new());
-    platform
-        .store_verify_ticket("ticket@@@pushed")
-        .await
-        .expect("kept");
-    let merchants: Vec<String> = (0..100).map(|n| format!("wx-merchant-{n:03}")).collect();
-    for merchant in &merchants {
-        platform
-            .import_refresh_token(merchant, &format!("refresh-{merchant}"))
-            .await
-            .expect("kept");
-    }
+    let merchants = ticket_and_merchants(&platform, 100).await;
     let calls: Vec<_> = merchants
         .iter()
         .flat_map(|merchant| {
@@ -623,6 +613,23 @@ async fn a_hundred_merchants_share_one_component_token() {
     assert_eq!(refreshed, merchants);
 }
 
+/// Stores a pushed ticket and the refresh tokens of `count` merchants (`wx-merchant-000`, …);
+/// their appids.
+async fn ticket_and_merchants(platform: &ComponentClient, count: usize) -> Vec<String> {
+    platform
+        .store_verify_ticket("ticket@@@pushed")
+        .await
+        .expect("kept");
+    let merchants: Vec<String> = (0..count).map(|n| format!("wx-merchant-{n:03}")).collect();
+    for merchant in &merchants {
+        platform
+            .import_refresh_token(merchant, &format!("refresh-{merchant}"))
+            .await
+            .expect("kept");
+    }
+    merchants
+}
+
 /// Every merchant's client, the platform's and the token fetches go through one connection
 /// pool: calls made one after another for many merchants reuse a kept-alive connection
 /// instead of opening one per merchant (a pool per merchant opened 22 here).
@@ -630,17 +637,7 @@ async fn a_hundred_merchants_share_one_component_token() {
 async fn merchants_share_one_connection_pool() {
     let server = MockServer::start().await.expect("mock");
     let platform = platform(&server, MemoryStore::new());
-    platform
-        .store_verify_ticket("ticket@@@pushed")
-        .await
-        .expect("kept");
-    let merchants: Vec<String> = (0..20).map(|n| format!("wx-merchant-{n:03}")).collect();
-    for merchant in &merchants {
-        platform
-            .import_refresh_token(merchant, &format!("refresh-{merchant}"))
-            .await
-            .expect("kept");
-    }
+    let merchants = ticket_and_merchants(&platform, 20).await;
     for merchant in &merchants {
         let client = platform.authorizer(merchant).expect("client");
         for _ in 0..2 {

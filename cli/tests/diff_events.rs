@@ -3,21 +3,16 @@
 
 mod common;
 
-use common::{Spec, changes, code, run_in, stderr, stdout};
+use common::{Spec, changes, code, message, only_change, run_in, stderr, stdout};
 use serde_json::Value;
 
-/// Asserts that `base` → `head` is exactly one change, of this rule, level and direction;
-/// its message.
+/// Asserts that `base` → `head` is exactly one change, of this rule, level and direction, about
+/// the event `user_authorize_invoice` (and no endpoint); its message.
 fn only(base: &Spec, head: &Spec, id: &str, level: &str, direction: &str) -> String {
-    let found = changes(base, head);
-    assert_eq!(found.len(), 1, "expected only {id}, got {found:#?}");
-    let change = &found[0];
-    assert_eq!(change["id"], id, "{change:#}");
-    assert_eq!(change["level"], level, "{change:#}");
-    assert_eq!(change["direction"], direction, "{change:#}");
+    let change = only_change(base, head, id, level, direction);
     assert_eq!(change["endpoint"], Value::Null, "{change:#}");
     assert_eq!(change["event"], "user_authorize_invoice", "{change:#}");
-    change["message"].as_str().unwrap_or_default().to_string()
+    message(&change)
 }
 
 /// The tiny spec with the event `user_authorize_invoice`.

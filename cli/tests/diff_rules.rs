@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Spec, changes, code, run_in, stdout};
+use common::{Spec, changes, code, message, only_change, run_in, stdout};
 use serde_json::Value;
 
 /// The rule ids of the changes from `base` to `head`.
@@ -21,15 +21,10 @@ fn with_id(base: &Spec, head: &Spec, id: &str) -> Vec<Value> {
         .collect()
 }
 
-/// Asserts that `base` → `head` is exactly one change, of this rule, level and direction.
+/// Asserts that `base` → `head` is exactly one change, of this rule, level and direction;
+/// its message.
 fn only(base: &Spec, head: &Spec, id: &str, level: &str, direction: &str) -> String {
-    let found = changes(base, head);
-    assert_eq!(found.len(), 1, "expected only {id}, got {found:#?}");
-    let change = &found[0];
-    assert_eq!(change["id"], id, "{change:#}");
-    assert_eq!(change["level"], level, "{change:#}");
-    assert_eq!(change["direction"], direction, "{change:#}");
-    change["message"].as_str().unwrap_or_default().to_string()
+    message(&only_change(base, head, id, level, direction))
 }
 
 fn tiny() -> Spec {

@@ -225,6 +225,29 @@ pub fn changes(base: &Spec, head: &Spec) -> Vec<serde_json::Value> {
     value.as_array().cloned().unwrap_or_default()
 }
 
+/// Asserts that `base` → `head` is exactly one change, of this rule, level and direction; the
+/// change as `--format json` gives it.
+pub fn only_change(
+    base: &Spec,
+    head: &Spec,
+    id: &str,
+    level: &str,
+    direction: &str,
+) -> serde_json::Value {
+    let mut found = changes(base, head);
+    assert_eq!(found.len(), 1, "expected only {id}, got {found:#?}");
+    let change = found.remove(0);
+    assert_eq!(change["id"], id, "{change:#}");
+    assert_eq!(change["level"], level, "{change:#}");
+    assert_eq!(change["direction"], direction, "{change:#}");
+    change
+}
+
+/// A change's message.
+pub fn message(change: &serde_json::Value) -> String {
+    change["message"].as_str().unwrap_or_default().to_string()
+}
+
 /// A spec directory's files, to edit as text before writing.
 #[derive(Debug, Clone)]
 pub struct Spec {
