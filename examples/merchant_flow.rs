@@ -108,34 +108,39 @@ async fn insert(
     company: &GetAuthDataResponseUserAuthInfoBizField,
 ) -> Result<Outcome, Failure> {
     let title = company.title.clone().ok_or("a company title has a name")?;
-    let request = InsertInvoiceRequest {
-        order_id: order_id.into(),
-        card_id: "pjZ8Yt9WoOePThU0NfUKz5-tBEWU".into(), // from platform_create_card
-        appid: S_PAPPID.into(),
-        card_ext: InvoiceCardExt {
-            nonce_str: "j!Re1WxaHv".into(),
-            user_card: InvoiceUserCard {
-                invoice_user_data: InvoiceUserData {
-                    fee: 12_800,
-                    title,
-                    billing_time: unix_now(),
-                    billing_no: "4545145712".into(),
-                    billing_code: "4541212454512".into(),
-                    info: Some(vec![InvoiceItem {
-                        name: "牙膏".into(),
-                        num: Some(2),
-                        unit: Some("个".into()),
-                        price: 6_400,
-                    }]),
-                    fee_without_tax: 11_327,
-                    tax: 1_473,
-                    s_pdf_media_id: "s_pdf_media_id_abc123".into(), // from platform_set_pdf
-                    buyer_number: company.tax_no.clone(),
-                    ..Default::default()
-                },
-            },
-        },
-    };
+    // Builders: a required field left out does not compile; `nonce_str` is filled in.
+    let item = InvoiceItem::builder()
+        .name("牙膏")
+        .price(6_400)
+        .num(2)
+        .unit("个")
+        .build();
+    let mut invoice = InvoiceUserData::builder()
+        .fee(12_800)
+        .title(title)
+        .billing_time(unix_now())
+        .billing_no("4545145712")
+        .billing_code("4541212454512")
+        .fee_without_tax(11_327)
+        .tax(1_473)
+        .s_pdf_media_id("s_pdf_media_id_abc123") // from platform_set_pdf
+        .info(vec![item]);
+    if let Some(tax_no) = &company.tax_no {
+        invoice = invoice.buyer_number(tax_no.as_str());
+    }
+    let card_ext = InvoiceCardExt::builder()
+        .user_card(
+            InvoiceUserCard::builder()
+                .invoice_user_data(invoice.build())
+                .build(),
+        )
+        .build();
+    let request = InsertInvoiceRequest::builder()
+        .order_id(order_id)
+        .card_id("pjZ8Yt9WoOePThU0NfUKz5-tBEWU") // from platform_create_card
+        .appid(S_PAPPID)
+        .card_ext(card_ext)
+        .build();
     let inserted = client.insert_invoice(&request).await?;
     Ok(Outcome::Inserted {
         code: inserted.code,

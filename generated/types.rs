@@ -4,6 +4,7 @@
 /// A type of the authorizer's account, as an id.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AccountTypeInfo {
     /// The type id. Account type: 0 subscription account, 1 subscription account upgraded from an old account, 2 service account. Verification: -1 not verified, 0 WeChat verified, other values partial verifications.
     pub id: i32,
@@ -12,9 +13,17 @@ pub struct AccountTypeInfo {
     pub name: Option<String>,
 }
 
+crate::builder::builder! {
+    AccountTypeInfo => AccountTypeInfoBuilder {
+        required: [id: i32 as IdState],
+        optional: [name: String],
+    }
+}
+
 /// What the merchant granted.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
     /// The merchant's appid.
     ///
@@ -29,9 +38,20 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
     pub func_info: Option<Vec<AuthorizedPermissionSet>>,
 }
 
+crate::builder::builder! {
+    ApiGetAuthorizerInfoResponseAuthorizationInfo => ApiGetAuthorizerInfoResponseAuthorizationInfoBuilder {
+        optional: [
+            authorizer_appid: String,
+            authorizer_refresh_token: String,
+            func_info: Vec<AuthorizedPermissionSet>,
+        ],
+    }
+}
+
 /// The merchant's account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
     /// Nickname (may be empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,9 +85,27 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
     pub signature: Option<String>,
 }
 
+crate::builder::builder! {
+    ApiGetAuthorizerInfoResponseAuthorizerInfo => ApiGetAuthorizerInfoResponseAuthorizerInfoBuilder {
+        optional: [
+            nick_name: String,
+            head_img: String,
+            service_type_info: AccountTypeInfo,
+            verify_type_info: AccountTypeInfo,
+            user_name: String,
+            alias: String,
+            qrcode_url: String,
+            business_info: ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo,
+            principal_name: String,
+            signature: String,
+        ],
+    }
+}
+
 /// Features turned on (1) or off (0).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
     /// WeChat Pay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,9 +124,16 @@ pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
     pub open_store: Option<i32>,
 }
 
+crate::builder::builder! {
+    ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo => ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfoBuilder {
+        optional: [open_pay: i32, open_shake: i32, open_scan: i32, open_card: i32, open_store: i32],
+    }
+}
+
 /// What the merchant authorized.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiQueryAuthResponseAuthorizationInfo {
     /// The merchant's (authorizer's) appid.
     pub authorizer_appid: String,
@@ -125,6 +170,18 @@ impl std::fmt::Debug for ApiQueryAuthResponseAuthorizationInfo {
             )
             .field("func_info", &self.func_info)
             .finish()
+    }
+}
+
+crate::builder::builder! {
+    ApiQueryAuthResponseAuthorizationInfo => ApiQueryAuthResponseAuthorizationInfoBuilder {
+        required: [authorizer_appid: String as AuthorizerAppidState],
+        optional: [
+            authorizer_access_token: String,
+            expires_in: i64,
+            authorizer_refresh_token: String,
+            func_info: Vec<AuthorizedPermissionSet>,
+        ],
     }
 }
 
@@ -172,8 +229,27 @@ pub struct AuthBizField {
     pub custom_field: Option<Vec<AuthCustomField>>,
 }
 
+crate::builder::builder! {
+    AuthBizField => AuthBizFieldBuilder {
+        optional: [
+            show_title: i32,
+            show_tax_no: i32,
+            show_addr: i32,
+            show_phone: i32,
+            show_bank_type: i32,
+            show_bank_no: i32,
+            require_tax_no: i32,
+            require_addr: i32,
+            require_phone: i32,
+            require_bank_type: i32,
+            require_bank_no: i32,
+            custom_field: Vec<AuthCustomField>,
+        ],
+    }
+}
+
 /// A merchant-defined field on the authorization page.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthCustomField {
     /// Name of the field shown to the user.
@@ -188,9 +264,17 @@ pub struct AuthCustomField {
     pub notice: Option<String>,
 }
 
+crate::builder::builder! {
+    AuthCustomField => AuthCustomFieldBuilder {
+        required: [key: String as KeyState],
+        optional: [is_require: i32, notice: String],
+    }
+}
+
 /// A merchant-defined field of the authorization page with what the user entered, as `get_auth_data` returns it (the settings of `set_auth_field` use `AuthCustomField`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AuthCustomFieldValue {
     /// Name of the field, as set with `set_auth_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,6 +282,12 @@ pub struct AuthCustomFieldValue {
     /// What the user entered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+crate::builder::builder! {
+    AuthCustomFieldValue => AuthCustomFieldValueBuilder {
+        optional: [key: String, value: String],
+    }
 }
 
 /// Fields shown on the type=1 authorization page (填写抬头申请开票), for a personal title (`user_field`) and for a company title (`biz_field`). Fields set to show are mandatory for the user.
@@ -212,6 +302,12 @@ pub struct AuthField {
     /// Fields asked for when the user picks a company (单位) title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biz_field: Option<AuthBizField>,
+}
+
+crate::builder::builder! {
+    AuthField => AuthFieldBuilder {
+        optional: [user_field: AuthUserField, biz_field: AuthBizField],
+    }
 }
 
 /// Authorization-page settings for a personal (个人) invoice title.
@@ -242,12 +338,32 @@ pub struct AuthUserField {
     pub custom_field: Option<Vec<AuthCustomField>>,
 }
 
+crate::builder::builder! {
+    AuthUserField => AuthUserFieldBuilder {
+        optional: [
+            show_title: i32,
+            show_phone: i32,
+            show_email: i32,
+            require_phone: i32,
+            require_email: i32,
+            custom_field: Vec<AuthCustomField>,
+        ],
+    }
+}
+
 /// One permission set (权限集) the merchant granted to the third-party platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct AuthorizedPermissionSet {
     /// The permission set.
     pub funcscope_category: PermissionSetId,
+}
+
+crate::builder::builder! {
+    AuthorizedPermissionSet => AuthorizedPermissionSetBuilder {
+        required: [funcscope_category: PermissionSetId as FuncscopeCategoryState],
+    }
 }
 
 /// Where the user opens the fiscal e-note authorization page (开票来源) of `nontax_get_bill_auth_url`.
@@ -300,23 +416,35 @@ impl std::fmt::Display for BillAuthSource {
 }
 
 /// Display information of a fiscal e-note card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillBaseInfo {
     /// The finance bureau's logo; must be a URL returned by the image upload API.
     pub logo_url: String,
 }
 
+crate::builder::builder! {
+    BillBaseInfo => BillBaseInfoBuilder {
+        required: [logo_url: String as LogoUrlState],
+    }
+}
+
 /// Card extension of `nontax_insert_bill`, carrying the fiscal e-note data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillCardExt {
     /// The user's fiscal e-note card.
     pub user_card: BillUserCard,
 }
 
+crate::builder::builder! {
+    BillCardExt => BillCardExtBuilder {
+        required: [user_card: BillUserCard as UserCardState],
+    }
+}
+
 /// The fiscal e-note card template of a collecting unit (执收单位).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillCardInfo {
     /// Payee (收款方) shown on the note.
@@ -325,18 +453,30 @@ pub struct BillCardInfo {
     pub base_info: BillBaseInfo,
 }
 
+crate::builder::builder! {
+    BillCardInfo => BillCardInfoBuilder {
+        required: [payee: String as PayeeState, base_info: BillBaseInfo as BaseInfoState],
+    }
+}
+
 /// Wrapper of the fiscal e-note data inserted into the user's card bag.
 ///
 /// Note: The official table puts the note's fields directly under `user_card`; the official example and the SKIT .NET SDK and a public Go SDK nest them in `invoice_user_data`, which is followed here.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillUserCard {
     /// The fiscal e-note itself.
     pub invoice_user_data: BillUserData,
 }
 
+crate::builder::builder! {
+    BillUserCard => BillUserCardBuilder {
+        required: [invoice_user_data: BillUserData as InvoiceUserDataState],
+    }
+}
+
 /// A fiscal electronic note as inserted into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BillUserData {
     /// Amount, in fen (分).
@@ -359,8 +499,21 @@ pub struct BillUserData {
     pub s_pdf_media_id: String,
 }
 
+crate::builder::builder! {
+    BillUserData => BillUserDataBuilder {
+        required: [
+            fee: i64 as FeeState,
+            title: String as TitleState,
+            billing_time: i64 as BillingTimeState,
+            billing_no: String as BillingNoState,
+            billing_code: String as BillingCodeState,
+            s_pdf_media_id: String as SPdfMediaIdState,
+        ],
+    }
+}
+
 /// The merchant's contact information, which must be set before authorization links are requested.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BizContact {
     /// Invoicing timeout (开票超时时间).
@@ -369,6 +522,12 @@ pub struct BizContact {
     pub time_out: i32,
     /// Contact phone number.
     pub phone: String,
+}
+
+crate::builder::builder! {
+    BizContact => BizContactBuilder {
+        required: [time_out: i32 as TimeOutState, phone: String as PhoneState],
+    }
 }
 
 /// A blue (normal) invoice to issue (`invoiceinfo` of `make_out_invoice`). Amounts are yuan (元) with two decimals.
@@ -445,6 +604,39 @@ pub struct BlueInvoiceInfo {
     pub invoicedetail_list: Vec<BlueInvoiceItem>,
 }
 
+crate::builder::builder! {
+    BlueInvoiceInfo => BlueInvoiceInfoBuilder {
+        required: [
+            wxopenid: String as WxopenidState,
+            ddh: String as DdhState,
+            fpqqlsh: String as FpqqlshState,
+            nsrsbh: String as NsrsbhState,
+            nsrmc: String as NsrmcState,
+            nsrdz: String as NsrdzState,
+            nsrdh: String as NsrdhState,
+            nsrbank: String as NsrbankState,
+            nsrbankid: String as NsrbankidState,
+            kpr: String as KprState,
+            jshj: crate::Decimal as JshjState,
+            hjje: crate::Decimal as HjjeState,
+            hjse: crate::Decimal as HjseState,
+            invoicedetail_list: Vec<BlueInvoiceItem> as InvoicedetailListState,
+        ],
+        optional: [
+            ghfnsrsbh: String,
+            ghfmc: String,
+            ghfdz: String,
+            ghfdh: String,
+            ghfbank: String,
+            ghfbankid: String,
+            skr: String,
+            fhr: String,
+            bz: String,
+            hylx: crate::IntegerOrString,
+        ],
+    }
+}
+
 /// One line item of a blue invoice. Amounts are yuan (元).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -487,9 +679,24 @@ pub struct BlueInvoiceItem {
     pub se: crate::Decimal,
 }
 
+crate::builder::builder! {
+    BlueInvoiceItem => BlueInvoiceItemBuilder {
+        required: [
+            fphxz: crate::IntegerOrString as FphxzState,
+            spbm: String as SpbmState,
+            xmmc: String as XmmcState,
+            xmje: crate::Decimal as XmjeState,
+            sl: crate::Decimal as SlState,
+            se: crate::Decimal as SeState,
+        ],
+        optional: [dw: String, ggxh: String, xmsl: crate::Decimal, xmdj: crate::Decimal],
+    }
+}
+
 /// The invoice title the user filled in or picked on the authorization page. Sent for a type=1 authorization (the user fills in a title, 填写抬头申请开票); absent otherwise.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAuthDataResponseUserAuthInfo {
     /// The personal (个人) title, when the user chose one.
     ///
@@ -503,9 +710,19 @@ pub struct GetAuthDataResponseUserAuthInfo {
     pub biz_field: Option<GetAuthDataResponseUserAuthInfoBizField>,
 }
 
+crate::builder::builder! {
+    GetAuthDataResponseUserAuthInfo => GetAuthDataResponseUserAuthInfoBuilder {
+        optional: [
+            user_field: GetAuthDataResponseUserAuthInfoUserField,
+            biz_field: GetAuthDataResponseUserAuthInfoBizField,
+        ],
+    }
+}
+
 /// The company (单位) title, when the user chose one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAuthDataResponseUserAuthInfoBizField {
     /// The company name on the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -530,9 +747,24 @@ pub struct GetAuthDataResponseUserAuthInfoBizField {
     pub custom_field: Option<Vec<AuthCustomFieldValue>>,
 }
 
+crate::builder::builder! {
+    GetAuthDataResponseUserAuthInfoBizField => GetAuthDataResponseUserAuthInfoBizFieldBuilder {
+        optional: [
+            title: String,
+            tax_no: String,
+            addr: String,
+            phone: String,
+            bank_type: String,
+            bank_no: String,
+            custom_field: Vec<AuthCustomFieldValue>,
+        ],
+    }
+}
+
 /// The personal (个人) title, when the user chose one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAuthDataResponseUserAuthInfoUserField {
     /// The name on the personal title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -546,6 +778,17 @@ pub struct GetAuthDataResponseUserAuthInfoUserField {
     /// The merchant-defined fields of the authorization page (see `set_auth_field`) with the user's answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<AuthCustomFieldValue>>,
+}
+
+crate::builder::builder! {
+    GetAuthDataResponseUserAuthInfoUserField => GetAuthDataResponseUserAuthInfoUserFieldBuilder {
+        optional: [
+            title: String,
+            phone: String,
+            email: String,
+            custom_field: Vec<AuthCustomFieldValue>,
+        ],
+    }
 }
 
 /// Where the user opens the invoice authorization page (开票来源) of `get_auth_url`.
@@ -608,7 +851,7 @@ impl std::fmt::Display for InvoiceAuthSource {
 }
 
 /// Display information of an invoice card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardBaseInfo {
     /// Logo of the issuer; must be a URL returned by the permanent-material (image) upload API.
@@ -635,18 +878,41 @@ pub struct InvoiceCardBaseInfo {
     pub promotion_url_sub_title: Option<String>,
 }
 
+crate::builder::builder! {
+    InvoiceCardBaseInfo => InvoiceCardBaseInfoBuilder {
+        required: [logo_url: String as LogoUrlState, title: String as TitleState],
+        optional: [
+            custom_url_name: String,
+            custom_url: String,
+            custom_url_sub_title: String,
+            promotion_url_name: String,
+            promotion_url: String,
+            promotion_url_sub_title: String,
+        ],
+    }
+}
+
 /// Card extension of `insert_invoice`, carrying the invoice data.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardExt {
     /// Random string against replay.
+    ///
+    /// The builder fills in a fresh random string when it is not set.
     pub nonce_str: String,
     /// The user's invoice card.
     pub user_card: InvoiceUserCard,
 }
 
+crate::builder::builder! {
+    InvoiceCardExt => InvoiceCardExtBuilder {
+        required: [user_card: InvoiceUserCard as UserCardState],
+        filled: [nonce_str: String = crate::builder::nonce()],
+    }
+}
+
 /// The invoice card template (发票卡券模板) created by an invoicing platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardInfo {
     /// What the card shows in the card bag list and its links.
@@ -665,8 +931,19 @@ pub struct InvoiceCardInfo {
     pub detail: Option<String>,
 }
 
+crate::builder::builder! {
+    InvoiceCardInfo => InvoiceCardInfoBuilder {
+        required: [
+            base_info: InvoiceCardBaseInfo as BaseInfoState,
+            payee: String as PayeeState,
+            invoice_type: String as InvoiceTypeState,
+        ],
+        optional: [detail: String],
+    }
+}
+
 /// One invoice card in the user's card bag, as a reimbursing party sees it: the card template id with the encrypted card code obtained from the `chooseInvoice` JS API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceCardRef {
     /// Id of the invoice card template (发票卡券 card_id).
@@ -675,10 +952,16 @@ pub struct InvoiceCardRef {
     pub encrypt_code: String,
 }
 
+crate::builder::builder! {
+    InvoiceCardRef => InvoiceCardRefBuilder {
+        required: [card_id: String as CardIdState, encrypt_code: String as EncryptCodeState],
+    }
+}
+
 /// One line item (商品明细) of an invoice, as inserted into the card bag and read back.
 ///
 /// Note: Requiredness from the MudWechat C# SDK; the WeCom variant of the reimburse page also shows a per-item `fee`, which the Official Account pages do not list.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceItem {
     /// Item name.
@@ -693,16 +976,29 @@ pub struct InvoiceItem {
     pub price: i64,
 }
 
+crate::builder::builder! {
+    InvoiceItem => InvoiceItemBuilder {
+        required: [name: String as NameState, price: i64 as PriceState],
+        optional: [num: i64, unit: String],
+    }
+}
+
 /// Wrapper of the invoice data inserted into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceUserCard {
     /// The invoice itself.
     pub invoice_user_data: InvoiceUserData,
 }
 
+crate::builder::builder! {
+    InvoiceUserCard => InvoiceUserCardBuilder {
+        required: [invoice_user_data: InvoiceUserData as InvoiceUserDataState],
+    }
+}
+
 /// An issued invoice as inserted into the user's card bag. Amounts are in fen (分).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceUserData {
     /// Total amount including tax, in fen.
@@ -771,9 +1067,39 @@ pub struct InvoiceUserData {
     pub maker: Option<String>,
 }
 
+crate::builder::builder! {
+    InvoiceUserData => InvoiceUserDataBuilder {
+        required: [
+            fee: i64 as FeeState,
+            title: String as TitleState,
+            billing_time: i64 as BillingTimeState,
+            billing_no: String as BillingNoState,
+            billing_code: String as BillingCodeState,
+            fee_without_tax: i64 as FeeWithoutTaxState,
+            tax: i64 as TaxState,
+            s_pdf_media_id: String as SPdfMediaIdState,
+        ],
+        optional: [
+            info: Vec<InvoiceItem>,
+            s_trip_pdf_media_id: String,
+            check_code: String,
+            buyer_number: String,
+            buyer_address_and_phone: String,
+            buyer_bank_account: String,
+            seller_number: String,
+            seller_address_and_phone: String,
+            seller_bank_account: String,
+            remarks: String,
+            cashier: String,
+            maker: String,
+        ],
+    }
+}
+
 /// The invoice data of a card as returned to a reimbursing party (`user_info`). Amounts are in fen (分).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct InvoiceUserInfo {
     /// Total amount including tax, in fen.
     pub fee: i64,
@@ -847,9 +1173,41 @@ pub struct InvoiceUserInfo {
     pub order_id: Option<String>,
 }
 
+crate::builder::builder! {
+    InvoiceUserInfo => InvoiceUserInfoBuilder {
+        required: [
+            fee: i64 as FeeState,
+            title: String as TitleState,
+            billing_time: i64 as BillingTimeState,
+            billing_no: String as BillingNoState,
+        ],
+        optional: [
+            billing_code: String,
+            info: Vec<InvoiceItem>,
+            fee_without_tax: i64,
+            tax: i64,
+            pdf_url: String,
+            trip_pdf_url: String,
+            check_code: String,
+            buyer_number: String,
+            buyer_address_and_phone: String,
+            buyer_bank_account: String,
+            seller_number: String,
+            seller_address_and_phone: String,
+            seller_bank_account: String,
+            remarks: String,
+            cashier: String,
+            maker: String,
+            reimburse_status: ReimburseStatus,
+            order_id: String,
+        ],
+    }
+}
+
 /// An invoice issued through the unified invoicing interface (`invoicedetail` of `query_invoice_info`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct IssuedInvoiceDetail {
     /// Invoice request serial number (发票请求流水号).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -873,8 +1231,21 @@ pub struct IssuedInvoiceDetail {
     pub pdfurl: Option<String>,
 }
 
+crate::builder::builder! {
+    IssuedInvoiceDetail => IssuedInvoiceDetailBuilder {
+        optional: [
+            fpqqlsh: String,
+            fpdm: String,
+            fphm: String,
+            kprq: String,
+            jym: String,
+            pdfurl: String,
+        ],
+    }
+}
+
 /// Link between the merchant's WeChat Pay merchant id and its invoicing platform, needed for post-payment invoicing (支付后开票).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PayMchInfo {
     /// WeChat Pay merchant id (商户号).
@@ -883,18 +1254,31 @@ pub struct PayMchInfo {
     pub s_pappid: String,
 }
 
+crate::builder::builder! {
+    PayMchInfo => PayMchInfoBuilder {
+        required: [mchid: String as MchidState, s_pappid: String as SPappidState],
+    }
+}
+
 /// The id of a permission set; invoices need set 26 (some calls also set 8).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PermissionSetId {
     /// The permission set id.
     pub id: i32,
 }
 
+crate::builder::builder! {
+    PermissionSetId => PermissionSetIdBuilder {
+        required: [id: i32 as IdState],
+    }
+}
+
 /// The blue invoice to red-flush (冲红) (`invoiceinfo` of `clear_out_invoice`).
 ///
 /// Note: Six-field shape of the SKIT .NET SDK and WxJava; the MudWechat C# SDK instead sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. Requiredness unconfirmed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RedInvoiceInfo {
     /// The user's openid.
@@ -913,9 +1297,23 @@ pub struct RedInvoiceInfo {
     pub yfphm: String,
 }
 
+crate::builder::builder! {
+    RedInvoiceInfo => RedInvoiceInfoBuilder {
+        required: [
+            wxopenid: String as WxopenidState,
+            fpqqlsh: String as FpqqlshState,
+            nsrsbh: String as NsrsbhState,
+            nsrmc: String as NsrmcState,
+            yfpdm: String as YfpdmState,
+            yfphm: String as YfphmState,
+        ],
+    }
+}
+
 /// One invoice as `reimburse_get_invoice_batch` returns it: the same fields as the top level of `reimburse_get_invoice_info`, without errcode.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReimburseInvoice {
     /// Id of the invoice card template.
     pub card_id: String,
@@ -941,6 +1339,20 @@ pub struct ReimburseInvoice {
     pub detail: Option<String>,
     /// The invoice data.
     pub user_info: InvoiceUserInfo,
+}
+
+crate::builder::builder! {
+    ReimburseInvoice => ReimburseInvoiceBuilder {
+        required: [card_id: String as CardIdState, user_info: InvoiceUserInfo as UserInfoState],
+        optional: [
+            begin_time: i64,
+            end_time: i64,
+            openid: String,
+            invoice_type: String,
+            payee: String,
+            detail: String,
+        ],
+    }
 }
 
 /// Reimbursement status of an invoice card (发票报销状态).

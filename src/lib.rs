@@ -1,6 +1,7 @@
 #![doc = include_str!("../docs/guide.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod builder;
 mod client;
 pub mod component;
 mod credential;

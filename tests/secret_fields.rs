@@ -93,28 +93,24 @@ fn token_answers_hide_their_tokens() {
     }))
     .expect("an answer");
     check(&ticket, &["SECRET-card"], &["7200"]);
-    let info = ApiQueryAuthResponseAuthorizationInfo {
-        authorizer_appid: "wx-merchant".into(),
-        authorizer_access_token: Some("SECRET-first-access".into()),
-        expires_in: Some(7200),
-        authorizer_refresh_token: Some("SECRET-first-refresh".into()),
-        func_info: None,
-    };
+    // Answers are built with their builders, as a caller's test fakes would.
+    let info = ApiQueryAuthResponseAuthorizationInfo::builder()
+        .authorizer_appid("wx-merchant")
+        .authorizer_access_token("SECRET-first-access")
+        .expires_in(7200)
+        .authorizer_refresh_token("SECRET-first-refresh")
+        .build();
     check(
-        &ApiQueryAuthResponse {
-            authorization_info: info,
-        },
+        &ApiQueryAuthResponse::builder()
+            .authorization_info(info)
+            .build(),
         &["SECRET-first-access", "SECRET-first-refresh"],
         &["wx-merchant"],
     );
     // An absent secret shows as absent.
-    let absent = ApiQueryAuthResponseAuthorizationInfo {
-        authorizer_appid: "wx-merchant".into(),
-        authorizer_access_token: None,
-        expires_in: None,
-        authorizer_refresh_token: None,
-        func_info: None,
-    };
+    let absent = ApiQueryAuthResponseAuthorizationInfo::builder()
+        .authorizer_appid("wx-merchant")
+        .build();
     assert!(
         format!("{absent:?}").contains("authorizer_refresh_token: None"),
         "{absent:?}"

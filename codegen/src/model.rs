@@ -29,18 +29,42 @@ pub struct Api {
 const DEFAULT_DEPTH: usize = 16;
 
 impl Api {
-    /// Whether the generated struct for `object` derives `Default`: every required field's type
-    /// can be defaulted (enums, files and decimals cannot). The emitter and `wxinvoice diff`'s
-    /// verdicts both ask this, so they cannot disagree.
+    /// Whether the generated struct for `object` derives `Default`. A struct callers send (see
+    /// [`Api::is_sent`]) derives it only when it has no required field, so a forgotten field
+    /// cannot go out as `""`; an answer derives it when every required field's type can be
+    /// defaulted (enums, files and decimals cannot), for test fakes. The emitter and
+    /// `wxinvoice diff`'s verdicts both ask this, so they cannot disagree.
     pub fn derives_default(&self, object: &Object) -> bool {
         self.object_defaultable(object, 0)
     }
 
+    /// Whether callers build `name` to send it: a request body or a type one reaches. Those
+    /// stay open to struct literals; the others, WeChat's answers, are `#[non_exhaustive]` so a
+    /// field WeChat adds breaks no caller, and are built in tests with their builders.
+    pub fn is_sent(&self, name: &str) -> bool {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<&Object> = self.endpoints.iter().map(|e| &e.request).collect();
+        while let Some(object) = stack.pop() {
+            if !seen.insert(object.name.as_str()) {
+                continue;
+            }
+            for field in object.visible_fields() {
+                if let Some(NamedType::Object(inner)) =
+                    field.ty.named().and_then(|named| self.types.get(named))
+                {
+                    stack.push(inner);
+                }
+            }
+        }
+        seen.contains(name)
+    }
+
     fn object_defaultable(&self, object: &Object, depth: usize) -> bool {
-        object
-            .visible_fields()
-            .filter(|field| field.required)
-            .all(|field| self.defaultable(&field.ty, depth))
+        let mut required = object.visible_fields().filter(|field| field.required);
+        if self.is_sent(&object.name) {
+            return required.next().is_none();
+        }
+        required.all(|field| self.defaultable(&field.ty, depth))
     }
 
     fn defaultable(&self, ty: &TypeRef, depth: usize) -> bool {
@@ -179,6 +203,8 @@ pub struct Field {
     pub constant: Option<serde_json::Value>,
     /// A secret: `Debug` hides the value.
     pub secret: bool,
+    /// What the builder fills in when the caller leaves the field out.
+    pub fill: Option<spec::Fill>,
 }
 
 /// A field's type.
@@ -220,6 +246,31 @@ impl TypeRef {
                 return None;
             }
         })
+    }
+
+    /// The named type this is, or holds the items of.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(item) => item.named(),
+            _ => None,
+        }
+    }
+
+    /// The Rust type as generated code spells it (`Vec<crate::Decimal>`).
+    pub fn rust(&self) -> String {
+        match self {
+            TypeRef::String => "String".to_string(),
+            TypeRef::Integer(32) => "i32".to_string(),
+            TypeRef::Integer(_) => "i64".to_string(),
+            TypeRef::Number => "f64".to_string(),
+            TypeRef::Boolean => "bool".to_string(),
+            TypeRef::Decimal => "crate::Decimal".to_string(),
+            TypeRef::IntegerOrString => "crate::IntegerOrString".to_string(),
+            TypeRef::File => "crate::FilePart".to_string(),
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::Array(item) => format!("Vec<{}>", item.rust()),
+        }
     }
 }
 
@@ -477,6 +528,7 @@ fn resolve_field(
         aliases: field.aliases.clone(),
         constant: field.constant.clone(),
         secret: field.secret.as_ref().is_some_and(|secret| secret.value),
+        fill: field.fill.as_ref().map(|fill| fill.value),
     }
 }
 

@@ -414,6 +414,20 @@ pub struct Field {
     #[serde(default)]
     #[cfg_attr(feature = "json-schema", schemars(with = "Option<bool>"))]
     pub secret: Option<Spanned<bool>>,
+    /// A value the generated builder fills in when the caller leaves the field out (`nonce`: a
+    /// fresh random string). Caller-set `string` fields only.
+    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<Fill>"))]
+    pub fill: Option<Spanned<Fill>>,
+}
+
+/// What the generated builder fills in for a field the caller leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Fill {
+    /// A fresh random string of 32 letters and digits (a `nonce_str` against replay).
+    Nonce,
 }
 
 /// One value of a string enum.

@@ -334,6 +334,22 @@ impl<'a> Context<'a> {
                     ),
                 );
             }
+            if let Some(fill) = &field.fill
+                && (field.ty.value != TypeName::String || field.constant.is_some())
+            {
+                self.report(
+                    Diagnostic::new(
+                        Check::InvalidValue,
+                        file,
+                        pos(fill),
+                        format!(
+                            "field `{}` of `{owner}` has `fill` but is not a caller-set `string`",
+                            wire.value
+                        ),
+                    )
+                    .with_help("only text fields (a `nonce_str`) can be filled in; remove `fill:`"),
+                );
+            }
             if let Some(default) = &field.default {
                 let mut found = Vec::new();
                 self.value_matches(field, default, &wire.value, false, &mut found);

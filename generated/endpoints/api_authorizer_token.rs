@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiAuthorizerTokenRequest {
     /// The third-party platform's appid.
@@ -28,9 +28,20 @@ impl std::fmt::Debug for ApiAuthorizerTokenRequest {
     }
 }
 
+crate::builder::builder! {
+    ApiAuthorizerTokenRequest => ApiAuthorizerTokenRequestBuilder {
+        required: [
+            component_appid: String as ComponentAppidState,
+            authorizer_appid: String as AuthorizerAppidState,
+            authorizer_refresh_token: String as AuthorizerRefreshTokenState,
+        ],
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiAuthorizerTokenResponse {
     /// The merchant's token for the platform's calls.
     ///
@@ -58,6 +69,16 @@ impl std::fmt::Debug for ApiAuthorizerTokenResponse {
                 &crate::redact::Redacted::of(&self.authorizer_refresh_token),
             )
             .finish()
+    }
+}
+
+crate::builder::builder! {
+    ApiAuthorizerTokenResponse => ApiAuthorizerTokenResponseBuilder {
+        required: [
+            authorizer_access_token: String as AuthorizerAccessTokenState,
+            expires_in: i64 as ExpiresInState,
+        ],
+        optional: [authorizer_refresh_token: String],
     }
 }
 

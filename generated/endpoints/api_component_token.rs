@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiComponentTokenRequest {
     /// The third-party platform's appid.
@@ -33,9 +33,20 @@ impl std::fmt::Debug for ApiComponentTokenRequest {
     }
 }
 
+crate::builder::builder! {
+    ApiComponentTokenRequest => ApiComponentTokenRequestBuilder {
+        required: [
+            component_appid: String as ComponentAppidState,
+            component_appsecret: String as ComponentAppsecretState,
+            component_verify_ticket: String as ComponentVerifyTicketState,
+        ],
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiComponentTokenResponse {
     /// The platform's token.
     ///
@@ -54,6 +65,15 @@ impl std::fmt::Debug for ApiComponentTokenResponse {
             )
             .field("expires_in", &self.expires_in)
             .finish()
+    }
+}
+
+crate::builder::builder! {
+    ApiComponentTokenResponse => ApiComponentTokenResponseBuilder {
+        required: [
+            component_access_token: String as ComponentAccessTokenState,
+            expires_in: i64 as ExpiresInState,
+        ],
     }
 }
 

@@ -2,16 +2,23 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiCreatePreauthcodeRequest {
     /// The third-party platform's appid.
     pub component_appid: String,
 }
 
+crate::builder::builder! {
+    ApiCreatePreauthcodeRequest => ApiCreatePreauthcodeRequestBuilder {
+        required: [component_appid: String as ComponentAppidState],
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiCreatePreauthcodeResponse {
     /// The pre-authorization code.
     pub pre_auth_code: String,
@@ -19,6 +26,12 @@ pub struct ApiCreatePreauthcodeResponse {
     ///
     /// Note: The page's text says 10 minutes, the newer page 1800 seconds; the example says 600.
     pub expires_in: i64,
+}
+
+crate::builder::builder! {
+    ApiCreatePreauthcodeResponse => ApiCreatePreauthcodeResponseBuilder {
+        required: [pre_auth_code: String as PreAuthCodeState, expires_in: i64 as ExpiresInState],
+    }
 }
 
 error_enum! {

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiGetAuthorizerInfoRequest {
     /// The third-party platform's appid.
@@ -11,14 +11,33 @@ pub struct ApiGetAuthorizerInfoRequest {
     pub authorizer_appid: String,
 }
 
+crate::builder::builder! {
+    ApiGetAuthorizerInfoRequest => ApiGetAuthorizerInfoRequestBuilder {
+        required: [
+            component_appid: String as ComponentAppidState,
+            authorizer_appid: String as AuthorizerAppidState,
+        ],
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiGetAuthorizerInfoResponse {
     /// The merchant's account.
     pub authorizer_info: ApiGetAuthorizerInfoResponseAuthorizerInfo,
     /// What the merchant granted.
     pub authorization_info: ApiGetAuthorizerInfoResponseAuthorizationInfo,
+}
+
+crate::builder::builder! {
+    ApiGetAuthorizerInfoResponse => ApiGetAuthorizerInfoResponseBuilder {
+        required: [
+            authorizer_info: ApiGetAuthorizerInfoResponseAuthorizerInfo as AuthorizerInfoState,
+            authorization_info: ApiGetAuthorizerInfoResponseAuthorizationInfo as AuthorizationInfoState,
+        ],
+    }
 }
 
 error_enum! {

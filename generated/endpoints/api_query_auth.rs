@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiQueryAuthRequest {
     /// The third-party platform's appid.
@@ -25,12 +25,30 @@ impl std::fmt::Debug for ApiQueryAuthRequest {
     }
 }
 
+crate::builder::builder! {
+    ApiQueryAuthRequest => ApiQueryAuthRequestBuilder {
+        required: [
+            component_appid: String as ComponentAppidState,
+            authorization_code: String as AuthorizationCodeState,
+        ],
+    }
+}
+
 /// Success response of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApiQueryAuthResponse {
     /// What the merchant authorized.
     pub authorization_info: ApiQueryAuthResponseAuthorizationInfo,
+}
+
+crate::builder::builder! {
+    ApiQueryAuthResponse => ApiQueryAuthResponseBuilder {
+        required: [
+            authorization_info: ApiQueryAuthResponseAuthorizationInfo as AuthorizationInfoState,
+        ],
+    }
 }
 
 error_enum! {

@@ -13,12 +13,25 @@ pub struct BizGetSelectTitleUrlRequest {
     pub biz_name: Option<String>,
 }
 
+crate::builder::builder! {
+    BizGetSelectTitleUrlRequest => BizGetSelectTitleUrlRequestBuilder {
+        optional: [attach: String, biz_name: String],
+    }
+}
+
 /// Success response of `/card/invoice/biz/getselecttitleurl`: Get the merchant's own link where users pick an invoice title.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BizGetSelectTitleUrlResponse {
     /// The merchant's title-selection link (turn it into a QR code for the checkout counter).
     pub url: String,
+}
+
+crate::builder::builder! {
+    BizGetSelectTitleUrlResponse => BizGetSelectTitleUrlResponseBuilder {
+        required: [url: String as UrlState],
+    }
 }
 
 error_enum! {

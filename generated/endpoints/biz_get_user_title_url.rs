@@ -31,12 +31,34 @@ pub struct BizGetUserTitleUrlRequest {
     pub out_title_id: Option<String>,
 }
 
+crate::builder::builder! {
+    BizGetUserTitleUrlRequest => BizGetUserTitleUrlRequestBuilder {
+        optional: [
+            title: String,
+            phone: String,
+            tax_no: String,
+            addr: String,
+            bank_type: String,
+            bank_no: String,
+            user_fill: i64,
+            out_title_id: String,
+        ],
+    }
+}
+
 /// Success response of `/card/invoice/biz/getusertitleurl`: Get a link that saves an invoice title into the user's WeChat.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BizGetUserTitleUrlResponse {
     /// Link to send to the user to confirm and save the title.
     pub url: String,
+}
+
+crate::builder::builder! {
+    BizGetUserTitleUrlResponse => BizGetUserTitleUrlResponseBuilder {
+        required: [url: String as UrlState],
+    }
 }
 
 error_enum! {

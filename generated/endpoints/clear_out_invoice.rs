@@ -2,17 +2,26 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClearOutInvoiceRequest {
     /// The blue invoice to red-flush.
     pub invoiceinfo: RedInvoiceInfo,
 }
 
+crate::builder::builder! {
+    ClearOutInvoiceRequest => ClearOutInvoiceRequestBuilder {
+        required: [invoiceinfo: RedInvoiceInfo as InvoiceinfoState],
+    }
+}
+
 /// Success response of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
+
+crate::builder::builder! { ClearOutInvoiceResponse => ClearOutInvoiceResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::clear_out_invoice`](crate::Client::clear_out_invoice) with: a variant per documented

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthDataRequest {
     /// The invoicing platform's id in WeChat (in the fiscal flow, the finance department's id).
@@ -11,9 +11,16 @@ pub struct GetAuthDataRequest {
     pub order_id: String,
 }
 
+crate::builder::builder! {
+    GetAuthDataRequest => GetAuthDataRequestBuilder {
+        required: [s_pappid: String as SPappidState, order_id: String as OrderIdState],
+    }
+}
+
 /// Success response of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// Status of the authorization, free text: `auth success` when authorized (a community report shows `never auth`).
     ///
@@ -28,6 +35,16 @@ pub struct GetAuthDataResponse {
     /// Source: Listed on WeChat's older merchant-flow page (Vendor_API_List, section 7) and modelled by the public SDKs WxJava (`InvoiceAuthDataResult.UserAuthInfo`) and SKIT (`CardInvoiceGetAuthDataResponse`); the current WeChat page does not list it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_auth_info: Option<GetAuthDataResponseUserAuthInfo>,
+}
+
+crate::builder::builder! {
+    GetAuthDataResponse => GetAuthDataResponseBuilder {
+        optional: [
+            invoice_status: String,
+            auth_time: i64,
+            user_auth_info: GetAuthDataResponseUserAuthInfo,
+        ],
+    }
 }
 
 error_enum! {

@@ -6,12 +6,21 @@
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetAuthFieldRequest {}
 
+crate::builder::builder! { GetAuthFieldRequest => GetAuthFieldRequestBuilder { } }
+
 /// Success response of `/card/invoice/setbizattr`: Read the fields set for the type=1 authorization page.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAuthFieldResponse {
     /// The fields of the authorization page.
     pub auth_field: AuthField,
+}
+
+crate::builder::builder! {
+    GetAuthFieldResponse => GetAuthFieldResponseBuilder {
+        required: [auth_field: AuthField as AuthFieldState],
+    }
 }
 
 error_enum! {

@@ -48,15 +48,38 @@ impl std::fmt::Debug for GetAuthUrlRequest {
     }
 }
 
+crate::builder::builder! {
+    GetAuthUrlRequest => GetAuthUrlRequestBuilder {
+        required: [
+            s_pappid: String as SPappidState,
+            order_id: String as OrderIdState,
+            money: i64 as MoneyState,
+            timestamp: i64 as TimestampState,
+            source: InvoiceAuthSource as SourceState,
+            ticket: String as TicketState,
+            auth_type: i64 as AuthTypeState,
+        ],
+        optional: [redirect_url: String],
+    }
+}
+
 /// Success response of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// Link of the authorization page.
     pub auth_url: String,
     /// Appid of the mini program that opens the authorization page; returned only when `source` is `wxa`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
+}
+
+crate::builder::builder! {
+    GetAuthUrlResponse => GetAuthUrlResponseBuilder {
+        required: [auth_url: String as AuthUrlState],
+        optional: [appid: String],
+    }
 }
 
 error_enum! {

@@ -6,12 +6,21 @@
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetContactRequest {}
 
+crate::builder::builder! { GetContactRequest => GetContactRequestBuilder { } }
+
 /// Success response of `/card/invoice/setbizattr`: Read the merchant's contact information for invoicing.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetContactResponse {
     /// The merchant's contact information.
     pub contact: BizContact,
+}
+
+crate::builder::builder! {
+    GetContactResponse => GetContactResponseBuilder {
+        required: [contact: BizContact as ContactState],
+    }
 }
 
 error_enum! {

@@ -6,12 +6,21 @@
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetPayMchRequest {}
 
+crate::builder::builder! { GetPayMchRequest => GetPayMchRequestBuilder { } }
+
 /// Success response of `/card/invoice/setbizattr`: Read which invoicing platform the merchant's WeChat Pay merchant id is linked to.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetPayMchResponse {
     /// The merchant id and the invoicing platform it is linked to.
     pub paymch_info: PayMchInfo,
+}
+
+crate::builder::builder! {
+    GetPayMchResponse => GetPayMchResponseBuilder {
+        required: [paymch_info: PayMchInfo as PaymchInfoState],
+    }
 }
 
 error_enum! {

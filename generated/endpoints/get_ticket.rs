@@ -6,9 +6,12 @@
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GetTicketRequest {}
 
+crate::builder::builder! { GetTicketRequest => GetTicketRequestBuilder { } }
+
 /// Success response of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct GetTicketResponse {
     /// The temporary card ticket (api_ticket).
     ///
@@ -24,6 +27,12 @@ impl std::fmt::Debug for GetTicketResponse {
             .field("ticket", &crate::redact::Redacted::of(&self.ticket))
             .field("expires_in", &self.expires_in)
             .finish()
+    }
+}
+
+crate::builder::builder! {
+    GetTicketResponse => GetTicketResponseBuilder {
+        required: [ticket: String as TicketState, expires_in: i64 as ExpiresInState],
     }
 }
 

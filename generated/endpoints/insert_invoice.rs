@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InsertInvoiceRequest {
     /// The order the user authorized through `get_auth_url`.
@@ -17,9 +17,21 @@ pub struct InsertInvoiceRequest {
     pub card_ext: InvoiceCardExt,
 }
 
+crate::builder::builder! {
+    InsertInvoiceRequest => InsertInvoiceRequestBuilder {
+        required: [
+            order_id: String as OrderIdState,
+            card_id: String as CardIdState,
+            appid: String as AppidState,
+            card_ext: InvoiceCardExt as CardExtState,
+        ],
+    }
+}
+
 /// Success response of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// Code of the invoice card in the user's card bag (used by `platform_update_status`).
     pub code: String,
@@ -28,6 +40,13 @@ pub struct InsertInvoiceResponse {
     /// The user's unionid; only when the account is bound to an Open Platform account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unionid: Option<String>,
+}
+
+crate::builder::builder! {
+    InsertInvoiceResponse => InsertInvoiceResponseBuilder {
+        required: [code: String as CodeState, openid: String as OpenidState],
+        optional: [unionid: String],
+    }
 }
 
 error_enum! {

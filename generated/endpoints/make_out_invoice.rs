@@ -9,10 +9,19 @@ pub struct MakeOutInvoiceRequest {
     pub invoiceinfo: BlueInvoiceInfo,
 }
 
+crate::builder::builder! {
+    MakeOutInvoiceRequest => MakeOutInvoiceRequestBuilder {
+        required: [invoiceinfo: BlueInvoiceInfo as InvoiceinfoState],
+    }
+}
+
 /// Success response of `/card/invoice/makeoutinvoice`: Issue a blue invoice through WeChat's unified invoicing interface.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
+
+crate::builder::builder! { MakeOutInvoiceResponse => MakeOutInvoiceResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::make_out_invoice`](crate::Client::make_out_invoice) with: a variant per documented

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxCreateBillCardRequest {
     /// The template to create.
@@ -11,12 +11,25 @@ pub struct NontaxCreateBillCardRequest {
     pub invoice_info: BillCardInfo,
 }
 
+crate::builder::builder! {
+    NontaxCreateBillCardRequest => NontaxCreateBillCardRequestBuilder {
+        required: [invoice_info: BillCardInfo as InvoiceInfoState],
+    }
+}
+
 /// Success response of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NontaxCreateBillCardResponse {
     /// Id of the new fiscal e-note card template.
     pub card_id: String,
+}
+
+crate::builder::builder! {
+    NontaxCreateBillCardResponse => NontaxCreateBillCardResponseBuilder {
+        required: [card_id: String as CardIdState],
+    }
 }
 
 error_enum! {

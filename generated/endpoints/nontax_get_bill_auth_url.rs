@@ -40,14 +40,35 @@ impl std::fmt::Debug for NontaxGetBillAuthUrlRequest {
     }
 }
 
+crate::builder::builder! {
+    NontaxGetBillAuthUrlRequest => NontaxGetBillAuthUrlRequestBuilder {
+        required: [
+            s_pappid: String as SPappidState,
+            order_id: String as OrderIdState,
+            money: i64 as MoneyState,
+            timestamp: i64 as TimestampState,
+            source: BillAuthSource as SourceState,
+            ticket: String as TicketState,
+        ],
+        optional: [redirect_url: String],
+    }
+}
+
 /// Success response of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NontaxGetBillAuthUrlResponse {
     /// Link of the authorization page.
     pub auth_url: String,
     /// Seconds until the link expires (e.g. 7200).
     pub expire_time: i32,
+}
+
+crate::builder::builder! {
+    NontaxGetBillAuthUrlResponse => NontaxGetBillAuthUrlResponseBuilder {
+        required: [auth_url: String as AuthUrlState, expire_time: i32 as ExpireTimeState],
+    }
 }
 
 error_enum! {

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NontaxInsertBillRequest {
     /// The order the payer authorized through `nontax_get_bill_auth_url`.
@@ -15,14 +15,32 @@ pub struct NontaxInsertBillRequest {
     pub card_ext: BillCardExt,
 }
 
+crate::builder::builder! {
+    NontaxInsertBillRequest => NontaxInsertBillRequestBuilder {
+        required: [
+            order_id: String as OrderIdState,
+            card_id: String as CardIdState,
+            appid: String as AppidState,
+            card_ext: BillCardExt as CardExtState,
+        ],
+    }
+}
+
 /// Success response of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NontaxInsertBillResponse {
     /// Code of the note's card in the user's card bag.
     pub code: String,
     /// Openid of the payer who received the note.
     pub openid: String,
+}
+
+crate::builder::builder! {
+    NontaxInsertBillResponse => NontaxInsertBillResponseBuilder {
+        required: [code: String as CodeState, openid: String as OpenidState],
+    }
 }
 
 error_enum! {

@@ -2,19 +2,32 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/createcard`: Create an invoice card template.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformCreateCardRequest {
     /// The template to create.
     pub invoice_info: InvoiceCardInfo,
 }
 
+crate::builder::builder! {
+    PlatformCreateCardRequest => PlatformCreateCardRequestBuilder {
+        required: [invoice_info: InvoiceCardInfo as InvoiceInfoState],
+    }
+}
+
 /// Success response of `/card/invoice/platform/createcard`: Create an invoice card template.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlatformCreateCardResponse {
     /// Id of the new invoice card template.
     pub card_id: String,
+}
+
+crate::builder::builder! {
+    PlatformCreateCardResponse => PlatformCreateCardResponseBuilder {
+        required: [card_id: String as CardIdState],
+    }
 }
 
 error_enum! {

@@ -2,21 +2,37 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlatformGetPdfRequest {
     /// Id of the uploaded PDF, as returned by `platform_set_pdf` (a 64-bit integer carried as a string).
     pub s_media_id: String,
 }
 
+crate::builder::builder! {
+    PlatformGetPdfRequest => PlatformGetPdfRequestBuilder {
+        required: [s_media_id: String as SMediaIdState],
+    }
+}
+
 /// Success response of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlatformGetPdfResponse {
     /// Temporary download link of the PDF, valid for 2 hours.
     pub pdf_url: String,
     /// Seconds the link stays valid (7200).
     pub pdf_url_expire_time: i32,
+}
+
+crate::builder::builder! {
+    PlatformGetPdfResponse => PlatformGetPdfResponseBuilder {
+        required: [
+            pdf_url: String as PdfUrlState,
+            pdf_url_expire_time: i32 as PdfUrlExpireTimeState,
+        ],
+    }
 }
 
 error_enum! {

@@ -9,12 +9,25 @@ pub struct PlatformSetPdfRequest {
     pub pdf: crate::FilePart,
 }
 
+crate::builder::builder! {
+    PlatformSetPdfRequest => PlatformSetPdfRequestBuilder {
+        required: [pdf: crate::FilePart as PdfState],
+    }
+}
+
 /// Success response of `/card/invoice/platform/setpdf`: Upload an invoice (or fiscal e-note) PDF.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlatformSetPdfResponse {
     /// Id of the uploaded PDF, a 64-bit integer carried as a string; valid for 3 days.
     pub s_media_id: String,
+}
+
+crate::builder::builder! {
+    PlatformSetPdfResponse => PlatformSetPdfResponseBuilder {
+        required: [s_media_id: String as SMediaIdState],
+    }
 }
 
 error_enum! {

@@ -13,10 +13,23 @@ pub struct PlatformUpdateStatusRequest {
     pub reimburse_status: ReimburseStatus,
 }
 
+crate::builder::builder! {
+    PlatformUpdateStatusRequest => PlatformUpdateStatusRequestBuilder {
+        required: [
+            card_id: String as CardIdState,
+            code: String as CodeState,
+            reimburse_status: ReimburseStatus as ReimburseStatusState,
+        ],
+    }
+}
+
 /// Success response of `/card/invoice/platform/updatestatus`: Update the reimbursement status of an inserted invoice card (issuer side).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PlatformUpdateStatusResponse {}
+
+crate::builder::builder! { PlatformUpdateStatusResponse => PlatformUpdateStatusResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::platform_update_status`](crate::Client::platform_update_status) with: a variant per documented

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueryInvoiceInfoRequest {
     /// Invoice request serial number (发票请求流水号) used when issuing.
@@ -11,13 +11,26 @@ pub struct QueryInvoiceInfoRequest {
     pub nsrsbh: String,
 }
 
+crate::builder::builder! {
+    QueryInvoiceInfoRequest => QueryInvoiceInfoRequestBuilder {
+        required: [fpqqlsh: String as FpqqlshState, nsrsbh: String as NsrsbhState],
+    }
+}
+
 /// Success response of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
     /// The issued invoice; absent while issuing is still in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoicedetail: Option<IssuedInvoiceDetail>,
+}
+
+crate::builder::builder! {
+    QueryInvoiceInfoResponse => QueryInvoiceInfoResponseBuilder {
+        optional: [invoicedetail: IssuedInvoiceDetail],
+    }
 }
 
 error_enum! {

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseGetInvoiceBatchRequest {
     /// The invoice cards to read.
@@ -11,12 +11,25 @@ pub struct ReimburseGetInvoiceBatchRequest {
     pub item_list: Vec<InvoiceCardRef>,
 }
 
+crate::builder::builder! {
+    ReimburseGetInvoiceBatchRequest => ReimburseGetInvoiceBatchRequestBuilder {
+        required: [item_list: Vec<InvoiceCardRef> as ItemListState],
+    }
+}
+
 /// Success response of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReimburseGetInvoiceBatchResponse {
     /// The invoices, each with the fields `reimburse_get_invoice_info` returns.
     pub item_list: Vec<ReimburseInvoice>,
+}
+
+crate::builder::builder! {
+    ReimburseGetInvoiceBatchResponse => ReimburseGetInvoiceBatchResponseBuilder {
+        required: [item_list: Vec<ReimburseInvoice> as ItemListState],
+    }
 }
 
 error_enum! {

@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReimburseGetInvoiceInfoRequest {
     /// Id of the invoice card template, from `chooseInvoice`.
@@ -11,9 +11,16 @@ pub struct ReimburseGetInvoiceInfoRequest {
     pub encrypt_code: String,
 }
 
+crate::builder::builder! {
+    ReimburseGetInvoiceInfoRequest => ReimburseGetInvoiceInfoRequestBuilder {
+        required: [card_id: String as CardIdState, encrypt_code: String as EncryptCodeState],
+    }
+}
+
 /// Success response of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReimburseGetInvoiceInfoResponse {
     /// Id of the invoice card template.
     pub card_id: String,
@@ -44,6 +51,21 @@ pub struct ReimburseGetInvoiceInfoResponse {
     pub detail: Option<String>,
     /// The invoice data.
     pub user_info: InvoiceUserInfo,
+}
+
+crate::builder::builder! {
+    ReimburseGetInvoiceInfoResponse => ReimburseGetInvoiceInfoResponseBuilder {
+        required: [card_id: String as CardIdState, user_info: InvoiceUserInfo as UserInfoState],
+        optional: [
+            begin_time: i64,
+            end_time: i64,
+            user_card_status: String,
+            openid: String,
+            invoice_type: String,
+            payee: String,
+            detail: String,
+        ],
+    }
 }
 
 error_enum! {

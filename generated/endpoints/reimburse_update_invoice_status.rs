@@ -13,10 +13,26 @@ pub struct ReimburseUpdateInvoiceStatusRequest {
     pub reimburse_status: ReimburseStatus,
 }
 
+crate::builder::builder! {
+    ReimburseUpdateInvoiceStatusRequest => ReimburseUpdateInvoiceStatusRequestBuilder {
+        required: [
+            card_id: String as CardIdState,
+            encrypt_code: String as EncryptCodeState,
+            reimburse_status: ReimburseStatus as ReimburseStatusState,
+        ],
+    }
+}
+
 /// Success response of `/card/invoice/reimburse/updateinvoicestatus`: Lock, unlock or close one invoice being reimbursed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReimburseUpdateInvoiceStatusResponse {}
+
+crate::builder::builder! {
+    ReimburseUpdateInvoiceStatusResponse => ReimburseUpdateInvoiceStatusResponseBuilder {
+    }
+}
 
 error_enum! {
     /// Errors WeChat answers to [`Client::reimburse_update_invoice_status`](crate::Client::reimburse_update_invoice_status) with: a variant per documented

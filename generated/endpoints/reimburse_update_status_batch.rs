@@ -15,10 +15,26 @@ pub struct ReimburseUpdateStatusBatchRequest {
     pub invoice_list: Vec<InvoiceCardRef>,
 }
 
+crate::builder::builder! {
+    ReimburseUpdateStatusBatchRequest => ReimburseUpdateStatusBatchRequestBuilder {
+        required: [
+            openid: String as OpenidState,
+            reimburse_status: ReimburseStatus as ReimburseStatusState,
+            invoice_list: Vec<InvoiceCardRef> as InvoiceListState,
+        ],
+    }
+}
+
 /// Success response of `/card/invoice/reimburse/updatestatusbatch`: Lock, unlock or close several invoices of one user at once.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReimburseUpdateStatusBatchResponse {}
+
+crate::builder::builder! {
+    ReimburseUpdateStatusBatchResponse => ReimburseUpdateStatusBatchResponseBuilder {
+    }
+}
 
 error_enum! {
     /// Errors WeChat answers to [`Client::reimburse_update_status_batch`](crate::Client::reimburse_update_status_batch) with: a variant per documented

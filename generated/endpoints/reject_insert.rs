@@ -2,7 +2,7 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RejectInsertRequest {
     /// The invoicing platform's id in WeChat, given by the platform (in the fiscal flow, the finance bureau's id).
@@ -16,10 +16,24 @@ pub struct RejectInsertRequest {
     pub url: Option<String>,
 }
 
+crate::builder::builder! {
+    RejectInsertRequest => RejectInsertRequestBuilder {
+        required: [
+            s_pappid: String as SPappidState,
+            order_id: String as OrderIdState,
+            reason: String as ReasonState,
+        ],
+        optional: [url: String],
+    }
+}
+
 /// Success response of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RejectInsertResponse {}
+
+crate::builder::builder! { RejectInsertResponse => RejectInsertResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::reject_insert`](crate::Client::reject_insert) with: a variant per documented

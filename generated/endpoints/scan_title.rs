@@ -2,16 +2,23 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScanTitleRequest {
     /// The raw text scanned from the user's title QR code, e.g. `https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd`.
     pub scan_text: String,
 }
 
+crate::builder::builder! {
+    ScanTitleRequest => ScanTitleRequestBuilder {
+        required: [scan_text: String as ScanTextState],
+    }
+}
+
 /// Success response of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ScanTitleResponse {
     /// Kind of title (抬头类型); 0 = company (单位), 1 = personal (个人).
     ///
@@ -37,6 +44,20 @@ pub struct ScanTitleResponse {
     /// Note: Listed in the table but missing from the page's response example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
+}
+
+crate::builder::builder! {
+    ScanTitleResponse => ScanTitleResponseBuilder {
+        required: [title: String as TitleState],
+        optional: [
+            title_type: i64,
+            phone: String,
+            tax_no: String,
+            addr: String,
+            bank_type: String,
+            bank_no: String,
+        ],
+    }
 }
 
 error_enum! {

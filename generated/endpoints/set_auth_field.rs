@@ -2,17 +2,26 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetAuthFieldRequest {
     /// The fields of the authorization page.
     pub auth_field: AuthField,
 }
 
+crate::builder::builder! {
+    SetAuthFieldRequest => SetAuthFieldRequestBuilder {
+        required: [auth_field: AuthField as AuthFieldState],
+    }
+}
+
 /// Success response of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SetAuthFieldResponse {}
+
+crate::builder::builder! { SetAuthFieldResponse => SetAuthFieldResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::set_auth_field`](crate::Client::set_auth_field) with: a variant per documented

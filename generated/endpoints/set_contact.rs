@@ -2,17 +2,26 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Set the merchant's contact information for invoicing.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetContactRequest {
     /// The merchant's contact information.
     pub contact: BizContact,
 }
 
+crate::builder::builder! {
+    SetContactRequest => SetContactRequestBuilder {
+        required: [contact: BizContact as ContactState],
+    }
+}
+
 /// Success response of `/card/invoice/setbizattr`: Set the merchant's contact information for invoicing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SetContactResponse {}
+
+crate::builder::builder! { SetContactResponse => SetContactResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::set_contact`](crate::Client::set_contact) with: a variant per documented

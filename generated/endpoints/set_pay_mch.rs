@@ -2,17 +2,26 @@
 // Do not edit by hand: change spec/ and rebuild; refresh generated/ as the README says.
 
 /// Request body of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetPayMchRequest {
     /// The merchant id and the invoicing platform it is linked to.
     pub paymch_info: PayMchInfo,
 }
 
+crate::builder::builder! {
+    SetPayMchRequest => SetPayMchRequestBuilder {
+        required: [paymch_info: PayMchInfo as PaymchInfoState],
+    }
+}
+
 /// Success response of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SetPayMchResponse {}
+
+crate::builder::builder! { SetPayMchResponse => SetPayMchResponseBuilder { } }
 
 error_enum! {
     /// Errors WeChat answers to [`Client::set_pay_mch`](crate::Client::set_pay_mch) with: a variant per documented

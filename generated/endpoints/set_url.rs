@@ -6,15 +6,24 @@
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SetUrlRequest {}
 
+crate::builder::builder! { SetUrlRequest => SetUrlRequestBuilder { } }
+
 /// Success response of `/card/invoice/seturl`: Get the invoicing platform's own link, which carries its s_pappid.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SetUrlResponse {
     /// The platform's pre-invoicing link; its `s_pappid` query parameter is the platform's id in WeChat (e.g. `https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=…`).
     ///
     /// Note: Marked not required on the old page. `s_pappid` is not a field of its own and must be parsed out of the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_url: Option<String>,
+}
+
+crate::builder::builder! {
+    SetUrlResponse => SetUrlResponseBuilder {
+        optional: [invoice_url: String],
+    }
 }
 
 error_enum! {

@@ -21,6 +21,7 @@ fn probe(ty: TypeRef) -> Object {
             aliases: Vec::new(),
             constant: None,
             secret: false,
+            fill: None,
         }],
     }
 }
