@@ -651,7 +651,10 @@ const REAL_CORPUS_FLOOR: f64 = 95.0;
 #[test]
 fn recall_over_the_heldout_corpus() {
     let recall = measure_corpus("heldout");
-    assert!(recall >= HELDOUT_CORPUS_FLOOR, "overall recall {recall:.1}%");
+    assert!(
+        recall >= HELDOUT_CORPUS_FLOOR,
+        "overall recall {recall:.1}%"
+    );
 }
 
 /// The held-out corpus's recall as last recorded in the README (the goal is 95%).

@@ -244,6 +244,7 @@ fn endpoint_parts(text: &str) -> Vec<(String, usize)> {
 
 fn read_one(text: &str) -> Page {
     let mut valid_values = Vec::new();
+    let text = &structure_headings(text);
     let text = &take_valid_values(text, &mut valid_values);
     let mut sections = sections(text);
     let mut guesses = Vec::new();
@@ -362,19 +363,63 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
     let mut out = Vec::new();
     // The block being read and how many of its table lines were seen.
     let mut current: Option<(ValidValues, usize)> = None;
+    // Whether the block being read is a `|` table (its rows end at the first other line).
+    let mut piped = false;
     for line in text.lines() {
         let trimmed = line.trim();
         let lower = trimmed.to_lowercase();
-        if let Some(name) = lower.strip_prefix("valid values of ") {
+        let named = lower
+            .strip_prefix("valid values of ")
+            .or_else(|| lower.strip_suffix("的合法值"))
+            .map(str::trim)
+            .filter(|name| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+            });
+        if let Some(name) = named {
             if let Some(((name, values), _)) = current.take() {
                 found.push((name, values));
             }
-            current = Some(((name.trim().to_string(), Vec::new()), 0));
+            piped = false;
+            current = Some(((name.to_string(), Vec::new()), 0));
+            out.push(String::new());
+            continue;
+        }
+        // A copy without `|` (`0 请求成功`, one space between the cells): rows up to the first
+        // blank line after them; the header line (`说明 最低版本`) names no value.
+        if let Some(((_, values), rows)) = current.as_mut()
+            && !piped
+            && !trimmed.contains('|')
+            && !(trimmed.is_empty() && *rows > 0)
+        {
+            if !trimmed.is_empty() {
+                *rows += 1;
+                let (value, meaning) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
+                let header = ["值", "说明", "value", "description"]
+                    .iter()
+                    .any(|word| value.eq_ignore_ascii_case(word));
+                let value_like = value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                if !value_like {
+                    if let Some(((name, values), _)) = current.take() {
+                        found.push((name, values));
+                    }
+                    out.push(line.to_string());
+                    continue;
+                }
+                if !header {
+                    values.push((value.to_string(), meaning.trim().to_string()));
+                }
+            }
             out.push(String::new());
             continue;
         }
         if let Some(((_, values), rows)) = current.as_mut() {
             if trimmed.contains('|') {
+                piped = true;
                 *rows += 1;
                 let cells: Vec<&str> = trimmed
                     .trim_matches('|')
@@ -401,6 +446,45 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
     }
     if let Some(((name, values), _)) = current {
         found.push((name, values));
+    }
+    out.join("\n")
+}
+
+/// Rewrites the lines `cloud_base 的结构` (`# image 的结构`), which title the table of a nested
+/// object on mini-program pages, as nested sections (`# Body.cloud_base Object Payload`, or
+/// `Res.…` after the response's title), so that their rows are not read as top-level fields.
+fn structure_headings(text: &str) -> String {
+    let mut side = "Body";
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim().trim_start_matches('#').trim();
+        let named = trimmed
+            .strip_suffix("的结构")
+            .map(str::trim)
+            .filter(|name| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+            });
+        if let Some(name) = named {
+            out.push(format!("# {side}.{name} Object Payload"));
+            continue;
+        }
+        let title = heading_text(line).or_else(|| {
+            (trimmed.chars().count() <= 40
+                && !trimmed.contains('|')
+                && !table::is_spaced_field_row(trimmed))
+            .then(|| trimmed.to_string())
+        });
+        match title.as_deref().map(plain_kind) {
+            Some(SectionKind::Request | SectionKind::RequestBody | SectionKind::Query) => {
+                side = "Body";
+            }
+            Some(SectionKind::Response) => side = "Res",
+            _ => {}
+        }
+        out.push(line.to_string());
     }
     out.join("\n")
 }
@@ -605,6 +689,7 @@ fn plain_sections(text: &str) -> Vec<Section> {
         let heading = heading_text(line).or_else(|| {
             let short = trimmed.chars().count() <= 40
                 && !trimmed.contains('|')
+                && !table::is_spaced_field_row(trimmed)
                 && !trimmed.contains("http")
                 && !trimmed.starts_with(['{', '}', '"', '[', ']']);
             (short && !trimmed.is_empty() && plain_kind(trimmed) != SectionKind::Other)
