@@ -3,6 +3,8 @@
 
 use wechat_invoice_codegen::naming::{is_keyword, is_snake_case};
 
+use std::collections::BTreeMap;
+
 use super::json::Json;
 use super::page::{CallLine, NestedTable, Page, PageExample, Side};
 use super::table::FieldRow;
@@ -191,8 +193,9 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         })
         .cloned()
         .collect();
-    let mut request = fields(&body_rows, &requests, true, "request", guesses);
-    let mut response = fields(&response_rows, &responses, false, "response", guesses);
+    let mut request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
+    let mut response =
+        fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
     nest(
         &mut request,
         &page.nested,
@@ -478,9 +481,100 @@ pub fn rust_name_for(wire: &str) -> Option<String> {
     }
 }
 
+/// The object of the examples each row belongs in, for rows the examples do not show at their
+/// top level but inside exactly one top-level object that no row names (a table listing
+/// `name` flat while every example sends `{"tag": {"name": …}}`).
+fn example_parents(rows: &[FieldRow], examples: &[&Json]) -> BTreeMap<String, String> {
+    let mut parents = BTreeMap::new();
+    let is_row = |key: &str| rows.iter().any(|row| row.name == key);
+    for row in rows {
+        if examples
+            .iter()
+            .any(|example| example.get(&row.name).is_some())
+        {
+            continue;
+        }
+        let mut holders: Vec<&str> = Vec::new();
+        for example in examples {
+            let Json::Object(entries) = example else {
+                continue;
+            };
+            for (key, value) in entries {
+                if !is_row(key)
+                    && value.get(&row.name).is_some()
+                    && !holders.contains(&key.as_str())
+                {
+                    holders.push(key);
+                }
+            }
+        }
+        if let [holder] = holders.as_slice() {
+            parents.insert(row.name.clone(), (*holder).to_string());
+        }
+    }
+    parents
+}
+
+/// The fields of a side's rows, put inside the objects the examples nest them in
+/// ([`example_parents`]), each such object said as a guess.
+fn fields_as_examples_nest(
+    rows: &[FieldRow],
+    examples: &[&Json],
+    request: bool,
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    let parents = example_parents(rows, examples);
+    let flat = fields_with(rows, examples, &parents, request, side, guesses);
+    if parents.is_empty() {
+        return flat;
+    }
+    let mut out: Vec<DraftField> = Vec::new();
+    for field in flat {
+        let Some(parent) = parents.get(&field.name) else {
+            out.push(field);
+            continue;
+        };
+        let holder = match out.iter_mut().position(|f| f.name == *parent) {
+            Some(index) => &mut out[index],
+            None => {
+                guesses.push(format!(
+                    "{side}: the table lists `{}` at the top level, but the examples put it inside the object `{parent}`: nested there (optional)",
+                    field.name
+                ));
+                out.push(DraftField {
+                    name: parent.clone(),
+                    ty: DraftType::Object(Vec::new()),
+                    required: false,
+                    description: format!(
+                        "`{parent}`, the object the doc examples nest its fields in."
+                    ),
+                    rust_name: rust_name_for(parent),
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        if let DraftType::Object(inner) = &mut holder.ty {
+            inner.push(field);
+        }
+    }
+    out
+}
+
 fn fields(
     rows: &[FieldRow],
     examples: &[&Json],
+    request: bool,
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    fields_with(rows, examples, &BTreeMap::new(), request, side, guesses)
+}
+
+fn fields_with(
+    rows: &[FieldRow],
+    examples: &[&Json],
+    parents: &BTreeMap<String, String>,
     request: bool,
     side: &str,
     guesses: &mut Vec<String>,
@@ -500,9 +594,22 @@ fn fields(
     unique
         .into_iter()
         .map(|row| {
-            let sample = examples.iter().find_map(|example| example.get(&row.name));
+            let sample = examples
+                .iter()
+                .find_map(|example| match parents.get(&row.name) {
+                    Some(parent) => example.get(parent)?.get(&row.name),
+                    None => example.get(&row.name),
+                });
             let path = format!("{side} field `{}`", row.name);
-            let ty = map_type(&row.doc_type, sample, &path, guesses);
+            let ty = match sample {
+                Some(value) if row.doc_type.trim().is_empty() => {
+                    guesses.push(format!(
+                        "{path}: the table has no type column, so it is typed from the example"
+                    ));
+                    infer(value)
+                }
+                _ => map_type(&row.doc_type, sample, &path, guesses),
+            };
             let rust_name = rust_name_for(&row.name);
             if let Some(rust) = &rust_name {
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));

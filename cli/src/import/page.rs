@@ -236,6 +236,50 @@ fn endpoint_parts(text: &str) -> Vec<(String, usize)> {
                 .then(|| (after.to_string(), index))
         })
         .collect();
+    if parts.len() >= 2 {
+        return parts;
+    }
+    plain_endpoint_parts(text)
+}
+
+/// On a page without `#` headings, numbered plain lines (`1. Creating Tags`,
+/// `2. Obtaining the Official Account's Created Tags`) that each begin a part holding a call
+/// line: their titles and line indexes, when there are two or more.
+fn plain_endpoint_parts(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let titles: Vec<(String, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let trimmed = line.trim();
+            let digits = trimmed
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(trimmed.len());
+            if digits == 0 || trimmed.chars().count() > 80 || trimmed.contains('|') {
+                return None;
+            }
+            let after = trimmed[digits..].strip_prefix(['.', '、'])?.trim();
+            let starts_title = after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_ascii());
+            (starts_title && plain_kind(after) == SectionKind::Other)
+                .then(|| (trimmed.to_string(), index))
+        })
+        .collect();
+    let parts: Vec<(String, usize)> = titles
+        .iter()
+        .enumerate()
+        .filter(|(position, (_, start))| {
+            let end = titles.get(position + 1).map_or(lines.len(), |next| next.1);
+            let part = &lines[*start..end];
+            part.iter().enumerate().any(|(index, line)| {
+                let around = &part[index.saturating_sub(2)..(index + 3).min(part.len())];
+                call_line(line).is_some() || call_of(line, around).is_some()
+            })
+        })
+        .map(|(_, title)| title.clone())
+        .collect();
     if parts.len() < 2 {
         return Vec::new();
     }
@@ -614,6 +658,15 @@ fn read_section(page: &mut Page, section: &Section) {
             let rows = table::field_rows(&lines, &mut page.warnings);
             page.request
                 .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
+            // An old-style page may print its answer right after the parameters, under a line
+            // too long to be a section title (`Response (example of the JSON packet …)`).
+            if section
+                .lines
+                .iter()
+                .any(|line| line.trim_start().starts_with('{'))
+            {
+                read_examples(page, section);
+            }
         }
         SectionKind::Query => {
             let rows = table::field_rows(&section.lines, &mut page.warnings);
@@ -715,7 +768,11 @@ fn plain_kind(heading: &str) -> SectionKind {
     let lower = heading.to_lowercase();
     if lower.starts_with("post data") {
         SectionKind::Examples
-    } else if lower.starts_with("parameter expla") || heading.starts_with("参数说明") {
+    } else if lower.starts_with("parameter expla")
+        || lower.starts_with("parameter desc")
+        || lower == "parameters"
+        || heading.starts_with("参数说明")
+    {
         SectionKind::Request
     } else {
         kind_of(heading)
