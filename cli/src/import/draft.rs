@@ -300,7 +300,14 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
             && value.chars().any(|c| c.is_ascii_uppercase());
-        if !placeholder {
+        // `lang=zh_CN` in the call line, while the parameter table lists `lang` as a parameter
+        // the caller chooses: a sample value, not a fixed one.
+        let documented = page
+            .request
+            .iter()
+            .chain(&page.query_rows)
+            .find(|row| row.name == *key);
+        if !placeholder && documented.is_none() {
             fixed.query.push((key.clone(), value.clone()));
             continue;
         }
@@ -317,10 +324,7 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
             fixed.query.push((key.clone(), only.clone()));
             continue;
         }
-        let described = page
-            .query_rows
-            .iter()
-            .find(|row| row.name == *key)
+        let described = documented
             .map(|row| format!(" ({})", row.description))
             .unwrap_or_default();
         guesses.push(format!(
@@ -614,8 +618,24 @@ fn fields_with(
             if let Some(rust) = &rust_name {
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
             }
+            let ty = match ty {
+                DraftType::String if describes_object(&row.description) => {
+                    guesses.push(format!(
+                        "{path}: the table says `{}` but the description shows an object (`{{ … }}`): taken as an object",
+                        row.doc_type
+                    ));
+                    object_type(sample, &path, guesses)
+                }
+                other => other,
+            };
             // A response table's required column says what is always present on success.
-            let required = row.required.unwrap_or(false);
+            let mut required = row.required.unwrap_or(false);
+            if request && required && either_or(&row.description) {
+                guesses.push(format!(
+                    "{path}: flagged required, but its description says to send it or another field instead: optional"
+                ));
+                required = false;
+            }
             if request && row.required.is_none() {
                 guesses.push(format!(
                     "{path}: the table has no required column, so it is optional"
@@ -638,6 +658,21 @@ fn fields_with(
             }
         })
         .collect()
+}
+
+/// Whether a description says its field is one of two to send (`传这个则不用传 img_url`,
+/// `二选一`, `either … or`).
+fn either_or(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    ["则不用传", "则无需传", "二选一", "either "]
+        .iter()
+        .any(|phrase| lower.contains(phrase))
+}
+
+/// Whether a description shows its value as a JSON object (`格式形如 { "key1": … }的object`).
+fn describes_object(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    lower.contains("{ \"") && lower.contains("object")
 }
 
 /// Maps a doc type word to a spec type, using the example value where the word is vague.

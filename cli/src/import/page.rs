@@ -1154,10 +1154,18 @@ fn close_cut_json(text: &str) -> Option<Json> {
                 _ => {}
             }
         }
-        if in_string || open.is_empty() {
+        if open.is_empty() {
             continue;
         }
         let mut closed = head.to_string();
+        // The page ends inside a string value (`"openid": "o6_b`): the value is kept as far as
+        // it goes.
+        if in_string {
+            if keep < lines.len() || head.ends_with('\\') {
+                continue;
+            }
+            closed.push('"');
+        }
         for bracket in open.iter().rev() {
             closed.push(if *bracket == '{' { '}' } else { ']' });
         }
