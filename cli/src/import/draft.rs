@@ -947,6 +947,51 @@ mod tests {
     }
 
     #[test]
+    fn rows_the_examples_nest_are_put_in_their_object() {
+        let row = |name: &str| FieldRow {
+            name: name.to_string(),
+            doc_type: String::new(),
+            required: None,
+            description: "d".to_string(),
+        };
+        let example = Json::parse(r#"{"tag": {"id": 134, "name": "Guangdong"}}"#).expect("json");
+        let mut guesses = Vec::new();
+        let fields = fields_as_examples_nest(
+            &[row("id"), row("name")],
+            &[&example],
+            false,
+            "response",
+            &mut guesses,
+        );
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].name, "tag");
+        let DraftType::Object(inner) = &fields[0].ty else {
+            panic!("not an object: {:?}", fields[0].ty);
+        };
+        assert_eq!(inner[0].name, "id");
+        assert_eq!(inner[0].ty, DraftType::Integer);
+        assert_eq!(inner[1].ty, DraftType::String);
+        assert!(
+            guesses
+                .iter()
+                .any(|g| g.contains("inside the object `tag`"))
+        );
+        // A row the example shows at the top level stays there.
+        let top = Json::parse(r#"{"id": 1, "tag": {"id": 2}}"#).expect("json");
+        assert!(example_parents(&[row("id")], &[&top]).is_empty());
+    }
+
+    #[test]
+    fn either_or_fields_and_objects_described_in_strings() {
+        assert!(either_or("要检测的图片 url,传这个则不用传 img 参数。"));
+        assert!(!either_or("接收者(用户)的 openid"));
+        assert!(describes_object(
+            r#"模板内容,格式形如 { "key1": { "value": any } }的object"#
+        ));
+        assert!(!describes_object("object id as a string"));
+    }
+
+    #[test]
     fn objects_take_their_fields_from_the_example() {
         let mut guesses = Vec::new();
         let sample = Json::parse(r#"{"show_title": 1, "tags": ["a"]}"#).expect("json");

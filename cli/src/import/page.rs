@@ -447,7 +447,7 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
                 let value_like = value
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-                if !value_like {
+                if !value_like && !header {
                     if let Some(((name, values), _)) = current.take() {
                         found.push((name, values));
                     }
@@ -1352,6 +1352,62 @@ mod tests {
             )]
         );
         assert!(!text.contains('|') && text.contains("after"));
+    }
+
+    #[test]
+    fn structure_tables_are_nested_sections_of_their_side() {
+        let text = "# T\n# 请求参数\n属性 | 类型 | 必填 | 说明 |\n---|---|---|---|\ncloud_base | Object | 否 | 配置 |\ncloud_base 的结构\n属性 | 类型 | 必填 | 说明 |\n---|---|---|---|\nenv | string | 是 | 环境 |\n# 返回值\n属性 | 类型 | 说明 |\n---|---|---|\ninfo | Object | 信息 |\ninfo 的结构\n属性 | 类型 | 说明 |\n---|---|---|\nsize | number | 大小 |\n";
+        let page = read(text);
+        let names: Vec<&str> = page.request.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["cloud_base"]);
+        assert_eq!(page.nested.len(), 2, "{:?}", page.nested);
+        assert_eq!(page.nested[0].side, Side::Request);
+        assert_eq!(page.nested[0].path, ["cloud_base"]);
+        assert_eq!(page.nested[0].rows[0].name, "env");
+        assert_eq!(page.nested[1].side, Side::Response);
+        assert_eq!(page.nested[1].path, ["info"]);
+    }
+
+    #[test]
+    fn legal_value_lists_with_or_without_bars() {
+        let mut found = Vec::new();
+        let text = take_valid_values(
+            "errcode 的合法值\n值 | 说明 | 最低版本 |\n---|---|---|\n40003 | openid 不正确 | |\n# 接口限制\nmsgtype 的合法值\n\n说明 最低版本\ntext 文本消息\nimage 图片消息\n\nimage 的结构\n",
+            &mut found,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "errcode");
+        assert_eq!(
+            found[0].1,
+            [("40003".to_string(), "openid 不正确".to_string())]
+        );
+        assert_eq!(found[1].0, "msgtype");
+        let values: Vec<&str> = found[1].1.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(values, ["text", "image"]);
+        assert!(text.contains("# 接口限制") && text.contains("image 的结构"));
+    }
+
+    #[test]
+    fn plain_numbered_titles_with_calls_split_a_page() {
+        let text = "Tag Management\n1. Creating Tags\nHTTP request method: POST\nhttps://api.weixin.qq.com/cgi-bin/tags/create?access_token=T\n2. Obtaining Tags\nHTTP request method: GET\nhttps://api.weixin.qq.com/cgi-bin/tags/get?access_token=T\n3. Notes without a call\nnothing here\n";
+        let page = read(text);
+        assert_eq!(page.calls.len(), 1, "{:?}", page.calls);
+        assert_eq!(page.calls[0].path, "/cgi-bin/tags/create");
+        assert!(
+            page.warnings
+                .iter()
+                .any(|w| w.contains("documents 2 endpoints") && w.contains("GET /cgi-bin/tags/get")),
+            "{:?}",
+            page.warnings
+        );
+        // Numbered steps without calls do not split a page.
+        assert!(plain_endpoint_parts("1. First step\n2. Second step\n").is_empty());
+    }
+
+    #[test]
+    fn an_example_cut_inside_a_string_keeps_the_string() {
+        let json = close_cut_json("{\n\"subscribe\": 1,\n\"openid\": \"o6_b").expect("read");
+        assert_eq!(json.get("openid"), Some(&Json::String("o6_b".into())));
     }
 
     #[test]
