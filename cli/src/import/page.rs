@@ -210,13 +210,44 @@ pub fn read(text: &str) -> Page {
         });
     }
     page.warnings.push(format!(
-        "the page documents {} endpoints ({}); imported the first, `{}`; skipped {} — import each from a copy holding only its part",
+        "the page documents {} endpoints ({}); imported the first, `{}`; skipped {} — import the page without --name to write one file per endpoint",
         parts.len(),
         titles.join(", "),
         parts[0].0,
         skipped.join(", ")
     ));
     page
+}
+
+/// Every endpoint a page documents, each read from its own part of the page (the first part
+/// also holds what comes before the first numbered title). A part without the page's address
+/// takes the page's, and each part's guesses say which part it is. A page of one endpoint
+/// gives one page, as [`read`] does.
+pub fn read_all(text: &str) -> Vec<(Option<String>, Page)> {
+    let parts = endpoint_parts(text);
+    if parts.len() < 2 {
+        return vec![(None, read_one(text))];
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let url = first_line_url(text);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(index, (title, start))| {
+            let begin = if index == 0 { 0 } else { *start };
+            let end = parts.get(index + 1).map_or(lines.len(), |next| next.1);
+            let mut page = read_one(&lines[begin..end].join("\n"));
+            if page.doc_url.is_none() {
+                page.doc_url.clone_from(&url);
+            }
+            page.guesses.push(format!(
+                "the page documents {} endpoints; this file is endpoint {} of them, `{title}`, read from its part of the page only",
+                parts.len(),
+                index + 1
+            ));
+            (Some(title.clone()), page)
+        })
+        .collect()
 }
 
 /// The numbered top-level headings that each start an endpoint's part of the page
