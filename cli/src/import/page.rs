@@ -175,9 +175,10 @@ const BOILERPLATE: [&str; 8] = [
     "没有特殊",
 ];
 
-/// Reads a page. A page documenting several endpoints under numbered headings
-/// (`# 1 获取授权页ticket`, `# 2 获取授权页链接`) is read up to its second endpoint, and the
-/// endpoints left out are said in the warnings.
+/// Reads a page. A page documenting several endpoints under numbered titles
+/// (`# 1 获取授权页ticket`, `# 2 获取授权页链接`, or plain `1. Creating Tags` lines) is read up to
+/// its second endpoint, and the endpoints left out are said in the warnings ([`read_all`]
+/// reads each).
 pub fn read(text: &str) -> Page {
     let parts = endpoint_parts(text);
     if parts.len() < 2 {
