@@ -3,6 +3,8 @@
 
 use wechat_invoice_codegen::naming::{is_keyword, is_snake_case};
 
+use std::collections::BTreeMap;
+
 use super::json::Json;
 use super::page::{CallLine, NestedTable, Page, PageExample, Side};
 use super::table::FieldRow;
@@ -191,8 +193,9 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         })
         .cloned()
         .collect();
-    let mut request = fields(&body_rows, &requests, true, "request", guesses);
-    let mut response = fields(&response_rows, &responses, false, "response", guesses);
+    let mut request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
+    let mut response =
+        fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
     nest(
         &mut request,
         &page.nested,
@@ -297,7 +300,14 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
             && value.chars().any(|c| c.is_ascii_uppercase());
-        if !placeholder {
+        // `lang=zh_CN` in the call line, while the parameter table lists `lang` as a parameter
+        // the caller chooses: a sample value, not a fixed one.
+        let documented = page
+            .request
+            .iter()
+            .chain(&page.query_rows)
+            .find(|row| row.name == *key);
+        if !placeholder && documented.is_none() {
             fixed.query.push((key.clone(), value.clone()));
             continue;
         }
@@ -314,10 +324,7 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
             fixed.query.push((key.clone(), only.clone()));
             continue;
         }
-        let described = page
-            .query_rows
-            .iter()
-            .find(|row| row.name == *key)
+        let described = documented
             .map(|row| format!(" ({})", row.description))
             .unwrap_or_default();
         guesses.push(format!(
@@ -478,9 +485,100 @@ pub fn rust_name_for(wire: &str) -> Option<String> {
     }
 }
 
+/// The object of the examples each row belongs in, for rows the examples do not show at their
+/// top level but inside exactly one top-level object that no row names (a table listing
+/// `name` flat while every example sends `{"tag": {"name": …}}`).
+fn example_parents(rows: &[FieldRow], examples: &[&Json]) -> BTreeMap<String, String> {
+    let mut parents = BTreeMap::new();
+    let is_row = |key: &str| rows.iter().any(|row| row.name == key);
+    for row in rows {
+        if examples
+            .iter()
+            .any(|example| example.get(&row.name).is_some())
+        {
+            continue;
+        }
+        let mut holders: Vec<&str> = Vec::new();
+        for example in examples {
+            let Json::Object(entries) = example else {
+                continue;
+            };
+            for (key, value) in entries {
+                if !is_row(key)
+                    && value.get(&row.name).is_some()
+                    && !holders.contains(&key.as_str())
+                {
+                    holders.push(key);
+                }
+            }
+        }
+        if let [holder] = holders.as_slice() {
+            parents.insert(row.name.clone(), (*holder).to_string());
+        }
+    }
+    parents
+}
+
+/// The fields of a side's rows, put inside the objects the examples nest them in
+/// ([`example_parents`]), each such object said as a guess.
+fn fields_as_examples_nest(
+    rows: &[FieldRow],
+    examples: &[&Json],
+    request: bool,
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    let parents = example_parents(rows, examples);
+    let flat = fields_with(rows, examples, &parents, request, side, guesses);
+    if parents.is_empty() {
+        return flat;
+    }
+    let mut out: Vec<DraftField> = Vec::new();
+    for field in flat {
+        let Some(parent) = parents.get(&field.name) else {
+            out.push(field);
+            continue;
+        };
+        let holder = match out.iter_mut().position(|f| f.name == *parent) {
+            Some(index) => &mut out[index],
+            None => {
+                guesses.push(format!(
+                    "{side}: the table lists `{}` at the top level, but the examples put it inside the object `{parent}`: nested there (optional)",
+                    field.name
+                ));
+                out.push(DraftField {
+                    name: parent.clone(),
+                    ty: DraftType::Object(Vec::new()),
+                    required: false,
+                    description: format!(
+                        "`{parent}`, the object the doc examples nest its fields in."
+                    ),
+                    rust_name: rust_name_for(parent),
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        if let DraftType::Object(inner) = &mut holder.ty {
+            inner.push(field);
+        }
+    }
+    out
+}
+
 fn fields(
     rows: &[FieldRow],
     examples: &[&Json],
+    request: bool,
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    fields_with(rows, examples, &BTreeMap::new(), request, side, guesses)
+}
+
+fn fields_with(
+    rows: &[FieldRow],
+    examples: &[&Json],
+    parents: &BTreeMap<String, String>,
     request: bool,
     side: &str,
     guesses: &mut Vec<String>,
@@ -500,15 +598,44 @@ fn fields(
     unique
         .into_iter()
         .map(|row| {
-            let sample = examples.iter().find_map(|example| example.get(&row.name));
+            let sample = examples
+                .iter()
+                .find_map(|example| match parents.get(&row.name) {
+                    Some(parent) => example.get(parent)?.get(&row.name),
+                    None => example.get(&row.name),
+                });
             let path = format!("{side} field `{}`", row.name);
-            let ty = map_type(&row.doc_type, sample, &path, guesses);
+            let ty = match sample {
+                Some(value) if row.doc_type.trim().is_empty() => {
+                    guesses.push(format!(
+                        "{path}: the table has no type column, so it is typed from the example"
+                    ));
+                    infer(value)
+                }
+                _ => map_type(&row.doc_type, sample, &path, guesses),
+            };
             let rust_name = rust_name_for(&row.name);
             if let Some(rust) = &rust_name {
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
             }
+            let ty = match ty {
+                DraftType::String if describes_object(&row.description) => {
+                    guesses.push(format!(
+                        "{path}: the table says `{}` but the description shows an object (`{{ … }}`): taken as an object",
+                        row.doc_type
+                    ));
+                    object_type(sample, &path, guesses)
+                }
+                other => other,
+            };
             // A response table's required column says what is always present on success.
-            let required = row.required.unwrap_or(false);
+            let mut required = row.required.unwrap_or(false);
+            if request && required && either_or(&row.description) {
+                guesses.push(format!(
+                    "{path}: flagged required, but its description says to send it or another field instead: optional"
+                ));
+                required = false;
+            }
             if request && row.required.is_none() {
                 guesses.push(format!(
                     "{path}: the table has no required column, so it is optional"
@@ -531,6 +658,21 @@ fn fields(
             }
         })
         .collect()
+}
+
+/// Whether a description says its field is one of two to send (`传这个则不用传 img_url`,
+/// `二选一`, `either … or`).
+fn either_or(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    ["则不用传", "则无需传", "二选一", "either "]
+        .iter()
+        .any(|phrase| lower.contains(phrase))
+}
+
+/// Whether a description shows its value as a JSON object (`格式形如 { "key1": … }的object`).
+fn describes_object(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    lower.contains("{ \"") && lower.contains("object")
 }
 
 /// Maps a doc type word to a spec type, using the example value where the word is vague.
@@ -802,6 +944,51 @@ mod tests {
             DraftType::Integer
         );
         assert_eq!(guesses.len(), 1);
+    }
+
+    #[test]
+    fn rows_the_examples_nest_are_put_in_their_object() {
+        let row = |name: &str| FieldRow {
+            name: name.to_string(),
+            doc_type: String::new(),
+            required: None,
+            description: "d".to_string(),
+        };
+        let example = Json::parse(r#"{"tag": {"id": 134, "name": "Guangdong"}}"#).expect("json");
+        let mut guesses = Vec::new();
+        let fields = fields_as_examples_nest(
+            &[row("id"), row("name")],
+            &[&example],
+            false,
+            "response",
+            &mut guesses,
+        );
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].name, "tag");
+        let DraftType::Object(inner) = &fields[0].ty else {
+            panic!("not an object: {:?}", fields[0].ty);
+        };
+        assert_eq!(inner[0].name, "id");
+        assert_eq!(inner[0].ty, DraftType::Integer);
+        assert_eq!(inner[1].ty, DraftType::String);
+        assert!(
+            guesses
+                .iter()
+                .any(|g| g.contains("inside the object `tag`"))
+        );
+        // A row the example shows at the top level stays there.
+        let top = Json::parse(r#"{"id": 1, "tag": {"id": 2}}"#).expect("json");
+        assert!(example_parents(&[row("id")], &[&top]).is_empty());
+    }
+
+    #[test]
+    fn either_or_fields_and_objects_described_in_strings() {
+        assert!(either_or("要检测的图片 url,传这个则不用传 img 参数。"));
+        assert!(!either_or("接收者(用户)的 openid"));
+        assert!(describes_object(
+            r#"模板内容,格式形如 { "key1": { "value": any } }的object"#
+        ));
+        assert!(!describes_object("object id as a string"));
     }
 
     #[test]

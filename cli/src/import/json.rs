@@ -28,7 +28,13 @@ pub enum Json {
 impl Json {
     /// Reads a doc block, after removing `//` comments and trailing commas.
     pub fn parse(text: &str) -> Result<Json, String> {
-        serde_json::from_str(&relax(text)).map_err(|err| err.to_string())
+        serde_json::from_str(&relax(text, false))
+            .or_else(|err| {
+                // An example printed on one line (`{ "tag" : { "name" : "Guangdong"//Tag Name } }`):
+                // its comments end where the JSON goes on.
+                serde_json::from_str(&relax(text, true)).map_err(|_| err)
+            })
+            .map_err(|err| err.to_string())
     }
 
     /// The value of `key`, when this is an object that has it.
@@ -161,8 +167,9 @@ impl PartialEq for Key {
     }
 }
 
-/// Removes `//` comments and commas before `}` or `]`, outside strings.
-fn relax(text: &str) -> String {
+/// Removes `//` comments and commas before `}` or `]`, outside strings. A comment runs to the
+/// end of its line, or, when `inline`, up to the first `"`, `,`, `}` or `]` on it.
+fn relax(text: &str, inline: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut in_string = false;
@@ -184,7 +191,11 @@ fn relax(text: &str) -> String {
                 out.push(c);
             }
             '/' if chars.peek() == Some(&'/') => {
-                for skipped in chars.by_ref() {
+                while let Some(&skipped) = chars.peek() {
+                    if inline && matches!(skipped, '"' | ',' | '}' | ']') {
+                        break;
+                    }
+                    chars.next();
                     if skipped == '\n' {
                         out.push('\n');
                         break;
@@ -263,6 +274,15 @@ mod tests {
         };
         let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["s_pappid", "order_id"]);
+    }
+
+    #[test]
+    fn comments_inside_a_one_line_example_end_where_the_json_goes_on() {
+        let json =
+            Json::parse(r#"{ "tag":{ "id":134,//Tag ID "name":"Guangdong" } }"#).expect("parses");
+        let tag = json.get("tag").expect("tag");
+        assert!(tag.get("id").is_some_and(Json::is_integer));
+        assert_eq!(tag.get("name"), Some(&Json::String("Guangdong".into())));
     }
 
     #[test]

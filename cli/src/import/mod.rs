@@ -92,8 +92,43 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
         eprint!("{}", event_page::skipped_note(&shown.to_string(), &found));
         return Ok(Status::Clean);
     }
+    let parts = page::read_all(&text);
+    // `--name` names one endpoint: the first, the others said as skipped (`page::read`).
+    if args.name.is_some() || parts.len() < 2 {
+        return import_page(args, spec_dir, &shown.to_string(), &page);
+    }
+    let mut status = Status::Clean;
+    let mut written: Vec<String> = Vec::new();
+    for (title, part) in &parts {
+        let title = title.as_deref().unwrap_or_default();
+        let mut guesses = Vec::new();
+        let name = match draft::build(part, None, &mut guesses) {
+            Ok(draft) => draft.name,
+            Err(err) => {
+                eprintln!("{shown}: endpoint `{title}` not imported: {err}");
+                status = Status::Problems;
+                continue;
+            }
+        };
+        if written.contains(&name) {
+            eprintln!(
+                "{shown}: endpoint `{title}` not imported: its guessed name `{name}` is that of an endpoint written from this page already; import its part alone with --name"
+            );
+            status = Status::Problems;
+            continue;
+        }
+        written.push(name);
+        if import_page(args, spec_dir, &shown.to_string(), part)? == Status::Problems {
+            status = Status::Problems;
+        }
+    }
+    Ok(status)
+}
+
+/// Imports one endpoint read from a page (the whole page, or its part for that endpoint).
+fn import_page(args: &Args, spec_dir: &Path, shown: &str, page: &page::Page) -> Outcome {
     let mut guesses = Vec::new();
-    let mut draft = draft::build(&page, args.name.as_deref(), &mut guesses)
+    let mut draft = draft::build(page, args.name.as_deref(), &mut guesses)
         .map_err(|err| CliError::new(format!("{shown}: {err}")))?;
     let mut proposals = Vec::new();
     match check::error_tables(spec_dir) {
@@ -136,7 +171,7 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
         let existing = fs::read_to_string(&target)
             .map_err(|err| CliError::new(format!("cannot read `{}`: {err}", target.display())))?;
         let merged = merge::merge(&existing, &draft);
-        eprint!("{}", merge_report(&shown.to_string(), &target, &merged));
+        eprint!("{}", merge_report(shown, &target, &merged));
         merged.text
     } else {
         yaml::render(&draft)
@@ -147,10 +182,7 @@ fn import_one(args: &Args, spec_dir: &Path, page_path: &Path) -> Outcome {
     let verb = if merging { "merged into" } else { "wrote" };
     println!("{verb} {} (from {shown})", target.display());
 
-    eprint!(
-        "{}",
-        page_report(&shown.to_string(), &target, &page.warnings, &guesses)
-    );
+    eprint!("{}", page_report(shown, &target, &page.warnings, &guesses));
     if !proposals.is_empty() {
         eprintln!(
             "error codes not defined under {}/errors/ yet; proposed entries to review and add to a table:",

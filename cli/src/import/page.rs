@@ -175,9 +175,10 @@ const BOILERPLATE: [&str; 8] = [
     "没有特殊",
 ];
 
-/// Reads a page. A page documenting several endpoints under numbered headings
-/// (`# 1 获取授权页ticket`, `# 2 获取授权页链接`) is read up to its second endpoint, and the
-/// endpoints left out are said in the warnings.
+/// Reads a page. A page documenting several endpoints under numbered titles
+/// (`# 1 获取授权页ticket`, `# 2 获取授权页链接`, or plain `1. Creating Tags` lines) is read up to
+/// its second endpoint, and the endpoints left out are said in the warnings ([`read_all`]
+/// reads each).
 pub fn read(text: &str) -> Page {
     let parts = endpoint_parts(text);
     if parts.len() < 2 {
@@ -210,13 +211,44 @@ pub fn read(text: &str) -> Page {
         });
     }
     page.warnings.push(format!(
-        "the page documents {} endpoints ({}); imported the first, `{}`; skipped {} — import each from a copy holding only its part",
+        "the page documents {} endpoints ({}); imported the first, `{}`; skipped {} — import the page without --name to write one file per endpoint",
         parts.len(),
         titles.join(", "),
         parts[0].0,
         skipped.join(", ")
     ));
     page
+}
+
+/// Every endpoint a page documents, each read from its own part of the page (the first part
+/// also holds what comes before the first numbered title). A part without the page's address
+/// takes the page's, and each part's guesses say which part it is. A page of one endpoint
+/// gives one page, as [`read`] does.
+pub fn read_all(text: &str) -> Vec<(Option<String>, Page)> {
+    let parts = endpoint_parts(text);
+    if parts.len() < 2 {
+        return vec![(None, read_one(text))];
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let url = first_line_url(text);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(index, (title, start))| {
+            let begin = if index == 0 { 0 } else { *start };
+            let end = parts.get(index + 1).map_or(lines.len(), |next| next.1);
+            let mut page = read_one(&lines[begin..end].join("\n"));
+            if page.doc_url.is_none() {
+                page.doc_url.clone_from(&url);
+            }
+            page.guesses.push(format!(
+                "the page documents {} endpoints; this file is endpoint {} of them, `{title}`, read from its part of the page only",
+                parts.len(),
+                index + 1
+            ));
+            (Some(title.clone()), page)
+        })
+        .collect()
 }
 
 /// The numbered top-level headings that each start an endpoint's part of the page
@@ -236,6 +268,50 @@ fn endpoint_parts(text: &str) -> Vec<(String, usize)> {
                 .then(|| (after.to_string(), index))
         })
         .collect();
+    if parts.len() >= 2 {
+        return parts;
+    }
+    plain_endpoint_parts(text)
+}
+
+/// On a page without `#` headings, numbered plain lines (`1. Creating Tags`,
+/// `2. Obtaining the Official Account's Created Tags`) that each begin a part holding a call
+/// line: their titles and line indexes, when there are two or more.
+fn plain_endpoint_parts(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let titles: Vec<(String, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let trimmed = line.trim();
+            let digits = trimmed
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(trimmed.len());
+            if digits == 0 || trimmed.chars().count() > 80 || trimmed.contains('|') {
+                return None;
+            }
+            let after = trimmed[digits..].strip_prefix(['.', '、'])?.trim();
+            let starts_title = after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_ascii());
+            (starts_title && plain_kind(after) == SectionKind::Other)
+                .then(|| (trimmed.to_string(), index))
+        })
+        .collect();
+    let parts: Vec<(String, usize)> = titles
+        .iter()
+        .enumerate()
+        .filter(|(position, (_, start))| {
+            let end = titles.get(position + 1).map_or(lines.len(), |next| next.1);
+            let part = &lines[*start..end];
+            part.iter().enumerate().any(|(index, line)| {
+                let around = &part[index.saturating_sub(2)..(index + 3).min(part.len())];
+                call_line(line).is_some() || call_of(line, around).is_some()
+            })
+        })
+        .map(|(_, title)| title.clone())
+        .collect();
     if parts.len() < 2 {
         return Vec::new();
     }
@@ -244,6 +320,7 @@ fn endpoint_parts(text: &str) -> Vec<(String, usize)> {
 
 fn read_one(text: &str) -> Page {
     let mut valid_values = Vec::new();
+    let text = &structure_headings(text);
     let text = &take_valid_values(text, &mut valid_values);
     let mut sections = sections(text);
     let mut guesses = Vec::new();
@@ -362,19 +439,63 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
     let mut out = Vec::new();
     // The block being read and how many of its table lines were seen.
     let mut current: Option<(ValidValues, usize)> = None;
+    // Whether the block being read is a `|` table (its rows end at the first other line).
+    let mut piped = false;
     for line in text.lines() {
         let trimmed = line.trim();
         let lower = trimmed.to_lowercase();
-        if let Some(name) = lower.strip_prefix("valid values of ") {
+        let named = lower
+            .strip_prefix("valid values of ")
+            .or_else(|| lower.strip_suffix("的合法值"))
+            .map(str::trim)
+            .filter(|name| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+            });
+        if let Some(name) = named {
             if let Some(((name, values), _)) = current.take() {
                 found.push((name, values));
             }
-            current = Some(((name.trim().to_string(), Vec::new()), 0));
+            piped = false;
+            current = Some(((name.to_string(), Vec::new()), 0));
+            out.push(String::new());
+            continue;
+        }
+        // A copy without `|` (`0 请求成功`, one space between the cells): rows up to the first
+        // blank line after them; the header line (`说明 最低版本`) names no value.
+        if let Some(((_, values), rows)) = current.as_mut()
+            && !piped
+            && !trimmed.contains('|')
+            && !(trimmed.is_empty() && *rows > 0)
+        {
+            if !trimmed.is_empty() {
+                *rows += 1;
+                let (value, meaning) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
+                let header = ["值", "说明", "value", "description"]
+                    .iter()
+                    .any(|word| value.eq_ignore_ascii_case(word));
+                let value_like = value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                if !value_like && !header {
+                    if let Some(((name, values), _)) = current.take() {
+                        found.push((name, values));
+                    }
+                    out.push(line.to_string());
+                    continue;
+                }
+                if !header {
+                    values.push((value.to_string(), meaning.trim().to_string()));
+                }
+            }
             out.push(String::new());
             continue;
         }
         if let Some(((_, values), rows)) = current.as_mut() {
             if trimmed.contains('|') {
+                piped = true;
                 *rows += 1;
                 let cells: Vec<&str> = trimmed
                     .trim_matches('|')
@@ -401,6 +522,45 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
     }
     if let Some(((name, values), _)) = current {
         found.push((name, values));
+    }
+    out.join("\n")
+}
+
+/// Rewrites the lines `cloud_base 的结构` (`# image 的结构`), which title the table of a nested
+/// object on mini-program pages, as nested sections (`# Body.cloud_base Object Payload`, or
+/// `Res.…` after the response's title), so that their rows are not read as top-level fields.
+fn structure_headings(text: &str) -> String {
+    let mut side = "Body";
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim().trim_start_matches('#').trim();
+        let named = trimmed
+            .strip_suffix("的结构")
+            .map(str::trim)
+            .filter(|name| {
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+            });
+        if let Some(name) = named {
+            out.push(format!("# {side}.{name} Object Payload"));
+            continue;
+        }
+        let title = heading_text(line).or_else(|| {
+            (trimmed.chars().count() <= 40
+                && !trimmed.contains('|')
+                && !table::is_spaced_field_row(trimmed))
+            .then(|| trimmed.to_string())
+        });
+        match title.as_deref().map(plain_kind) {
+            Some(SectionKind::Request | SectionKind::RequestBody | SectionKind::Query) => {
+                side = "Body";
+            }
+            Some(SectionKind::Response) => side = "Res",
+            _ => {}
+        }
+        out.push(line.to_string());
     }
     out.join("\n")
 }
@@ -530,6 +690,15 @@ fn read_section(page: &mut Page, section: &Section) {
             let rows = table::field_rows(&lines, &mut page.warnings);
             page.request
                 .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
+            // An old-style page may print its answer right after the parameters, under a line
+            // too long to be a section title (`Response (example of the JSON packet …)`).
+            if section
+                .lines
+                .iter()
+                .any(|line| line.trim_start().starts_with('{'))
+            {
+                read_examples(page, section);
+            }
         }
         SectionKind::Query => {
             let rows = table::field_rows(&section.lines, &mut page.warnings);
@@ -605,6 +774,7 @@ fn plain_sections(text: &str) -> Vec<Section> {
         let heading = heading_text(line).or_else(|| {
             let short = trimmed.chars().count() <= 40
                 && !trimmed.contains('|')
+                && !table::is_spaced_field_row(trimmed)
                 && !trimmed.contains("http")
                 && !trimmed.starts_with(['{', '}', '"', '[', ']']);
             (short && !trimmed.is_empty() && plain_kind(trimmed) != SectionKind::Other)
@@ -630,7 +800,11 @@ fn plain_kind(heading: &str) -> SectionKind {
     let lower = heading.to_lowercase();
     if lower.starts_with("post data") {
         SectionKind::Examples
-    } else if lower.starts_with("parameter expla") || heading.starts_with("参数说明") {
+    } else if lower.starts_with("parameter expla")
+        || lower.starts_with("parameter desc")
+        || lower == "parameters"
+        || heading.starts_with("参数说明")
+    {
         SectionKind::Request
     } else {
         kind_of(heading)
@@ -1012,10 +1186,18 @@ fn close_cut_json(text: &str) -> Option<Json> {
                 _ => {}
             }
         }
-        if in_string || open.is_empty() {
+        if open.is_empty() {
             continue;
         }
         let mut closed = head.to_string();
+        // The page ends inside a string value (`"openid": "o6_b`): the value is kept as far as
+        // it goes.
+        if in_string {
+            if keep < lines.len() || head.ends_with('\\') {
+                continue;
+            }
+            closed.push('"');
+        }
         for bracket in open.iter().rev() {
             closed.push(if *bracket == '{' { '}' } else { ']' });
         }
@@ -1202,6 +1384,62 @@ mod tests {
             )]
         );
         assert!(!text.contains('|') && text.contains("after"));
+    }
+
+    #[test]
+    fn structure_tables_are_nested_sections_of_their_side() {
+        let text = "# T\n# 请求参数\n属性 | 类型 | 必填 | 说明 |\n---|---|---|---|\ncloud_base | Object | 否 | 配置 |\ncloud_base 的结构\n属性 | 类型 | 必填 | 说明 |\n---|---|---|---|\nenv | string | 是 | 环境 |\n# 返回值\n属性 | 类型 | 说明 |\n---|---|---|\ninfo | Object | 信息 |\ninfo 的结构\n属性 | 类型 | 说明 |\n---|---|---|\nsize | number | 大小 |\n";
+        let page = read(text);
+        let names: Vec<&str> = page.request.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["cloud_base"]);
+        assert_eq!(page.nested.len(), 2, "{:?}", page.nested);
+        assert_eq!(page.nested[0].side, Side::Request);
+        assert_eq!(page.nested[0].path, ["cloud_base"]);
+        assert_eq!(page.nested[0].rows[0].name, "env");
+        assert_eq!(page.nested[1].side, Side::Response);
+        assert_eq!(page.nested[1].path, ["info"]);
+    }
+
+    #[test]
+    fn legal_value_lists_with_or_without_bars() {
+        let mut found = Vec::new();
+        let text = take_valid_values(
+            "errcode 的合法值\n值 | 说明 | 最低版本 |\n---|---|---|\n40003 | openid 不正确 | |\n# 接口限制\nmsgtype 的合法值\n\n说明 最低版本\ntext 文本消息\nimage 图片消息\n\nimage 的结构\n",
+            &mut found,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "errcode");
+        assert_eq!(
+            found[0].1,
+            [("40003".to_string(), "openid 不正确".to_string())]
+        );
+        assert_eq!(found[1].0, "msgtype");
+        let values: Vec<&str> = found[1].1.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(values, ["text", "image"]);
+        assert!(text.contains("# 接口限制") && text.contains("image 的结构"));
+    }
+
+    #[test]
+    fn plain_numbered_titles_with_calls_split_a_page() {
+        let text = "Tag Management\n1. Creating Tags\nHTTP request method: POST\nhttps://api.weixin.qq.com/cgi-bin/tags/create?access_token=T\n2. Obtaining Tags\nHTTP request method: GET\nhttps://api.weixin.qq.com/cgi-bin/tags/get?access_token=T\n3. Notes without a call\nnothing here\n";
+        let page = read(text);
+        assert_eq!(page.calls.len(), 1, "{:?}", page.calls);
+        assert_eq!(page.calls[0].path, "/cgi-bin/tags/create");
+        assert!(
+            page.warnings
+                .iter()
+                .any(|w| w.contains("documents 2 endpoints") && w.contains("GET /cgi-bin/tags/get")),
+            "{:?}",
+            page.warnings
+        );
+        // Numbered steps without calls do not split a page.
+        assert!(plain_endpoint_parts("1. First step\n2. Second step\n").is_empty());
+    }
+
+    #[test]
+    fn an_example_cut_inside_a_string_keeps_the_string() {
+        let json = close_cut_json("{\n\"subscribe\": 1,\n\"openid\": \"o6_b").expect("read");
+        assert_eq!(json.get("openid"), Some(&Json::String("o6_b".into())));
     }
 
     #[test]

@@ -320,7 +320,48 @@ fn markdown_error_row(columns: &[Column], cells: &[String]) -> Option<ErrorRow> 
 /// Reads `order_idstringyesOrder order_id`: the name is the leading `[a-z0-9_]` run cut
 /// where a type word starts, then the required word, then the description.
 fn flat_field_row(line: &str, has_required: bool) -> Option<FieldRow> {
-    split_flat(line, has_required, true).or_else(|| split_flat(line, has_required, false))
+    split_flat(line, has_required, true)
+        .or_else(|| spaced_field_row(line))
+        .or_else(|| split_flat(line, has_required, false))
+}
+
+/// Reads `touser string 用户的 OpenID`: a copy that separates cells with one space and drops
+/// the empty ones (a `默认值` or `必填` cell left blank), so the name, a type word and then
+/// either a required word standing alone or the description.
+fn spaced_field_row(line: &str) -> Option<FieldRow> {
+    let mut parts = line.splitn(3, ' ');
+    let name = parts.next()?;
+    let doc_type = parts.next()?;
+    let rest = parts.next().unwrap_or_default().trim();
+    let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let known_type = TYPE_WORDS
+        .iter()
+        .any(|word| doc_type.eq_ignore_ascii_case(word));
+    if !(valid_name && known_type) {
+        return None;
+    }
+    let (first, after) = rest.split_once(' ').unwrap_or((rest, ""));
+    let standing_alone = REQUIRED_WORDS
+        .iter()
+        .find(|(word, _)| first.eq_ignore_ascii_case(word))
+        .map(|(_, value)| *value);
+    let (required, description) = match standing_alone {
+        Some(value) => (Some(value), after.trim()),
+        None => (None, rest),
+    };
+    Some(FieldRow {
+        name: name.to_string(),
+        doc_type: doc_type.to_string(),
+        required,
+        description: description.to_string(),
+    })
+}
+
+/// Whether a line reads as a row of a space-separated table (`errcode number 错误码`), so it is
+/// not a plain-line section title even when it names one.
+pub fn is_spaced_field_row(line: &str) -> bool {
+    spaced_field_row(line.trim()).is_some()
 }
 
 fn split_flat(line: &str, has_required: bool, strict: bool) -> Option<FieldRow> {
@@ -590,6 +631,26 @@ mod tests {
         assert_eq!(rows[0].code, 72035);
         assert_eq!(rows[0].errmsg, "biz reject insert");
         assert_eq!(rows[0].detail, "发票已经被拒绝开票");
+    }
+
+    #[test]
+    fn space_separated_rows_with_empty_cells_dropped() {
+        let mut warnings = Vec::new();
+        let rows = field_rows(
+            &lines(
+                "属性 类型 默认值 必填 说明\ntouser string 用户的 OpenID\nimage Object 图片消息,msgtype=\"image\" 时必填\nlang string 否 语言",
+            ),
+            &mut warnings,
+        );
+        assert_eq!(rows.len(), 3, "{rows:?} {warnings:?}");
+        assert_eq!(rows[0].name, "touser");
+        assert_eq!(rows[0].required, None);
+        assert_eq!(rows[0].description, "用户的 OpenID");
+        assert_eq!(rows[1].doc_type, "Object");
+        assert_eq!(rows[2].required, Some(false));
+        assert_eq!(rows[2].description, "语言");
+        assert!(is_spaced_field_row("errcode number 错误码"));
+        assert!(!is_spaced_field_row("返回的 JSON 数据包"));
     }
 
     #[test]
