@@ -161,7 +161,32 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A test fake building the whole response, naming every field (the head adds one).
+/// A test fake built with the answer's builder (the head adds a field to the answer).
+const RESPONSE_BUILDER: &str = "pub fn fake() -> wechat_invoice::GetAuthDataResponse {
+    wechat_invoice::GetAuthDataResponse::builder()
+        .invoice_status(\"auth success\")
+        .auth_time(1)
+        .build()
+}
+";
+
+/// A test fake from `Default`, a field set afterwards.
+const RESPONSE_DEFAULT_THEN_SET: &str = "pub fn fake() -> wechat_invoice::GetAuthDataResponse {
+    let mut fake = wechat_invoice::GetAuthDataResponse::default();
+    fake.invoice_status = Some(\"auth success\".into());
+    fake
+}
+";
+
+/// Code reading an answer with a pattern (`..` is required on `#[non_exhaustive]` structs).
+const RESPONSE_PATTERN: &str =
+    "pub fn status(answer: &wechat_invoice::GetAuthDataResponse) -> Option<&str> {
+    let wechat_invoice::GetAuthDataResponse { invoice_status, .. } = answer;
+    invoice_status.as_deref()
+}
+";
+
+/// A struct literal of an answer, naming every field: never compiles outside the crate.
 const RESPONSE_FULL_LITERAL: &str = "pub fn fake() -> wechat_invoice::GetAuthDataResponse {
     wechat_invoice::GetAuthDataResponse {
         invoice_status: Some(\"auth success\".into()),
@@ -171,16 +196,7 @@ const RESPONSE_FULL_LITERAL: &str = "pub fn fake() -> wechat_invoice::GetAuthDat
 }
 ";
 
-/// The same fake ending in `..Default::default()`.
-const RESPONSE_DEFAULT_LITERAL: &str = "pub fn fake() -> wechat_invoice::GetAuthDataResponse {
-    wechat_invoice::GetAuthDataResponse {
-        invoice_status: Some(\"auth success\".into()),
-        ..Default::default()
-    }
-}
-";
-
-/// A caller building `GetAuthUrlRequest` (no `Default`: its `source` is a required enum).
+/// A caller building `GetAuthUrlRequest` as a struct literal.
 const REQUEST_FULL_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAuthUrlRequest {
     wechat_invoice::GetAuthUrlRequest {
         s_pappid: String::new(),
@@ -195,7 +211,22 @@ const REQUEST_FULL_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAuthU
 }
 ";
 
-/// What the old advice said to write for a new optional request field.
+/// The same request with its builder, the documented construction path.
+const REQUEST_BUILDER: &str = "pub fn request() -> wechat_invoice::GetAuthUrlRequest {
+    wechat_invoice::GetAuthUrlRequest::builder()
+        .s_pappid(\"wx1\")
+        .order_id(\"order-1\")
+        .money(1)
+        .timestamp(1)
+        .source(wechat_invoice::InvoiceAuthSource::Web)
+        .ticket(\"ticket\")
+        .auth_type(1)
+        .build()
+}
+";
+
+/// `..Default::default()` on a request with required fields: it has no `Default`, so a
+/// forgotten field cannot go out empty.
 const REQUEST_DEFAULT_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAuthUrlRequest {
     wechat_invoice::GetAuthUrlRequest {
         s_pappid: String::new(),
@@ -210,18 +241,37 @@ const REQUEST_DEFAULT_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAu
 }
 ";
 
+/// The pipeline contract's struct literal.
+const REQUEST_CONTRACT_LITERAL: &str =
+    "pub fn request(s_pappid: String, order_id: String) -> wechat_invoice::GetAuthDataRequest {
+    wechat_invoice::GetAuthDataRequest { s_pappid, order_id }
+}
+";
+
 /// Code treating a code the spec did not list through `Unknown`.
 const UNKNOWN_MATCH: &str = "pub fn retry_later(err: &wechat_invoice::GetAuthDataError) -> bool {
     matches!(err, wechat_invoice::GetAuthDataError::Unknown { code: 72017, .. })
 }
 ";
 
-const CALLERS: [(&str, &str); 5] = [
+const CALLERS: [(&str, &str); 9] = [
+    ("response_builder", RESPONSE_BUILDER),
+    ("response_default_then_set", RESPONSE_DEFAULT_THEN_SET),
+    ("response_pattern", RESPONSE_PATTERN),
     ("response_full_literal", RESPONSE_FULL_LITERAL),
-    ("response_default_literal", RESPONSE_DEFAULT_LITERAL),
     ("request_full_literal", REQUEST_FULL_LITERAL),
+    ("request_builder", REQUEST_BUILDER),
     ("request_default_literal", REQUEST_DEFAULT_LITERAL),
+    ("request_contract_literal", REQUEST_CONTRACT_LITERAL),
     ("unknown_match", UNKNOWN_MATCH),
+];
+
+/// Callers that never compile, with what the compiler says about them.
+const NEVER_COMPILE: [(&str, &str); 2] = [
+    // Answers are `#[non_exhaustive]`: built with their builders, never as literals.
+    ("response_full_literal", "non-exhaustive"),
+    // Requests with a required field have no `Default`.
+    ("request_default_literal", "Default"),
 ];
 
 /// The diff's changes from `base` to `head`, by rule id.
@@ -266,45 +316,51 @@ fn verdicts_match_the_compiler_for_the_generated_code() {
     let base = Scratch::new("base", &base_spec, &CALLERS);
     let head = Scratch::new("head", &head_spec_dir, &CALLERS);
 
-    // Every caller compiles against the base, except the `..Default::default()` advice for a
-    // type without `Default`, which never compiled.
+    // Every caller compiles against the base, except those that never compile.
     for (caller, _) in CALLERS {
         let result = base.check(caller);
-        if caller == "request_default_literal" {
-            let err = result.expect_err("GetAuthUrlRequest has no Default");
-            assert!(err.contains("Default"), "{err}");
+        if let Some((_, says)) = NEVER_COMPILE.iter().find(|(name, _)| *name == caller) {
+            let err = result.expect_err(caller);
+            assert!(err.contains(says), "{caller}: {err}");
         } else if let Err(err) = result {
             panic!("{caller} does not compile against the base:\n{err}");
         }
     }
 
-    // A response field added to a struct with `Default`: a warning, because literals ending
-    // in `..Default::default()` keep compiling and literals naming every field do not.
+    // An optional field added to an answer: info, because answers are `#[non_exhaustive]`:
+    // reads, patterns and builder-made fakes all keep compiling.
     assert_eq!(
         level_of(&changes, "response-field-added", "get_auth_data"),
-        "warning"
+        "info"
     );
-    head.check("response_default_literal")
-        .expect("the advised literal keeps compiling");
-    let err = head
-        .check("response_full_literal")
-        .expect_err("a full literal misses the new field");
-    assert!(err.contains("auth_channel"), "{err}");
+    for caller in [
+        "response_builder",
+        "response_default_then_set",
+        "response_pattern",
+    ] {
+        if let Err(err) = head.check(caller) {
+            panic!("{caller} stops compiling after an added answer field:\n{err}");
+        }
+    }
 
-    // An optional request field added to a struct without `Default`: breaking, because every
-    // literal names every field and no `..Default::default()` escape exists.
+    // An optional field added to a request without `Default`: a warning, because the builder
+    // keeps compiling while a struct literal naming every field does not.
     assert_eq!(
         level_of(
             &changes,
             "request-field-added-optional-no-default",
             "get_auth_url"
         ),
-        "breaking"
+        "warning"
     );
+    head.check("request_builder")
+        .expect("the builder keeps compiling");
     let err = head
         .check("request_full_literal")
         .expect_err("the literal misses the new field");
     assert!(err.contains("memo"), "{err}");
+    head.check("request_contract_literal")
+        .expect("the contract's literal keeps compiling");
 
     // An error code added: matches keep compiling (a warning, not breaking); what changes is
     // the branch taken at run time, pinned by `known_codes_never_arrive_as_unknown` below.

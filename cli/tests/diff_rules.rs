@@ -270,20 +270,30 @@ fn request_field_added_required() {
     );
 }
 
+/// `spec` with `order_id` optional: `GetThingRequest` has no required field, so it derives
+/// `Default`.
+fn order_optional(spec: Spec) -> Spec {
+    spec.thing(
+        "    required: true\n    description: The order.\n",
+        "    description: The order.\n",
+    )
+}
+
 #[test]
 fn request_field_added_optional_is_a_warning_for_struct_literals() {
-    // `GetThingRequest` derives `Default` (its one required field is a string).
-    let head = tiny()
+    let base = order_optional(tiny());
+    let head = base
+        .clone()
         .thing(
             "  note:\n",
             "  extra:\n    type: string\n    description: More.\n  note:\n",
         )
         .thing("order_id: \"1\"\n", "order_id: \"1\"\n      extra: x\n");
     assert_eq!(
-        ids(&tiny(), &head),
+        ids(&base, &head),
         ["request-field-added-optional", "examples-changed"]
     );
-    let found = with_id(&tiny(), &head, "request-field-added-optional");
+    let found = with_id(&base, &head, "request-field-added-optional");
     assert_eq!(found[0]["level"], "warning");
     assert_eq!(found[0]["direction"], "request");
     let message = found[0]["message"].as_str().unwrap_or_default();
@@ -292,23 +302,26 @@ fn request_field_added_optional_is_a_warning_for_struct_literals() {
 }
 
 #[test]
-fn request_field_added_optional_without_default_breaks_every_literal() {
-    // A required enum field takes `Default` away from `GetThingRequest`.
-    let base = kind_required(tiny());
-    let head = base
-        .clone()
+fn request_field_added_optional_without_default_is_a_warning_for_literals() {
+    // `order_id` is required, so `GetThingRequest` has no `Default`: its builder is the path
+    // that keeps compiling.
+    let head = tiny()
         .thing(
             "  note:\n",
             "  extra:\n    type: string\n    description: More.\n  note:\n",
         )
         .thing("order_id: \"1\"\n", "order_id: \"1\"\n      extra: x\n");
-    let found = with_id(&base, &head, "request-field-added-optional-no-default");
+    let found = with_id(&tiny(), &head, "request-field-added-optional-no-default");
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0]["level"], "breaking");
+    assert_eq!(found[0]["level"], "warning");
     let message = found[0]["message"].as_str().unwrap_or_default();
     assert!(!message.contains("..Default::default()"), "{message}");
+    assert!(
+        message.contains("`GetThingRequest::builder()`"),
+        "{message}"
+    );
     assert!(message.contains("has no `Default`"), "{message}");
-    assert!(with_id(&base, &head, "request-field-added-optional").is_empty());
+    assert!(with_id(&tiny(), &head, "request-field-added-optional").is_empty());
 }
 
 #[test]
@@ -592,48 +605,87 @@ fn request_field_alias_added_and_removed() {
 
 #[test]
 fn response_field_added() {
-    // `GetThingResponse` has no `Default` in the tiny spec (its `status` enum is required);
-    // make it optional so the struct derives `Default`.
-    let base = tiny().thing(
-        "    type: Status\n    required: true\n",
-        "    type: Status\n",
-    );
-    let head = base
-        .clone()
-        .thing(
-            "  count:\n",
-            "  total:\n    type: integer\n    description: Total.\n  count:\n",
-        )
-        .thing("      count: 1\n", "      count: 1\n      total: 2\n");
-    assert_eq!(
-        ids(&base, &head),
-        ["response-field-added", "examples-changed"]
-    );
-    let found = with_id(&base, &head, "response-field-added");
-    assert_eq!(found[0]["level"], "warning");
-    let message = found[0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("`Option<i64>`"), "{message}");
-    assert!(message.contains("..Default::default()"), "{message}");
-}
-
-#[test]
-fn response_field_added_without_default_breaks_literals() {
     let head = tiny()
         .thing(
             "  count:\n",
             "  total:\n    type: integer\n    description: Total.\n  count:\n",
         )
         .thing("      count: 1\n", "      count: 1\n      total: 2\n");
-    let found = with_id(&tiny(), &head, "response-field-added-no-default");
+    // Listed by level: the examples' warning first.
+    assert_eq!(
+        ids(&tiny(), &head),
+        ["examples-changed", "response-field-added"]
+    );
+    let found = with_id(&tiny(), &head, "response-field-added");
+    assert_eq!(found[0]["level"], "info");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`Option<i64>`"), "{message}");
+    assert!(
+        message.contains("`GetThingResponse::builder()`"),
+        "{message}"
+    );
+    assert!(message.contains("#[non_exhaustive]"), "{message}");
+}
+
+#[test]
+fn response_field_added_required_breaks_builder_fakes() {
+    let head = tiny()
+        .thing(
+            "  count:\n",
+            "  total:\n    type: integer\n    required: true\n    description: Total.\n  count:\n",
+        )
+        .thing("      count: 1\n", "      count: 1\n      total: 2\n");
+    let found = with_id(&tiny(), &head, "response-field-added-required");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["level"], "breaking");
     assert_eq!(found[0]["direction"], "response");
 }
 
+/// `spec` with a shared struct `Parcel` in the answer of `get_thing`, and in its request too
+/// when `in_request`.
+fn with_parcel(in_request: bool) -> Spec {
+    let mut spec = tiny().thing(
+        "  count:\n",
+        "  parcel:\n    type: Parcel\n    description: A parcel.\n  count:\n",
+    );
+    spec.types.push_str(
+        "  Parcel:\n    description: A parcel.\n    fields:\n      size:\n        type: integer\n        description: Size.\n",
+    );
+    if in_request {
+        spec = spec.thing(
+            "  note:\n",
+            "  parcel:\n    type: Parcel\n    description: A parcel.\n  note:\n",
+        );
+    }
+    spec
+}
+
+#[test]
+fn a_shared_struct_requests_stop_using_becomes_non_exhaustive() {
+    let found = with_id(
+        &with_parcel(true),
+        &with_parcel(false),
+        "type-became-non-exhaustive",
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "breaking");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`Parcel`"), "{message}");
+    // A field added to it while requests use it: struct literals need it, builders do not.
+    let base = with_parcel(true);
+    let mut head = with_parcel(true);
+    head.types
+        .push_str("      weight:\n        type: integer\n        description: Weight.\n");
+    let found = with_id(&base, &head, "response-field-added-open");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["level"], "warning");
+}
+
 #[test]
 fn type_losing_default_is_breaking() {
-    let head = kind_required(tiny());
-    let found = with_id(&tiny(), &head, "type-default-removed");
+    let base = order_optional(tiny());
+    let head = kind_required(base.clone());
+    let found = with_id(&base, &head, "type-default-removed");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["level"], "breaking");
     let message = found[0]["message"].as_str().unwrap_or_default();

@@ -486,7 +486,10 @@ fn builder_call(api: &Api, object: &Object) -> String {
     .into_iter()
     .filter(|(_, items)| !items.is_empty())
     .collect();
-    let head = format!("crate::builder::builder! {{ {0} => {0}Builder {{", object.name);
+    let head = format!(
+        "crate::builder::builder! {{ {0} => {0}Builder {{",
+        object.name
+    );
     let one_line = lists
         .iter()
         .map(|(key, items)| format!(" {key}: [{}],", items.join(", ")))

@@ -375,6 +375,7 @@ impl Walker<'_> {
         let owner = Owner {
             name: &new.name,
             derives_default: self.head.derives_default(new),
+            open: self.head.is_sent(&new.name),
         };
         for old_field in &old.fields {
             let path = join(prefix, &old_field.wire_name);
@@ -426,35 +427,41 @@ impl Walker<'_> {
         };
         let struct_name = owner.name;
         let rust = &new.rust_name;
-        let (rule, message) = match (place.side, new.required, owner.derives_default) {
-            (Side::Request, true, _) => (
+        let (rule, message) = match (place.side, new.required) {
+            (Side::Request, true) => (
                 &rules::REQUEST_FIELD_ADDED_REQUIRED,
                 format!(
                     "required request field `{path}` (`{ty}`) added: every caller must now set it"
                 ),
             ),
-            (Side::Request, false, true) => (
+            (Side::Request, false) if owner.derives_default => (
                 &rules::REQUEST_FIELD_ADDED_OPTIONAL,
                 format!(
-                    "optional request field `{path}` (`{shown}`) added to `{struct_name}`: the wire stays compatible and literals ending in `..Default::default()` keep compiling, but literals naming every field need `{rust}: None`"
+                    "optional request field `{path}` (`{shown}`) added to `{struct_name}`: the wire stays compatible, builders and literals ending in `..Default::default()` keep compiling, but literals naming every field need `{rust}: None`"
                 ),
             ),
-            (Side::Request, false, false) => (
+            (Side::Request, false) => (
                 &rules::REQUEST_FIELD_ADDED_OPTIONAL_NO_DEFAULT,
                 format!(
-                    "optional request field `{path}` (`{shown}`) added to `{struct_name}`, which has no `Default`: every struct literal of it stops compiling until it adds `{rust}: None`"
+                    "optional request field `{path}` (`{shown}`) added to `{struct_name}`: the wire stays compatible and `{struct_name}::builder()` keeps compiling, but struct literals of it need `{rust}: None` (it has no `Default`)"
                 ),
             ),
-            (Side::Response, _, true) => (
+            (Side::Response, true) => (
+                &rules::RESPONSE_FIELD_ADDED_REQUIRED,
+                format!(
+                    "required response field `{path}` (`{shown}`) added to `{struct_name}`: code reading responses keeps compiling, but test fakes built with `{struct_name}::builder()` must set `{rust}`"
+                ),
+            ),
+            (Side::Response, false) if owner.open => (
+                &rules::RESPONSE_FIELD_ADDED_OPEN,
+                format!(
+                    "optional response field `{path}` (`{shown}`) added to `{struct_name}`, which requests use too: reads and builders keep compiling, but struct literals of it need `{rust}: None`"
+                ),
+            ),
+            (Side::Response, false) => (
                 &rules::RESPONSE_FIELD_ADDED,
                 format!(
-                    "response field `{path}` (`{shown}`) added to `{struct_name}`: code reading responses keeps compiling, but responses built as struct literals (test fakes) need `{rust}` or `..Default::default()`, and patterns need `..`"
-                ),
-            ),
-            (Side::Response, _, false) => (
-                &rules::RESPONSE_FIELD_ADDED_NO_DEFAULT,
-                format!(
-                    "response field `{path}` (`{shown}`) added to `{struct_name}`, which has no `Default`: every struct literal of it (test fakes) stops compiling until it sets `{rust}`"
+                    "optional response field `{path}` (`{shown}`) added to `{struct_name}`: reads and test fakes built with `{struct_name}::builder()` keep compiling (answers are #[non_exhaustive])"
                 ),
             ),
         };
@@ -779,6 +786,15 @@ impl Walker<'_> {
                 );
                 self.push(&rules::TYPE_DEFAULT_REMOVED, &scope, message);
             }
+            let closes = generated::is_open(self.base, name) == Some(true)
+                && generated::is_open(self.head, name) == Some(false);
+            if closes {
+                let scope = self.type_scope(name);
+                let message = format!(
+                    "`{name}` is no longer used by any request, so it became #[non_exhaustive]: struct literals of it stop compiling; `{name}::builder()` keeps working"
+                );
+                self.push(&rules::TYPE_BECAME_NON_EXHAUSTIVE, &scope, message);
+            }
         }
     }
 
@@ -802,10 +818,12 @@ impl Walker<'_> {
     }
 }
 
-/// Which struct a field is added to, and whether it derives `Default`.
+/// Which struct a field is added to, whether it derives `Default`, and whether it is open to
+/// struct literals (requests use it) or `#[non_exhaustive]` (an answer).
 struct Owner<'a> {
     name: &'a str,
     derives_default: bool,
+    open: bool,
 }
 
 /// Whether `body` shows the field at `path` (`a.b`, `a[].b`), in any item of an array.
@@ -984,19 +1002,9 @@ fn join(prefix: &str, name: &str) -> String {
 }
 
 /// The Rust type a field gets, as callers write it (`i64`, `Vec<String>`, `Invoice`).
+/// A field type as callers read it in Rust (`Vec<Decimal>`).
 fn rust_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".to_string(),
-        TypeRef::Integer(32) => "i32".to_string(),
-        TypeRef::Integer(_) => "i64".to_string(),
-        TypeRef::Number => "f64".to_string(),
-        TypeRef::Boolean => "bool".to_string(),
-        TypeRef::Decimal => "Decimal".to_string(),
-        TypeRef::IntegerOrString => "IntegerOrString".to_string(),
-        TypeRef::File => "FilePart".to_string(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),
-    }
+    ty.rust().replace("crate::", "")
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! What the code generator emits for a model, as far as the diff's verdicts depend on it:
-//! which Rust types exist and which structs derive `Default`.
+//! which Rust types exist, which structs derive `Default` and which are `#[non_exhaustive]`.
 //!
 //! Whether a struct derives `Default` is the model's own rule ([`Api::derives_default`]), which
 //! the emitter follows too.
@@ -24,6 +24,12 @@ pub fn named_derives_default(api: &Api, name: &str) -> Option<bool> {
             None
         }
     })
+}
+
+/// Whether the generated struct named `name` is open to struct literals (requests use it)
+/// rather than `#[non_exhaustive]`; `None` when `name` is not a generated struct.
+pub fn is_open(api: &Api, name: &str) -> Option<bool> {
+    named_derives_default(api, name).map(|_| api.is_sent(name))
 }
 
 /// Every public Rust type the model generates: the named types, and per endpoint its

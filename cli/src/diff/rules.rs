@@ -57,10 +57,10 @@ pub static REQUEST_FIELD_ADDED_REQUIRED: Rule =
 /// and patterns without `..` stop compiling, hence a warning.
 pub static REQUEST_FIELD_ADDED_OPTIONAL: Rule =
     rule("request-field-added-optional", Request, Warning);
-/// An optional request field appeared on a type that has no `Default` (it holds an enum, a
-/// file or a decimal): every struct literal names every field, so every caller must add it.
+/// An optional request field appeared on a type that has no `Default` (it has a required
+/// field): callers using its builder keep compiling, struct literals need the new field.
 pub static REQUEST_FIELD_ADDED_OPTIONAL_NO_DEFAULT: Rule =
-    rule("request-field-added-optional-no-default", Request, Breaking);
+    rule("request-field-added-optional-no-default", Request, Warning);
 /// A request field is gone.
 pub static REQUEST_FIELD_REMOVED: Rule = rule("request-field-removed", Request, Breaking);
 /// An optional request field became required (`Option<T>` → `T`).
@@ -100,14 +100,16 @@ pub static REQUEST_FIELD_ALIAS_ADDED: Rule = rule("request-field-alias-added", R
 /// A request field no longer accepts a JSON name when decoded (mock server side only).
 pub static REQUEST_FIELD_ALIAS_REMOVED: Rule = rule("request-field-alias-removed", Request, Info);
 
-/// A response field appeared on a type that derives `Default`: code reading responses keeps
-/// compiling, but responses built as struct literals (test fakes) without
-/// `..Default::default()`, and patterns without `..`, stop compiling.
-pub static RESPONSE_FIELD_ADDED: Rule = rule("response-field-added", Response, Warning);
-/// A response field appeared on a type that has no `Default`: every struct literal of it
-/// (test fakes) must name the new field.
-pub static RESPONSE_FIELD_ADDED_NO_DEFAULT: Rule =
-    rule("response-field-added-no-default", Response, Breaking);
+/// An optional response field appeared on an answer type: answers are `#[non_exhaustive]`, so
+/// code reading them and test fakes built with their builders keep compiling.
+pub static RESPONSE_FIELD_ADDED: Rule = rule("response-field-added", Response, Info);
+/// A required response field appeared: test fakes built with the builder must set it (its
+/// `build()` needs every required field).
+pub static RESPONSE_FIELD_ADDED_REQUIRED: Rule =
+    rule("response-field-added-required", Response, Breaking);
+/// An optional response field appeared on a type requests use too (so not
+/// `#[non_exhaustive]`): builders keep compiling, struct literals need the new field.
+pub static RESPONSE_FIELD_ADDED_OPEN: Rule = rule("response-field-added-open", Response, Warning);
 /// A response field is gone.
 pub static RESPONSE_FIELD_REMOVED: Rule = rule("response-field-removed", Response, Breaking);
 /// A response field that was always present may now be absent (`T` → `Option<T>`).
@@ -176,6 +178,10 @@ pub static TYPE_ADDED: Rule = rule("type-added", Endpoint, Info);
 /// A generated struct no longer derives `Default` (a required enum, file or decimal field
 /// reached it): literals ending in `..Default::default()` stop compiling.
 pub static TYPE_DEFAULT_REMOVED: Rule = rule("type-default-removed", Endpoint, Breaking);
+/// A struct requests no longer use became `#[non_exhaustive]`: struct literals of it outside
+/// the crate stop compiling (its builder keeps working).
+pub static TYPE_BECAME_NON_EXHAUSTIVE: Rule =
+    rule("type-became-non-exhaustive", Endpoint, Breaking);
 /// A field this change added appears in none of the endpoint's examples, so no generated test
 /// exercises it.
 pub static REQUEST_FIELD_WITHOUT_EXAMPLE: Rule =
@@ -227,7 +233,8 @@ pub static ALL: &[&Rule] = &[
     &REQUEST_FIELD_ALIAS_ADDED,
     &REQUEST_FIELD_ALIAS_REMOVED,
     &RESPONSE_FIELD_ADDED,
-    &RESPONSE_FIELD_ADDED_NO_DEFAULT,
+    &RESPONSE_FIELD_ADDED_REQUIRED,
+    &RESPONSE_FIELD_ADDED_OPEN,
     &RESPONSE_FIELD_REMOVED,
     &RESPONSE_FIELD_BECAME_OPTIONAL,
     &RESPONSE_FIELD_BECAME_REQUIRED,
@@ -254,6 +261,7 @@ pub static ALL: &[&Rule] = &[
     &TYPE_REMOVED,
     &TYPE_DOC_CHANGED,
     &TYPE_DEFAULT_REMOVED,
+    &TYPE_BECAME_NON_EXHAUSTIVE,
     &REQUEST_FIELD_WITHOUT_EXAMPLE,
     &RESPONSE_FIELD_WITHOUT_EXAMPLE,
     &NOTE_NAMES_MODELLED,
