@@ -4,7 +4,7 @@
 //!
 //! The crate is copied into a scratch workspace under `CARGO_TARGET_TMPDIR` with the
 //! workspace's `Cargo.lock`, and checked with `cargo check --offline` into a target directory
-//! kept there, so only the first run compiles the dependencies.
+//! kept there (`scratch-target`, shared with `tests/builders.rs`), so only the first run compiles the dependencies.
 
 mod common;
 
@@ -133,7 +133,7 @@ impl Scratch {
 
     /// `Ok` when `caller` compiles, else the compiler's errors.
     fn check(&self, caller: &str) -> Result<(), String> {
-        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-compile/target");
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch-target");
         let output = Command::new(env!("CARGO"))
             .args(["check", "--offline", "--quiet", "-p", caller])
             .env("CARGO_TARGET_DIR", target)
