@@ -21,8 +21,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use wechat_invoice::{
     Client, GetAuthDataRequest, GetAuthDataResponseUserAuthInfoBizField, GetAuthUrlRequest,
-    GetTicketRequest, InsertInvoiceRequest, InvoiceAuthSource, InvoiceCardExt, InvoiceItem,
-    InvoiceUserCard, InvoiceUserData, RejectInsertRequest,
+    GetTicketRequest, InsertInvoiceRequest, InvoiceAuthSource, InvoiceAuthType, InvoiceCardExt,
+    InvoiceItem, InvoiceUserCard, InvoiceUserData, RejectInsertRequest,
 };
 use wechat_invoice_mock::MockServer;
 
@@ -61,18 +61,17 @@ async fn run(server: &MockServer) -> Result<(), Failure> {
     let mut outcomes = Vec::new();
     for order_id in ["223456", "323456"] {
         // 2. The link the user opens (in a web page here) to authorize and pick a title.
-        let link = client
-            .get_auth_url(&GetAuthUrlRequest {
-                s_pappid: S_PAPPID.into(),
-                order_id: order_id.into(),
-                money: 12_800, // in fen: 128.00 yuan
-                timestamp: unix_now(),
-                source: InvoiceAuthSource::Web,
-                redirect_url: Some("https://shop.example.com/invoice/done".into()),
-                ticket: ticket.ticket.clone(),
-                auth_type: 1, // the user must pick a title
-            })
-            .await?;
+        let request = GetAuthUrlRequest::builder()
+            .s_pappid(S_PAPPID)
+            .order_id(order_id)
+            .money(12_800) // in fen: 128.00 yuan
+            .timestamp(unix_now())
+            .source(InvoiceAuthSource::Web)
+            .redirect_url("https://shop.example.com/invoice/done")
+            .ticket(ticket.ticket.clone())
+            .auth_type(InvoiceAuthType::FillInTitle) // the user must pick a title
+            .build();
+        let link = client.get_auth_url(&request).await?;
         println!("order {order_id}: send the user to {}", link.auth_url);
 
         // 3. Once WeChat calls back (or the user returns), read what they authorized.

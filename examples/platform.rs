@@ -30,7 +30,7 @@ use support::{Failure, RedisServer};
 use wechat_invoice::component::{ComponentClient, PushHandled};
 use wechat_invoice::push::{Deduplicator, PushConfig, Receiver, RedisDedupStore, SUCCESS};
 use wechat_invoice::{
-    Client, GetAuthUrlRequest, InsertInvoiceRequest, InvoiceAuthSource, RedisStore,
+    Client, GetAuthUrlRequest, InsertInvoiceRequest, InvoiceAuthSource, InvoiceAuthType, RedisStore,
 };
 use wechat_invoice_mock::{MockServer, PushTarget};
 
@@ -203,7 +203,7 @@ async fn run(server: &MockServer, redis_url: &str) -> Result<(), Failure> {
             source: InvoiceAuthSource::Web,
             redirect_url: None,
             ticket: String::new(), // filled from client.card_ticket()
-            auth_type: 1,
+            auth_type: InvoiceAuthType::FillInTitle,
         })
         .await?;
     println!("the merchant's own authorization link: {}", link.auth_url);

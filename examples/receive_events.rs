@@ -12,7 +12,9 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use wechat_invoice::push::{Deduplicator, MemoryDedupStore, PushConfig, Receiver, SUCCESS};
-use wechat_invoice::{Event, GetAuthDataRequest, GetAuthUrlRequest, InvoiceAuthSource};
+use wechat_invoice::{
+    Event, GetAuthDataRequest, GetAuthUrlRequest, InvoiceAuthSource, InvoiceAuthType,
+};
 use wechat_invoice_mock::{MockServer, PushTarget};
 
 /// The settings of WeChat's server page (开发 → 基本配置 → 服务器配置).
@@ -71,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             source: InvoiceAuthSource::Web,
             redirect_url: None,
             ticket: "tttt".into(),
-            auth_type: 1,
+            auth_type: InvoiceAuthType::FillInTitle,
         })
         .await?;
     println!("authorization page: {}", link.auth_url);

@@ -114,11 +114,13 @@ pub mod registry {
         "InsertInvoiceRequest",
         "InsertInvoiceResponse",
         "InvoiceAuthSource",
+        "InvoiceAuthType",
         "InvoiceCardBaseInfo",
         "InvoiceCardExt",
         "InvoiceCardInfo",
         "InvoiceCardRef",
         "InvoiceItem",
+        "InvoiceTitleType",
         "InvoiceUserCard",
         "InvoiceUserData",
         "InvoiceUserInfo",
@@ -185,6 +187,7 @@ pub mod registry {
         "SetUrlError",
         "SetUrlRequest",
         "SetUrlResponse",
+        "TitleFilledBy",
     ];
 
     /// Hands `visitor` the request type of the endpoint named `endpoint` (its spec
@@ -392,11 +395,13 @@ pub mod registry {
             "InsertInvoiceRequest" => Some(schemars::schema_for!(InsertInvoiceRequest)),
             "InsertInvoiceResponse" => Some(schemars::schema_for!(InsertInvoiceResponse)),
             "InvoiceAuthSource" => Some(schemars::schema_for!(InvoiceAuthSource)),
+            "InvoiceAuthType" => Some(schemars::schema_for!(InvoiceAuthType)),
             "InvoiceCardBaseInfo" => Some(schemars::schema_for!(InvoiceCardBaseInfo)),
             "InvoiceCardExt" => Some(schemars::schema_for!(InvoiceCardExt)),
             "InvoiceCardInfo" => Some(schemars::schema_for!(InvoiceCardInfo)),
             "InvoiceCardRef" => Some(schemars::schema_for!(InvoiceCardRef)),
             "InvoiceItem" => Some(schemars::schema_for!(InvoiceItem)),
+            "InvoiceTitleType" => Some(schemars::schema_for!(InvoiceTitleType)),
             "InvoiceUserCard" => Some(schemars::schema_for!(InvoiceUserCard)),
             "InvoiceUserData" => Some(schemars::schema_for!(InvoiceUserData)),
             "InvoiceUserInfo" => Some(schemars::schema_for!(InvoiceUserInfo)),
@@ -525,6 +530,7 @@ pub mod registry {
             "SetUrlError" => Some(schemars::schema_for!(SetUrlError)),
             "SetUrlRequest" => Some(schemars::schema_for!(SetUrlRequest)),
             "SetUrlResponse" => Some(schemars::schema_for!(SetUrlResponse)),
+            "TitleFilledBy" => Some(schemars::schema_for!(TitleFilledBy)),
             _ => None,
         }
     }

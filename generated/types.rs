@@ -850,6 +850,59 @@ impl std::fmt::Display for InvoiceAuthSource {
     }
 }
 
+/// Style of the invoice authorization page of `get_auth_url` (its `type`), an integer code.
+///
+/// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum InvoiceAuthType {
+    /// `0`: Apply for an invoice (申请开票); the merchant already has the user's title.
+    Apply,
+    /// `1`: Fill in a title and apply (填写抬头申请开票); shows the user's titles stored in WeChat. The only type allowed for post-payment invoicing.
+    FillInTitle,
+    /// `2`: Collect an invoice already issued (领取发票).
+    Collect,
+    /// A code this version of the spec does not list, kept as WeChat sent it.
+    Unknown(i64),
+}
+
+impl InvoiceAuthType {
+    /// The code sent on the wire.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Apply => 0,
+            Self::FillInTitle => 1,
+            Self::Collect => 2,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i64> for InvoiceAuthType {
+    fn from(code: i64) -> Self {
+        match code {
+            0 => Self::Apply,
+            1 => Self::FillInTitle,
+            2 => Self::Collect,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl From<InvoiceAuthType> for i64 {
+    fn from(value: InvoiceAuthType) -> Self {
+        value.code()
+    }
+}
+
+impl std::fmt::Display for InvoiceAuthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code())
+    }
+}
+
 /// Display information of an invoice card template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -980,6 +1033,55 @@ crate::builder::builder! {
     InvoiceItem => InvoiceItemBuilder {
         required: [name: String as NameState, price: i64 as PriceState],
         optional: [num: i64, unit: String],
+    }
+}
+
+/// Kind of an invoice title (抬头类型), an integer code.
+///
+/// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum InvoiceTitleType {
+    /// `0`: A company or other organisation (单位).
+    Company,
+    /// `1`: A person (个人).
+    Personal,
+    /// A code this version of the spec does not list, kept as WeChat sent it.
+    Unknown(i64),
+}
+
+impl InvoiceTitleType {
+    /// The code sent on the wire.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Company => 0,
+            Self::Personal => 1,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i64> for InvoiceTitleType {
+    fn from(code: i64) -> Self {
+        match code {
+            0 => Self::Company,
+            1 => Self::Personal,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl From<InvoiceTitleType> for i64 {
+    fn from(value: InvoiceTitleType) -> Self {
+        value.code()
+    }
+}
+
+impl std::fmt::Display for InvoiceTitleType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code())
     }
 }
 
@@ -1411,5 +1513,54 @@ impl From<ReimburseStatus> for String {
 impl std::fmt::Display for ReimburseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Who fills in the invoice title on a title page, an integer code.
+///
+/// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
+pub enum TitleFilledBy {
+    /// `0`: The enterprise sets it (the title fields of the request).
+    Enterprise,
+    /// `1`: The user fills it in.
+    User,
+    /// A code this version of the spec does not list, kept as WeChat sent it.
+    Unknown(i64),
+}
+
+impl TitleFilledBy {
+    /// The code sent on the wire.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Enterprise => 0,
+            Self::User => 1,
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i64> for TitleFilledBy {
+    fn from(code: i64) -> Self {
+        match code {
+            0 => Self::Enterprise,
+            1 => Self::User,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl From<TitleFilledBy> for i64 {
+    fn from(value: TitleFilledBy) -> Self {
+        value.code()
+    }
+}
+
+impl std::fmt::Display for TitleFilledBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code())
     }
 }

@@ -6,7 +6,7 @@
 //! take anything that converts into the field's type (`&str` for a `String`).
 //!
 //! ```
-//! use wechat_invoice::{GetAuthDataRequest, GetAuthUrlRequest, InvoiceAuthSource};
+//! use wechat_invoice::{GetAuthDataRequest, GetAuthUrlRequest, InvoiceAuthSource, InvoiceAuthType};
 //!
 //! let request = GetAuthDataRequest::builder()
 //!     .s_pappid("wxabcd1234")
@@ -21,7 +21,7 @@
 //!     .timestamp(1_474_875_876)
 //!     .source(InvoiceAuthSource::Web)
 //!     .ticket("card-ticket")
-//!     .auth_type(1)
+//!     .auth_type(InvoiceAuthType::FillInTitle)
 //!     .redirect_url("https://example.com/done") // optional: may be left out
 //!     .build();
 //! assert_eq!(request.redirect_url.as_deref(), Some("https://example.com/done"));

@@ -197,3 +197,25 @@ fn the_builder_fills_in_the_nonce() {
         .build();
     assert_eq!(chosen.nonce_str, "j!Re1WxaHv");
 }
+
+#[test]
+fn integer_codes_are_enums_on_the_wire_as_integers() {
+    use wechat_invoice::{GetAuthUrlRequest, InvoiceAuthSource, InvoiceAuthType};
+    let request = GetAuthUrlRequest::builder()
+        .s_pappid("wx1")
+        .order_id("order-1")
+        .money(1)
+        .timestamp(1)
+        .source(InvoiceAuthSource::Web)
+        .ticket("ticket")
+        .auth_type(InvoiceAuthType::Collect)
+        .build();
+    let body = serde_json::to_value(&request).expect("serializes");
+    assert_eq!(body["type"], serde_json::json!(2));
+    // A code this spec does not list is kept, not refused.
+    let read: InvoiceAuthType = serde_json::from_value(serde_json::json!(7)).expect("decodes");
+    assert_eq!(read, InvoiceAuthType::Unknown(7));
+    assert_eq!(read.code(), 7);
+    assert_eq!(InvoiceAuthType::from(1), InvoiceAuthType::FillInTitle);
+    assert!(serde_json::from_value::<InvoiceAuthType>(serde_json::json!("1")).is_err());
+}

@@ -55,7 +55,7 @@ fn auth_url_request() -> GetAuthUrlRequest {
         source: InvoiceAuthSource::Web,
         redirect_url: Some("https://mp.weixin.qq.com".into()),
         ticket: String::new(),
-        auth_type: 1,
+        auth_type: wechat_invoice::InvoiceAuthType::FillInTitle,
     }
 }
 

@@ -272,6 +272,10 @@ mod properties {
             TypeRef::Array(_) => Just(Value::Array(Vec::new())).boxed(),
             TypeRef::Named(name) => match api().types.get(name) {
                 Some(NamedType::Object(object)) if depth < 10 => object_of(object, depth + 1),
+                Some(NamedType::Enum(enumeration)) if enumeration.integer => {
+                    let known: Vec<Value> = enumeration.values.iter().filter_map(|v| v.value.parse::<i64>().ok()).map(Value::from).collect();
+                    prop_oneof![prop::sample::select(known), any::<i64>().prop_map(Value::from)].boxed()
+                }
                 Some(NamedType::Enum(enumeration)) => {
                     let known: Vec<Value> = enumeration.values.iter().map(|v| Value::from(v.value.clone())).collect();
                     prop_oneof![prop::sample::select(known), "[A-Z_]{1,10}".prop_map(Value::from)].boxed()

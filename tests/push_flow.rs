@@ -92,7 +92,7 @@ fn auth_url_request(order_id: &str) -> GetAuthUrlRequest {
         source: InvoiceAuthSource::Web,
         redirect_url: None,
         ticket: "tttt".into(),
-        auth_type: 1,
+        auth_type: wechat_invoice::InvoiceAuthType::FillInTitle,
     }
 }
 

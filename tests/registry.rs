@@ -108,9 +108,14 @@ fn every_generated_type_has_a_schema_that_agrees_with_the_spec() {
             NamedType::Object(object) => assert_schema_agrees(object),
             NamedType::Enum(enumeration) => {
                 let schema = json_schema_of(&enumeration.name).expect("enum schema");
+                let kind = if enumeration.integer {
+                    "integer"
+                } else {
+                    "string"
+                };
                 assert_eq!(
                     schema.as_value()["type"],
-                    json!("string"),
+                    json!(kind),
                     "{}",
                     enumeration.name
                 );

@@ -5,7 +5,7 @@ use wechat_invoice::{
     ApiAuthorizerTokenRequest, ApiAuthorizerTokenResponse, ApiComponentTokenRequest,
     ApiComponentTokenResponse, ApiQueryAuthRequest, ApiQueryAuthResponse,
     ApiQueryAuthResponseAuthorizationInfo, GetAuthUrlRequest, GetTicketResponse, InvoiceAuthSource,
-    NontaxGetBillAuthUrlRequest,
+    InvoiceAuthType, NontaxGetBillAuthUrlRequest,
 };
 
 /// `Debug` of `value` hides every secret and shows every clear value.
@@ -62,7 +62,7 @@ fn authorization_link_requests_hide_the_card_ticket() {
             source: InvoiceAuthSource::Web,
             redirect_url: None,
             ticket: "SECRET-card-ticket".into(),
-            auth_type: 0,
+            auth_type: InvoiceAuthType::Apply,
         },
         &["SECRET-card-ticket"],
         &["wx-pappid", "order-1"],

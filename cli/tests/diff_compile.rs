@@ -206,7 +206,7 @@ const REQUEST_FULL_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAuthU
         source: wechat_invoice::InvoiceAuthSource::Web,
         redirect_url: None,
         ticket: String::new(),
-        auth_type: 1,
+        auth_type: wechat_invoice::InvoiceAuthType::FillInTitle,
     }
 }
 ";
@@ -220,7 +220,7 @@ const REQUEST_BUILDER: &str = "pub fn request() -> wechat_invoice::GetAuthUrlReq
         .timestamp(1)
         .source(wechat_invoice::InvoiceAuthSource::Web)
         .ticket(\"ticket\")
-        .auth_type(1)
+        .auth_type(wechat_invoice::InvoiceAuthType::FillInTitle)
         .build()
 }
 ";
@@ -235,7 +235,7 @@ const REQUEST_DEFAULT_LITERAL: &str = "pub fn request() -> wechat_invoice::GetAu
         timestamp: 1,
         source: wechat_invoice::InvoiceAuthSource::Web,
         ticket: String::new(),
-        auth_type: 1,
+        auth_type: wechat_invoice::InvoiceAuthType::FillInTitle,
         ..Default::default()
     }
 }

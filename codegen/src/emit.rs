@@ -516,6 +516,9 @@ fn builder_call(api: &Api, object: &Object) -> String {
 }
 
 fn emit_enum(enumeration: &Enumeration) -> TokenStream {
+    if enumeration.integer {
+        return emit_code_enum(enumeration);
+    }
     let name = ident(&enumeration.name);
     let docs = doc(&format!(
         "{}\n\nValues this spec does not list are kept in `Unknown`, never rejected.",
@@ -576,6 +579,81 @@ fn emit_enum(enumeration: &Enumeration) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// An enum of integer codes (`0`, `1`, `2` on the wire); unknown codes kept in `Unknown`.
+fn emit_code_enum(enumeration: &Enumeration) -> TokenStream {
+    let name = ident(&enumeration.name);
+    let docs = doc(&format!(
+        "{}\n\nSent and read as an integer code; codes this spec does not list are kept in \
+         `Unknown`, never rejected.",
+        enumeration.description
+    ));
+    let codes: Vec<(Ident, proc_macro2::Literal)> = enumeration
+        .values
+        .iter()
+        .map(|value| {
+            let code = value.value.parse::<i64>().unwrap_or_default();
+            (
+                ident(&value.variant),
+                proc_macro2::Literal::i64_unsuffixed(code),
+            )
+        })
+        .collect();
+    let variants = enumeration.values.iter().map(|value| {
+        let docs = doc(&format!("`{}`: {}", value.value, value.description));
+        let variant = ident(&value.variant);
+        quote! { #docs #variant, }
+    });
+    let to_code = codes
+        .iter()
+        .map(|(variant, code)| quote! { Self::#variant => #code, });
+    let from_code = codes
+        .iter()
+        .map(|(variant, code)| quote! { #code => Self::#variant, });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(from = "i64", into = "i64")]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A code this version of the spec does not list, kept as WeChat sent it.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The code sent on the wire.
+            pub fn code(self) -> i64 {
+                match self {
+                    #(#to_code)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(code: i64) -> Self {
+                match code {
+                    #(#from_code)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.code()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.code())
             }
         }
     }

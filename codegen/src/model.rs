@@ -292,12 +292,14 @@ pub struct Enumeration {
     pub description: String,
     /// Known values.
     pub values: Vec<EnumValue>,
+    /// Whether the values are integer codes (`0`, `1`, `2`) rather than strings.
+    pub integer: bool,
 }
 
 /// One known value of an enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumValue {
-    /// The string on the wire.
+    /// The value on the wire, as text (`"web"`, or `"1"` for an integer code).
     pub value: String,
     /// Rust variant.
     pub variant: String,
@@ -481,11 +483,15 @@ fn resolve_enum(name: &str, description: &str, values: &[spec::EnumValue]) -> En
         values: values
             .iter()
             .map(|value| EnumValue {
-                value: value.value.clone(),
+                value: value.value.to_string(),
                 variant: value.variant.value.clone(),
                 description: value.description.trim().to_string(),
             })
             .collect(),
+        integer: !values.is_empty()
+            && values
+                .iter()
+                .all(|value| matches!(value.value, spec::WireValue::Integer(_))),
     }
 }
 

@@ -430,18 +430,39 @@ pub enum Fill {
     Nonce,
 }
 
-/// One value of a string enum.
+/// One value of an enum: a string, or an integer code.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
-    /// The string on the wire.
-    pub value: String,
+    /// The value on the wire: a string, or an integer for an enum of codes (`0`, `1`, `2`);
+    /// all the values of one enum are of one kind.
+    pub value: WireValue,
     /// PascalCase Rust variant name.
     #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
     pub variant: Spanned<String>,
     /// What the value means.
     pub description: String,
+}
+
+/// An enum value as it travels: a string or an integer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum WireValue {
+    /// An integer code.
+    Integer(i64),
+    /// A string.
+    Text(String),
+}
+
+impl std::fmt::Display for WireValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WireValue::Integer(code) => write!(f, "{code}"),
+            WireValue::Text(text) => f.write_str(text),
+        }
+    }
 }
 
 /// A doc example: a request and the response it got.

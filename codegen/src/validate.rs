@@ -176,6 +176,21 @@ impl<'a> Context<'a> {
                 .with_help("list the documented values, or use `type: string`"),
             );
         }
+        let integers = values
+            .iter()
+            .filter(|value| matches!(value.value, crate::spec::WireValue::Integer(_)))
+            .count();
+        if integers != 0 && integers != values.len() {
+            self.report(
+                Diagnostic::new(
+                    Check::InvalidValue,
+                    file,
+                    position,
+                    format!("enum `{owner}` mixes integer and string values"),
+                )
+                .with_help("an enum is either integer codes (`value: 1`) or strings (`value: \"web\"`); quote them all or none"),
+            );
+        }
         let mut variants = BTreeSet::new();
         let mut wire = BTreeSet::new();
         for value in values {
@@ -191,7 +206,7 @@ impl<'a> Context<'a> {
                     )
                     .with_help(format!(
                         "use PascalCase (like `{}`); `Unknown` is reserved for values the spec does not list",
-                        pascal_case(&value.value.to_lowercase())
+                        pascal_case(&value.value.to_string().to_lowercase())
                     )),
                 );
             }
@@ -206,7 +221,7 @@ impl<'a> Context<'a> {
                     .with_help("give each value its own variant name"),
                 );
             }
-            if !wire.insert(value.value.as_str()) {
+            if !wire.insert(&value.value) {
                 self.report(
                     Diagnostic::new(
                         Check::DuplicateName,
@@ -910,10 +925,14 @@ impl<'a> Context<'a> {
                         self.object_matches(fields, value, at, request, found);
                         true
                     }
-                    _ => value.is_string(),
+                    (None, Some(values)) => enum_value_fits(values, value),
+                    (None, None) => value.is_string(),
                 },
                 None => true,
             },
+            (None, TypeName::Enum) => {
+                enum_value_fits(field.values.as_deref().unwrap_or(&[]), value)
+            }
             (None, _) => value.is_string(),
         };
         if !ok {
@@ -926,6 +945,15 @@ impl<'a> Context<'a> {
                 kind_of(value)
             ));
         }
+    }
+}
+
+/// Whether `value` has the kind of an enum's values: an integer for an enum of codes, else a
+/// string (values the spec does not list are accepted, as the generated enum keeps them).
+fn enum_value_fits(values: &[crate::spec::EnumValue], value: &serde_json::Value) -> bool {
+    match values.first().map(|first| &first.value) {
+        Some(crate::spec::WireValue::Integer(_)) => value.is_i64(),
+        _ => value.is_string(),
     }
 }
 

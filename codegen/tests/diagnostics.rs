@@ -567,6 +567,56 @@ fn enum_values_and_variants_must_be_usable() {
     assert_eq!(problem.message, "enum `TitleKind` lists no values");
 }
 
+/// `TitleKind` as an enum of integer codes (`0`, `1`).
+fn integer_kinds() -> String {
+    TYPES
+        .replace("value: PERSON", "value: 0")
+        .replace("value: COMPANY", "value: 1")
+}
+
+#[test]
+fn an_enum_of_integer_codes_takes_integers_and_never_mixes_kinds() {
+    let uses = ENDPOINT
+        .replace(
+            "    description: Unix seconds.\n",
+            "    description: Unix seconds.\n  kind:\n    type: TitleKind\n    description: The kind.\n",
+        )
+        .replace("auth_time: 1480342498}", "auth_time: 1480342498, kind: 1}");
+    let mut sources = spec_with(&uses);
+    sources.push(file("spec/types/shared.yaml", &integer_kinds()));
+    let (_, files) = generate(&sources).expect("valid");
+    let types = &files
+        .iter()
+        .find(|file| file.name == "types.rs")
+        .expect("types.rs")
+        .contents;
+    assert!(
+        types.contains("#[serde(from = \"i64\", into = \"i64\")]"),
+        "{types}"
+    );
+    assert!(types.contains("Unknown(i64)"), "{types}");
+
+    // A string where the enum has integer codes.
+    sources[2].text = uses.replace("kind: 1}", "kind: \"1\"}");
+    let problem = only_problem(&sources);
+    assert!(
+        problem
+            .message
+            .ends_with("response.kind: expected TitleKind, found string \"1\""),
+        "{}",
+        problem.message
+    );
+
+    // One integer value among strings.
+    let mixed = TYPES.replace("value: COMPANY", "value: 1");
+    let problem = only_problem(&spec_with_types(&mixed));
+    assert_eq!(problem.check, Check::InvalidValue);
+    assert_eq!(
+        problem.message,
+        "enum `TitleKind` mixes integer and string values"
+    );
+}
+
 #[test]
 fn an_inline_enum_is_checked_like_a_shared_one() {
     let inline = ENDPOINT.replace(

@@ -25,7 +25,7 @@ pub struct BizGetUserTitleUrlRequest {
     pub bank_no: Option<String>,
     /// Who fills in the title: 0 = set by the enterprise (the fields above), 1 = filled in by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_fill: Option<i64>,
+    pub user_fill: Option<TitleFilledBy>,
     /// The merchant's id of the title (开票码).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_title_id: Option<String>,
@@ -40,7 +40,7 @@ crate::builder::builder! {
             addr: String,
             bank_type: String,
             bank_no: String,
-            user_fill: i64,
+            user_fill: TitleFilledBy,
             out_title_id: String,
         ],
     }

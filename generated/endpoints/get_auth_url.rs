@@ -30,7 +30,7 @@ pub struct GetAuthUrlRequest {
     ///
     /// JSON name: `type`.
     #[serde(rename = "type")]
-    pub auth_type: i64,
+    pub auth_type: InvoiceAuthType,
 }
 
 impl std::fmt::Debug for GetAuthUrlRequest {
@@ -57,7 +57,7 @@ crate::builder::builder! {
             timestamp: i64 as TimestampState,
             source: InvoiceAuthSource as SourceState,
             ticket: String as TicketState,
-            auth_type: i64 as AuthTypeState,
+            auth_type: InvoiceAuthType as AuthTypeState,
         ],
         optional: [redirect_url: String],
     }

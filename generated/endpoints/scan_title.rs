@@ -24,7 +24,7 @@ pub struct ScanTitleResponse {
     ///
     /// Note: Listed in the table but missing from the page's response example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title_type: Option<i64>,
+    pub title_type: Option<InvoiceTitleType>,
     /// Title (抬头) name.
     pub title: String,
     /// Phone number.
@@ -50,7 +50,7 @@ crate::builder::builder! {
     ScanTitleResponse => ScanTitleResponseBuilder {
         required: [title: String as TitleState],
         optional: [
-            title_type: i64,
+            title_type: InvoiceTitleType,
             phone: String,
             tax_no: String,
             addr: String,

@@ -473,6 +473,7 @@ fn check_value(api: &Api, ty: &TypeRef, value: &Value) -> Result<(), String> {
                 check_object(api, object, value, false)?;
                 true
             }
+            Some(NamedType::Enum(enumeration)) if enumeration.integer => value.is_i64(),
             Some(NamedType::Enum(_)) => value.is_string(),
             None => true,
         },
