@@ -189,41 +189,118 @@ crate::builder::builder! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthBizField {
-    /// Whether to show the title field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_title: Option<i32>,
-    /// Whether to show the taxpayer identification number field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_tax_no: Option<i32>,
-    /// Whether to show the address field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_addr: Option<i32>,
-    /// Whether to show the phone number field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_phone: Option<i32>,
-    /// Whether to show the bank name field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_bank_type: Option<i32>,
-    /// Whether to show the bank account field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_bank_no: Option<i32>,
-    /// Whether the taxpayer identification number must be filled in (1 = required, 0 = optional).
+    /// Whether to show the title field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_title: Option<bool>,
+    /// Whether to show the taxpayer identification number field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_tax_no: Option<bool>,
+    /// Whether to show the address field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_addr: Option<bool>,
+    /// Whether to show the phone number field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_phone: Option<bool>,
+    /// Whether to show the bank name field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_bank_type: Option<bool>,
+    /// Whether to show the bank account field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_bank_no: Option<bool>,
+    /// Whether the taxpayer identification number must be filled in.
     ///
     /// Note: The official table lists `require_tax_no` twice and labels the `require_*` fields as returned by get_auth_field only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_tax_no: Option<i32>,
-    /// Whether the address must be filled in (1 = required, 0 = optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_addr: Option<i32>,
-    /// Whether the phone number must be filled in (1 = required, 0 = optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_phone: Option<i32>,
-    /// Whether the bank name must be filled in (1 = required, 0 = optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_bank_type: Option<i32>,
-    /// Whether the bank account must be filled in (1 = required, 0 = optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_bank_no: Option<i32>,
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_tax_no: Option<bool>,
+    /// Whether the address must be filled in.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_addr: Option<bool>,
+    /// Whether the phone number must be filled in.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_phone: Option<bool>,
+    /// Whether the bank name must be filled in.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_bank_type: Option<bool>,
+    /// Whether the bank account must be filled in.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_bank_no: Option<bool>,
     /// Extra fields defined by the merchant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<AuthCustomField>>,
@@ -232,17 +309,17 @@ pub struct AuthBizField {
 crate::builder::builder! {
     AuthBizField => AuthBizFieldBuilder {
         optional: [
-            show_title: i32,
-            show_tax_no: i32,
-            show_addr: i32,
-            show_phone: i32,
-            show_bank_type: i32,
-            show_bank_no: i32,
-            require_tax_no: i32,
-            require_addr: i32,
-            require_phone: i32,
-            require_bank_type: i32,
-            require_bank_no: i32,
+            show_title: bool,
+            show_tax_no: bool,
+            show_addr: bool,
+            show_phone: bool,
+            show_bank_type: bool,
+            show_bank_no: bool,
+            require_tax_no: bool,
+            require_addr: bool,
+            require_phone: bool,
+            require_bank_type: bool,
+            require_bank_no: bool,
             custom_field: Vec<AuthCustomField>,
         ],
     }
@@ -254,11 +331,18 @@ crate::builder::builder! {
 pub struct AuthCustomField {
     /// Name of the field shown to the user.
     pub key: String,
-    /// Whether the user must fill it in (1 = required, 0 = optional).
+    /// Whether the user must fill it in.
     ///
     /// WeChat assumes `0` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_require: Option<i32>,
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub is_require: Option<bool>,
     /// Hint text shown with the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
@@ -267,7 +351,7 @@ pub struct AuthCustomField {
 crate::builder::builder! {
     AuthCustomField => AuthCustomFieldBuilder {
         required: [key: String as KeyState],
-        optional: [is_require: i32, notice: String],
+        optional: [is_require: bool, notice: String],
     }
 }
 
@@ -314,25 +398,60 @@ crate::builder::builder! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuthUserField {
-    /// Whether to show the title field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_title: Option<i32>,
-    /// Whether to show the phone number field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_phone: Option<i32>,
-    /// Whether to show the email field (1 = show, 0 = hide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_email: Option<i32>,
-    /// Whether the phone number must be filled in (1 = required, 0 = optional).
+    /// Whether to show the title field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_title: Option<bool>,
+    /// Whether to show the phone number field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_phone: Option<bool>,
+    /// Whether to show the email field.
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub show_email: Option<bool>,
+    /// Whether the phone number must be filled in.
     ///
     /// Note: The official table labels the `require_*` fields as returned by get_auth_field only; the SKIT .NET SDK never sends them, WxJava and a public Go SDK do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_phone: Option<i32>,
-    /// Whether the email must be filled in (1 = required, 0 = optional).
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_phone: Option<bool>,
+    /// Whether the email must be filled in.
     ///
     /// Note: Labelled "returned by get_auth_field only" in the official table, like every `require_*` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_email: Option<i32>,
+    ///
+    /// Sent as `1` (`true`) or `0` (`false`).
+    #[serde(
+        with = "crate::types::flag::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))]
+    pub require_email: Option<bool>,
     /// Extra fields defined by the merchant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<AuthCustomField>>,
@@ -341,11 +460,11 @@ pub struct AuthUserField {
 crate::builder::builder! {
     AuthUserField => AuthUserFieldBuilder {
         optional: [
-            show_title: i32,
-            show_phone: i32,
-            show_email: i32,
-            require_phone: i32,
-            require_email: i32,
+            show_title: bool,
+            show_phone: bool,
+            show_email: bool,
+            require_phone: bool,
+            require_email: bool,
             custom_field: Vec<AuthCustomField>,
         ],
     }

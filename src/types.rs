@@ -223,6 +223,65 @@ impl FilePart {
     }
 }
 
+/// The spec type `flag`: a `bool` in Rust, the integer `1` or `0` on the wire (WeChat's
+/// `show_title: 1`). Used by generated fields as `#[serde(with = "crate::types::flag")]`;
+/// reading also takes JSON `true`/`false`, and refuses any other value.
+pub(crate) mod flag {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    /// What a flag may look like on the wire.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        Integer(i64),
+        Boolean(bool),
+    }
+
+    fn read(wire: Wire) -> Result<bool, String> {
+        match wire {
+            Wire::Integer(0) | Wire::Boolean(false) => Ok(false),
+            Wire::Integer(1) | Wire::Boolean(true) => Ok(true),
+            Wire::Integer(other) => Err(format!("a flag is 0 or 1, found {other}")),
+        }
+    }
+
+    /// Sends `true` as `1` and `false` as `0`.
+    pub fn serialize<S: Serializer>(value: &bool, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(i64::from(*value))
+    }
+
+    /// Reads `1`/`0` (or `true`/`false`).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+        let wire =
+            Wire::deserialize(deserializer).map_err(|_| D::Error::custom("a flag is 0 or 1"))?;
+        read(wire).map_err(D::Error::custom)
+    }
+
+    /// The same for an optional flag (absent stays `None`; with `default` on the field).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        /// One flag, through the functions above.
+        #[derive(Serialize, Deserialize)]
+        struct Flag(#[serde(with = "super")] bool);
+
+        /// Sends `Some(true)` as `1` and `Some(false)` as `0` (`None` is skipped by the field).
+        pub fn serialize<S: Serializer>(
+            value: &Option<bool>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            value.map(Flag).serialize(serializer)
+        }
+
+        /// Reads `1`/`0` (or `true`/`false`); `null` is `None`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<bool>, D::Error> {
+            Ok(Option::<Flag>::deserialize(deserializer)?.map(|flag| flag.0))
+        }
+    }
+}
+
 /// One multipart part's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormValue<'a> {

@@ -219,3 +219,23 @@ fn integer_codes_are_enums_on_the_wire_as_integers() {
     assert_eq!(InvoiceAuthType::from(1), InvoiceAuthType::FillInTitle);
     assert!(serde_json::from_value::<InvoiceAuthType>(serde_json::json!("1")).is_err());
 }
+
+#[test]
+fn flags_are_bools_sent_as_one_and_zero() {
+    use wechat_invoice::AuthUserField;
+    let field = AuthUserField::builder()
+        .show_title(true)
+        .show_phone(false)
+        .build();
+    let body = serde_json::to_value(&field).expect("serializes");
+    assert_eq!(body, serde_json::json!({"show_title": 1, "show_phone": 0}));
+    let read: AuthUserField =
+        serde_json::from_value(serde_json::json!({"show_title": 1, "show_email": true}))
+            .expect("decodes");
+    assert_eq!(read.show_title, Some(true));
+    assert_eq!(read.show_email, Some(true));
+    assert_eq!(read.show_phone, None);
+    let refused = serde_json::from_value::<AuthUserField>(serde_json::json!({"show_title": 2}))
+        .expect_err("2 is not a flag");
+    assert!(refused.to_string().contains("0 or 1"), "{refused}");
+}

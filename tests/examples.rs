@@ -255,6 +255,7 @@ mod properties {
             TypeRef::Integer(_) => any::<i64>().prop_map(Value::from).boxed(),
             TypeRef::Number => (-1e12f64..1e12).prop_map(Value::from).boxed(),
             TypeRef::Boolean => any::<bool>().prop_map(Value::from).boxed(),
+            TypeRef::Flag => (0..=1i64).prop_map(Value::from).boxed(),
             TypeRef::Decimal => "-?[0-9]{1,9}(\\.[0-9]{1,4})?".prop_map(Value::from).boxed(),
             TypeRef::IntegerOrString => prop_oneof![
                 any::<i64>().prop_map(Value::from),

@@ -355,6 +355,9 @@ fn field_doc(field: &Field) -> String {
     if field.secret {
         text.push_str("\n\nA secret: `Debug` shows `\"***\"` in its place.");
     }
+    if field.ty == TypeRef::Flag {
+        text.push_str("\n\nSent as `1` (`true`) or `0` (`false`).");
+    }
     if field.fill.is_some() {
         text.push_str("\n\nThe builder fills in a fresh random string when it is not set.");
     }
@@ -376,9 +379,16 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
         for alias in &field.aliases {
             serde_args.push(quote! { alias = #alias });
         }
+        let flag = field.ty == TypeRef::Flag;
         let ty = if field.required {
+            if flag {
+                serde_args.push(quote! { with = "crate::types::flag" });
+            }
             inner
         } else {
+            if flag {
+                serde_args.push(quote! { with = "crate::types::flag::option" });
+            }
             serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
             quote! { Option<#inner> }
         };
@@ -387,9 +397,18 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
         } else {
             quote! { #[serde(#(#serde_args),*)] }
         };
+        // A flag's schema is the integer it travels as.
+        let schema_attr = match (flag, field.required) {
+            (false, _) => quote! {},
+            (true, true) => quote! { #[cfg_attr(feature = "schema", schemars(with = "i32"))] },
+            (true, false) => {
+                quote! { #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))] }
+            }
+        };
         quote! {
             #docs
             #serde_attr
+            #schema_attr
             pub #rust: #ty,
         }
     });

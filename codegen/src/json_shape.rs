@@ -15,6 +15,7 @@ pub fn scalar_fits(ty: &TypeRef, value: &Value) -> Option<bool> {
         TypeRef::IntegerOrString => integer_like(value),
         TypeRef::Number => value.is_number(),
         TypeRef::Boolean => value.is_boolean(),
+        TypeRef::Flag => value.as_i64().is_some_and(|flag| flag == 0 || flag == 1),
         TypeRef::Decimal => decimal_like(value),
         TypeRef::Named(_) | TypeRef::Array(_) => return None,
     })

@@ -218,6 +218,8 @@ pub enum TypeRef {
     Number,
     /// true/false.
     Boolean,
+    /// A `bool` sent as `1`/`0`.
+    Flag,
     /// Yuan amount that is a JSON number or string and never loses a cent.
     Decimal,
     /// An integer read from a JSON number or a numeric string, sent as a string.
@@ -240,6 +242,7 @@ impl TypeRef {
             TypeName::IntegerOrString => TypeRef::IntegerOrString,
             TypeName::Number => TypeRef::Number,
             TypeName::Boolean => TypeRef::Boolean,
+            TypeName::Flag => TypeRef::Flag,
             TypeName::Decimal => TypeRef::Decimal,
             TypeName::File => TypeRef::File,
             TypeName::Object | TypeName::Array | TypeName::Enum | TypeName::Named(_) => {
@@ -264,7 +267,7 @@ impl TypeRef {
             TypeRef::Integer(32) => "i32".to_string(),
             TypeRef::Integer(_) => "i64".to_string(),
             TypeRef::Number => "f64".to_string(),
-            TypeRef::Boolean => "bool".to_string(),
+            TypeRef::Boolean | TypeRef::Flag => "bool".to_string(),
             TypeRef::Decimal => "crate::Decimal".to_string(),
             TypeRef::IntegerOrString => "crate::IntegerOrString".to_string(),
             TypeRef::File => "crate::FilePart".to_string(),

@@ -24,6 +24,8 @@ pub enum TypeName {
     Number,
     /// `boolean`: true or false.
     Boolean,
+    /// `flag`: `1` or `0` on the wire, a `bool` in Rust.
+    Flag,
     /// `decimal`: a yuan amount, a JSON number or a numeric string.
     Decimal,
     /// `file`: a multipart file part.
@@ -40,12 +42,13 @@ pub enum TypeName {
 
 impl TypeName {
     /// Every built-in type, in the order the spec's documentation lists them.
-    pub const BUILTIN: [TypeName; 10] = [
+    pub const BUILTIN: [TypeName; 11] = [
         TypeName::String,
         TypeName::Integer,
         TypeName::IntegerOrString,
         TypeName::Number,
         TypeName::Boolean,
+        TypeName::Flag,
         TypeName::Decimal,
         TypeName::File,
         TypeName::Object,
@@ -69,6 +72,7 @@ impl TypeName {
             TypeName::IntegerOrString => "integer_or_string",
             TypeName::Number => "number",
             TypeName::Boolean => "boolean",
+            TypeName::Flag => "flag",
             TypeName::Decimal => "decimal",
             TypeName::File => "file",
             TypeName::Object => "object",
@@ -362,7 +366,7 @@ pub enum AccountType {
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// `string`, `integer`, `integer_or_string`, `number`, `boolean`, `decimal`, `file`,
+    /// `string`, `integer`, `integer_or_string`, `number`, `boolean`, `flag`, `decimal`, `file`,
     /// `object`, `array`, `enum`, or the name of a type defined under `spec/types/`.
     #[serde(rename = "type")]
     #[cfg_attr(feature = "json-schema", schemars(with = "String"))]

@@ -492,6 +492,17 @@ impl<'a> Context<'a> {
             self.check_enum_values(file, at, hoisted, values);
         }
         if let Some(items) = &field.items {
+            if items.ty.value == TypeName::Flag {
+                self.report(
+                    Diagnostic::new(
+                        Check::InvalidValue,
+                        file,
+                        pos(&items.ty),
+                        format!("the items of `{hoisted}` are `flag`s, which only a field can be"),
+                    )
+                    .with_help("use `type: integer` for the items of a list of 0/1 values"),
+                );
+            }
             self.check_field_type(file, &format!("{hoisted}Item"), items, request);
         }
     }
