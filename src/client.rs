@@ -538,7 +538,9 @@ fn widen<E>(error: Error<Infallible>) -> Error<E> {
 fn shown<'a>(failure: &'a Failure, typed: &'a dyn Typed) -> &'a dyn fmt::Display {
     match &failure.error {
         Failed::Other(error) => error,
-        Failed::Kept => typed.kept_error().unwrap_or(&"an answer that failed to decode"),
+        Failed::Kept => typed
+            .kept_error()
+            .unwrap_or(&"an answer that failed to decode"),
     }
 }
 
@@ -750,7 +752,13 @@ impl Client {
                 latency_ms = tracing::field::Empty,
             );
             let failure = match self
-                .attempt(endpoint, &mut *typed, body.take(), token.as_ref(), remaining)
+                .attempt(
+                    endpoint,
+                    &mut *typed,
+                    body.take(),
+                    token.as_ref(),
+                    remaining,
+                )
                 .instrument(span)
                 .await
             {
@@ -949,7 +957,9 @@ fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-fn multipart_body(parts: Vec<(&'static str, FormValue<'_>)>) -> Result<reqwest::multipart::Form, String> {
+fn multipart_body(
+    parts: Vec<(&'static str, FormValue<'_>)>,
+) -> Result<reqwest::multipart::Form, String> {
     let mut form = reqwest::multipart::Form::new();
     for (name, value) in parts {
         let part = match value {

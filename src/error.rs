@@ -105,9 +105,11 @@ macro_rules! api_error_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, PartialEq)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
+        // `Serialize` and `Deserialize` are written below, through `error_serde`: serde's
+        // derive of this enum would be most of the crate's code.
         pub enum $name {
             $(
                 $(#[$variant_meta])*
@@ -180,6 +182,51 @@ macro_rules! api_error_enum {
             /// Whether the access token was rejected (40001, 40014, 42001).
             pub fn is_token_invalid(&self) -> bool {
                 crate::ApiError::is_token_invalid(self)
+            }
+        }
+
+        impl $name {
+            /// The variants' names, in order, `Unknown` last (serde's `VARIANTS`).
+            const VARIANTS: &'static [&'static str] =
+                &[$(stringify!($variant),)* crate::error_serde::UNKNOWN];
+
+            /// This value's variant name.
+            fn variant_name(&self) -> &'static str {
+                match self {
+                    $( Self::$variant { .. } => stringify!($variant), )*
+                    Self::Unknown { .. } => crate::error_serde::UNKNOWN,
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let code = match self {
+                    Self::Unknown { code, .. } => Some(*code),
+                    _ => None,
+                };
+                crate::error_serde::serialize(
+                    serializer,
+                    stringify!($name),
+                    Self::VARIANTS,
+                    self.variant_name(),
+                    code,
+                    self.message(),
+                )
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let decoded =
+                    crate::error_serde::deserialize(deserializer, stringify!($name), Self::VARIANTS)?;
+                let errmsg = decoded.errmsg;
+                $(
+                    if decoded.variant == stringify!($variant) {
+                        return Ok(Self::$variant { errmsg });
+                    }
+                )*
+                Ok(Self::Unknown { code: decoded.code, errmsg })
             }
         }
 
