@@ -99,20 +99,19 @@ pub(crate) fn debug_api_error<E: ApiError>(error: &E, f: &mut fmt::Formatter<'_>
 /// The generated `error_enum!` (in `errors.rs`) adds WeChat's general codes and calls this.
 macro_rules! api_error_enum {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         $name:ident for $endpoint:literal {
-            $( $(#[$variant_meta:meta])* $variant:ident = $item:ident, )*
+            $( $(#[doc = $variant_doc:literal])* $variant:ident = $item:ident, )*
         }
     ) => {
-        $(#[$meta])*
+        $(#[doc = $doc])*
         #[derive(Clone, PartialEq)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[non_exhaustive]
-        // `Serialize` and `Deserialize` are written below, through `error_serde`: serde's
-        // derive of this enum would be most of the crate's code.
+        // `Serialize`, `Deserialize` and `JsonSchema` are written below, through
+        // `error_serde`: their derives of this enum would be most of the crate's code.
         pub enum $name {
             $(
-                $(#[$variant_meta])*
+                $(#[doc = $variant_doc])*
                 $variant {
                     /// The `errmsg` WeChat sent (it often ends with a `rid` for WeChat support).
                     errmsg: String,
@@ -227,6 +226,25 @@ macro_rules! api_error_enum {
                     }
                 )*
                 Ok(Self::Unknown { code: decoded.code, errmsg })
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(concat!(module_path!(), "::", stringify!($name)))
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::error_serde::json_schema(
+                    generator,
+                    &[$($doc),*],
+                    &[$( (stringify!($variant), &[$($variant_doc),*]), )*],
+                )
             }
         }
 

@@ -257,29 +257,189 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     }
 }
 
+/// The JSON Schema of an error enum, as schemars' derive writes it: one externally tagged
+/// struct variant per `(name, doc lines)` of `variants`, then `Unknown`; `doc` is the enum's
+/// doc lines. The field docs are those `api_error_enum!` gives every enum.
+#[cfg(feature = "schema")]
+pub(crate) fn json_schema(
+    generator: &mut schemars::SchemaGenerator,
+    doc: &[&str],
+    variants: &[(&str, &[&str])],
+) -> schemars::Schema {
+    use serde_json::{Map, Value};
+
+    let field = |generator: &mut schemars::SchemaGenerator, integer: bool, doc: &str| {
+        let mut schema = if integer {
+            generator.subschema_for::<i64>()
+        } else {
+            generator.subschema_for::<String>()
+        };
+        with_doc(&mut schema, &[doc]);
+        schema
+    };
+    let errmsg_doc = "The `errmsg` WeChat sent (it often ends with a `rid` for WeChat support).";
+    let mut one_of = Vec::with_capacity(variants.len() + 1);
+    for (name, variant_doc) in variants {
+        let fields = [("errmsg", field(generator, false, errmsg_doc))];
+        one_of.push(tagged_variant(name, variant_doc, fields));
+    }
+    let fields = [
+        ("code", field(generator, true, "The `errcode` WeChat sent.")),
+        (
+            "errmsg",
+            field(generator, false, "The `errmsg` WeChat sent."),
+        ),
+    ];
+    let unknown_doc =
+        ["A code this endpoint's spec does not document; kept with WeChat's message."];
+    one_of.push(tagged_variant(UNKNOWN, &unknown_doc, fields));
+    let mut map = Map::new();
+    map.insert("oneOf".into(), Value::Array(one_of));
+    let mut schema = schemars::Schema::from(map);
+    with_doc(&mut schema, doc);
+    schema
+}
+
+/// `{"type": "object", "properties": {name: {…fields}}, "required": [name], …}` with the
+/// variant's doc.
+#[cfg(feature = "schema")]
+fn tagged_variant<const N: usize>(
+    name: &str,
+    doc: &[&str],
+    fields: [(&str, schemars::Schema); N],
+) -> serde_json::Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::with_capacity(N);
+    for (field, schema) in fields {
+        properties.insert(field.to_string(), schema.to_value());
+        required.push(serde_json::Value::from(field));
+    }
+    let inner = serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+    });
+    let mut schema = schemars::json_schema!({
+        "type": "object",
+        "properties": { name: inner },
+        "required": [name],
+        "additionalProperties": false,
+    });
+    with_doc(&mut schema, doc);
+    schema.to_value()
+}
+
+/// Adds doc comment lines to a schema as schemars' derive does: the lines joined, each
+/// without its first space; a first line starting with `#` is the `title`, the rest the
+/// `description`.
+#[cfg(feature = "schema")]
+fn with_doc(schema: &mut schemars::Schema, lines: &[&str]) {
+    let joined = lines
+        .iter()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let doc = joined.trim_ascii();
+    let (title, description) = match doc.strip_prefix('#') {
+        Some(_) => {
+            let end = doc.find('\n').unwrap_or(doc.len());
+            (
+                doc[..end].trim_start_matches('#').trim_ascii(),
+                doc[end..].trim_ascii(),
+            )
+        }
+        None => ("", doc),
+    };
+    if !title.is_empty() {
+        schema.insert("title".into(), title.into());
+    }
+    if !description.is_empty() {
+        schema.insert("description".into(), description.into());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
 
     crate::error::api_error_enum! {
         /// Two documented codes and `Unknown`, written through `error_serde`.
+        ///
+        /// A second paragraph, "quoted", with a back\slash and 中文.
         TinyError for "tiny" {
-            /// `-1`.
+            /// `-1` system error: 系统繁忙 — busy.
             SystemBusy = SYSTEM_BUSY,
-            /// `40001`.
+            ///   `40001` over
+            /// two lines.
             InvalidCredential = INVALID_CREDENTIAL,
         }
     }
 
-    /// The same enum with serde's derive: the format `error_serde` must keep.
+    /// The same enum with serde's and schemars' derives: the format `error_serde` must keep.
     mod derived {
         use serde::{Deserialize, Serialize};
 
+        /// Two documented codes and `Unknown`, written through `error_serde`.
+        ///
+        /// A second paragraph, "quoted", with a back\slash and 中文.
         #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub(super) enum TinyError {
-            SystemBusy { errmsg: String },
-            InvalidCredential { errmsg: String },
-            Unknown { code: i64, errmsg: String },
+            /// `-1` system error: 系统繁忙 — busy.
+            SystemBusy {
+                /// The `errmsg` WeChat sent (it often ends with a `rid` for WeChat support).
+                errmsg: String,
+            },
+            ///   `40001` over
+            /// two lines.
+            InvalidCredential {
+                /// The `errmsg` WeChat sent (it often ends with a `rid` for WeChat support).
+                errmsg: String,
+            },
+            /// A code this endpoint's spec does not document; kept with WeChat's message.
+            Unknown {
+                /// The `errcode` WeChat sent.
+                code: i64,
+                /// The `errmsg` WeChat sent.
+                errmsg: String,
+            },
+        }
+    }
+
+    /// A `#` title line goes to `title`, as schemars' derive reads docs.
+    #[cfg(feature = "schema")]
+    #[test]
+    fn doc_titles_as_the_derive_reads_them() {
+        let mut schema = schemars::json_schema!({});
+        super::with_doc(&mut schema, &[" # The title ", "", " The rest."]);
+        assert_eq!(
+            schema.to_value(),
+            serde_json::json!({"title": "The title", "description": "The rest."})
+        );
+    }
+
+    #[cfg(feature = "schema")]
+    #[test]
+    fn json_schema_is_the_derived_one() {
+        use schemars::JsonSchema;
+
+        assert_eq!(TinyError::schema_name(), derived::TinyError::schema_name());
+        assert_eq!(
+            TinyError::schema_id(),
+            "wechat_invoice::error_serde::tests::TinyError"
+        );
+        for generator in [
+            schemars::generate::SchemaSettings::draft2020_12(),
+            schemars::generate::SchemaSettings::openapi3(),
+        ] {
+            let ours = generator
+                .clone()
+                .into_generator()
+                .into_root_schema_for::<TinyError>();
+            let theirs = generator
+                .into_generator()
+                .into_root_schema_for::<derived::TinyError>();
+            assert_eq!(ours.to_value(), theirs.to_value());
         }
     }
 
