@@ -360,7 +360,7 @@ fn with_doc(schema: &mut schemars::Schema, lines: &[&str]) {
 
 #[cfg(test)]
 mod tests {
-    use serde::{Deserialize, Serialize};
+    use serde::Deserialize;
 
     crate::error::api_error_enum! {
         /// Two documented codes and `Unknown`, written through `error_serde`.
