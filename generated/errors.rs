@@ -1227,9 +1227,9 @@ pub mod error_codes {
 /// Declares an endpoint's error enum: its own codes, then WeChat's general codes (the
 /// `inherited` tables of `spec/errors/`), through the runtime's `api_error_enum!`.
 macro_rules! error_enum {
-    ($(#[$meta:meta])* $name:ident for $endpoint:literal { $($own:tt)* }) => {
+    ($(#[doc = $doc:literal])* $name:ident for $endpoint:literal { $($own:tt)* }) => {
         crate::error::api_error_enum! {
-            $(#[$meta])*
+            $(#[doc = $doc])*
             $name for $endpoint {
                 $($own)*
                 /// `-1` system error: 系统繁忙 — WeChat's system is busy. [What to do](crate::error_codes::SYSTEM_BUSY).

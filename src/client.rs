@@ -1,6 +1,7 @@
 //! The client: one HTTP connection pool, one token source, one `send` for every endpoint, with
 //! retries as the spec's error flags and the endpoint's idempotency allow.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::Url;
 use tracing::Instrument;
 
-use crate::endpoint::{BodyKind, HttpMethod, Operation};
+use crate::endpoint::{BodyKind, Endpoint, HttpMethod, Operation};
 use crate::error::{ApiError, BuildError, DecodeKind, Error};
 use crate::retry::{CallState, Decision, Fault, RetryPolicy};
 use crate::token::{
@@ -415,29 +416,133 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// What an attempt's error is: the typed error the endpoint's half of the call keeps (an
+/// answer it decoded), or an error that does not depend on the endpoint.
+enum Failed {
+    /// The error is kept by the [`Typed`] half of the call.
+    Kept,
+    /// An error no answer gave (timeout, transport, token, encoding).
+    Other(Error<Infallible>),
+}
+
 /// A failed attempt: the error for the caller, what it means for retrying, and the answer's
 /// body (secrets hidden) when one arrived.
-struct Failure<E> {
-    error: Error<E>,
+struct Failure {
+    error: Failed,
     fault: Fault,
     body: Option<Vec<u8>>,
 }
 
-impl<E> Failure<E> {
-    fn new(error: Error<E>, fault: Fault) -> Self {
+impl Failure {
+    fn new(error: Error<Infallible>, fault: Fault) -> Self {
         Self {
-            error,
+            error: Failed::Other(error),
             fault,
             body: None,
         }
     }
 }
 
+/// A call's answer body when it decoded, or its error with the body of the answer that failed;
+/// the typed value is kept by the call's [`Typed`] half.
+type Untyped = Result<Vec<u8>, (Failed, Option<Vec<u8>>)>;
+
 /// A call's typed answer with its body, or its error with the body of the answer that failed.
 type Outcome<O> = Result<
     (<O as Operation>::Response, Vec<u8>),
     (Error<<O as Operation>::Error>, Option<Vec<u8>>),
 >;
+
+/// The endpoint-specific half of a call: encoding the request and decoding the answer. It is
+/// used through `dyn`, so that the retry loop, the attempt and the exchange (async state
+/// machines, the largest code of the crate) are compiled once instead of once per endpoint.
+trait Typed: Send {
+    /// The JSON body of a JSON endpoint (encoded anew for each retry); `None` for the others.
+    fn json(&self) -> Result<Option<Vec<u8>>, Error<Infallible>>;
+    /// The parts of a multipart endpoint.
+    fn form(&self) -> Result<reqwest::multipart::Form, String>;
+    /// Decodes an answer and keeps the typed response or error; on an error, what it means
+    /// for retrying.
+    fn decode(&mut self, status: u16, body: &[u8], secret: &str) -> Result<(), Fault>;
+    /// The kept error's `errcode`, when it is WeChat's.
+    fn errcode(&self) -> Option<i64>;
+    /// The kept error, for the logs.
+    fn kept_error(&self) -> Option<&dyn fmt::Display>;
+}
+
+/// [`Typed`] for operation `O`: the request, and the last decoded answer.
+struct TypedCall<'a, O: Operation> {
+    request: &'a O,
+    kept: Option<Result<O::Response, Error<O::Error>>>,
+}
+
+impl<O: Operation> Typed for TypedCall<'_, O> {
+    fn json(&self) -> Result<Option<Vec<u8>>, Error<Infallible>> {
+        encode_json(self.request)
+    }
+
+    fn form(&self) -> Result<reqwest::multipart::Form, String> {
+        multipart_body(self.request.form())
+    }
+
+    fn decode(&mut self, status: u16, body: &[u8], secret: &str) -> Result<(), Fault> {
+        let decoded = crate::wire::decode_hiding(O::ENDPOINT.name, status, body, secret);
+        let fault = decoded.as_ref().err().map(fault_of);
+        self.kept = Some(decoded);
+        fault.map_or(Ok(()), Err)
+    }
+
+    fn errcode(&self) -> Option<i64> {
+        match &self.kept {
+            Some(Err(Error::Api(err))) => Some(err.code()),
+            _ => None,
+        }
+    }
+
+    fn kept_error(&self) -> Option<&dyn fmt::Display> {
+        match &self.kept {
+            Some(Err(err)) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl<O: Operation> TypedCall<'_, O> {
+    /// The typed outcome of the call the untyped core made.
+    fn finish(self, untyped: Untyped) -> Outcome<O> {
+        match (untyped, self.kept) {
+            (Ok(body), Some(Ok(response))) => Ok((response, body)),
+            (Err((Failed::Kept, body)), Some(Err(error))) => Err((error, body)),
+            (Err((Failed::Other(error), body)), _) => Err((widen(error), body)),
+            // The core reports a decoded answer only right after `decode` kept it, so this arm
+            // is never taken; it is answered with an error rather than a panic.
+            (Ok(_) | Err((Failed::Kept, _)), _) => Err((
+                Error::Decode {
+                    endpoint: O::ENDPOINT.name,
+                    kind: DecodeKind::UnexpectedShape,
+                    detail: "no decoded answer was kept".to_string(),
+                    body: String::new(),
+                },
+                None,
+            )),
+        }
+    }
+}
+
+/// An error that no endpoint's error type appears in, as any endpoint's error.
+fn widen<E>(error: Error<Infallible>) -> Error<E> {
+    error.map_api(|never| match never {})
+}
+
+/// The kept error or the other one, for the logs.
+fn shown<'a>(failure: &'a Failure, typed: &'a dyn Typed) -> &'a dyn fmt::Display {
+    match &failure.error {
+        Failed::Other(error) => error,
+        Failed::Kept => typed
+            .kept_error()
+            .unwrap_or(&"an answer that failed to decode"),
+    }
+}
 
 impl Client {
     /// Starts a builder.
@@ -553,9 +658,20 @@ impl Client {
     }
 
     /// The call behind [`Client::send`] and [`Client::send_raw`]: the body comes back with the
-    /// outcome, moved, never copied.
+    /// outcome, moved, never copied. Only encoding and decoding are compiled per endpoint; the
+    /// rest is [`Client::call_untyped`].
     async fn send_keeping_body<O: Operation>(&self, request: &O) -> Outcome<O> {
         let endpoint = O::ENDPOINT;
+        let mut typed = TypedCall {
+            request,
+            kept: None,
+        };
+        let untyped = self.call_untyped(&endpoint, &mut typed).await;
+        typed.finish(untyped)
+    }
+
+    /// One call of any endpoint, in its `wechat_invoice.call` span.
+    async fn call_untyped(&self, endpoint: &Endpoint, typed: &mut dyn Typed) -> Untyped {
         let span = tracing::debug_span!(
             "wechat_invoice.call",
             endpoint = endpoint.name,
@@ -567,7 +683,7 @@ impl Client {
         );
         async move {
             let started = Instant::now();
-            let (outcome, attempts) = self.call(request, started).await;
+            let (outcome, attempts) = self.call(endpoint, &mut *typed, started).await;
             let span = tracing::Span::current();
             if span.is_disabled() {
                 return outcome;
@@ -579,11 +695,16 @@ impl Client {
                     span.record("errcode", 0);
                     tracing::debug!("call succeeded");
                 }
-                Err((Error::Api(err), _)) => {
-                    span.record("errcode", err.code());
-                    tracing::debug!(errcode = err.code(), "WeChat answered with an error");
+                Err((Failed::Kept, _)) if typed.errcode().is_some() => {
+                    let errcode = typed.errcode().unwrap_or_default();
+                    span.record("errcode", errcode);
+                    tracing::debug!(errcode, "WeChat answered with an error");
                 }
-                Err((err, _)) => tracing::debug!(error = %err, "call failed"),
+                Err((Failed::Kept, _)) => match typed.kept_error() {
+                    Some(error) => tracing::debug!(error = %error, "call failed"),
+                    None => tracing::debug!("call failed"),
+                },
+                Err((Failed::Other(error), _)) => tracing::debug!(error = %error, "call failed"),
             }
             outcome
         }
@@ -593,22 +714,26 @@ impl Client {
 
     /// The attempts of one call, as the retry policy decides; the result and how many
     /// attempts were sent.
-    async fn call<O: Operation>(&self, request: &O, started: Instant) -> (Outcome<O>, u32) {
-        let endpoint = O::ENDPOINT;
+    async fn call(
+        &self,
+        endpoint: &Endpoint,
+        typed: &mut dyn Typed,
+        started: Instant,
+    ) -> (Untyped, u32) {
         let policy = self.retry;
         // Encoded once up front (so a request that cannot be encoded is never sent); the
         // first attempt takes the bytes, a retry encodes them again.
-        let mut body = match encode_json(request) {
+        let mut body = match typed.json() {
             Ok(body) => body,
-            Err(err) => return (Err((err, None)), 0),
+            Err(err) => return (Err((Failed::Other(err), None)), 0),
         };
         let mut attempts = 0u32;
-        let mut rejected: Option<(AccessToken, Failure<O::Error>)> = None;
+        let mut rejected: Option<(AccessToken, Failure)> = None;
         let mut token_refreshed = false;
         loop {
-            let token = match self.token_for::<O>().await {
+            let token = match self.token_for(endpoint).await {
                 Ok(token) => token,
-                Err(err) => return (Err((err, None)), attempts),
+                Err(err) => return (Err((Failed::Other(err), None)), attempts),
             };
             if let Some((stale, failure)) = rejected.take()
                 && token.as_ref() == Some(&stale)
@@ -627,7 +752,13 @@ impl Client {
                 latency_ms = tracing::field::Empty,
             );
             let failure = match self
-                .attempt(request, body.take(), token.as_ref(), remaining)
+                .attempt(
+                    endpoint,
+                    &mut *typed,
+                    body.take(),
+                    token.as_ref(),
+                    remaining,
+                )
                 .instrument(span)
                 .await
             {
@@ -646,7 +777,7 @@ impl Client {
                     tracing::debug!(
                         attempt = attempts,
                         delay_ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
-                        error = %failure.error,
+                        error = %shown(&failure, &*typed),
                         "retrying"
                     );
                     tokio::time::sleep(after).await;
@@ -667,57 +798,64 @@ impl Client {
         }
     }
 
-    async fn token_for<O: Operation>(&self) -> Result<Option<AccessToken>, Error<O::Error>> {
-        if !O::ENDPOINT.needs_token {
+    async fn token_for(
+        &self,
+        endpoint: &Endpoint,
+    ) -> Result<Option<AccessToken>, Error<Infallible>> {
+        if !endpoint.needs_token {
             return Ok(None);
         }
         self.access_token()
             .await
             .map(Some)
             .map_err(|source| Error::Token {
-                endpoint: O::ENDPOINT.name,
+                endpoint: endpoint.name,
                 source,
             })
     }
 
     /// One HTTP exchange, limited to `remaining` of the call's deadline.
-    async fn attempt<O: Operation>(
+    async fn attempt(
         &self,
-        request: &O,
+        endpoint: &Endpoint,
+        typed: &mut dyn Typed,
         json: Option<Vec<u8>>,
         token: Option<&AccessToken>,
         remaining: Duration,
-    ) -> Result<(O::Response, Vec<u8>), Failure<O::Error>> {
+    ) -> Result<Vec<u8>, Failure> {
         let span = tracing::Span::current();
         if span.is_disabled() {
-            return self.exchange(request, json, token, remaining).await;
+            return self
+                .exchange(endpoint, &mut *typed, json, token, remaining)
+                .await;
         }
         let started = Instant::now();
-        let outcome = self.exchange(request, json, token, remaining).await;
+        let outcome = self
+            .exchange(endpoint, &mut *typed, json, token, remaining)
+            .await;
         span.record("latency_ms", elapsed_ms(started));
         match &outcome {
             Ok(_) => {
                 span.record("errcode", 0);
             }
-            Err(Failure {
-                error: Error::Api(err),
-                ..
-            }) => {
-                span.record("errcode", err.code());
-            }
-            Err(failure) => tracing::debug!(error = %failure.error, "attempt failed"),
+            Err(failure) => match (&failure.error, typed.errcode()) {
+                (Failed::Kept, Some(errcode)) => {
+                    span.record("errcode", errcode);
+                }
+                _ => tracing::debug!(error = %shown(failure, &*typed), "attempt failed"),
+            },
         }
         outcome
     }
 
-    async fn exchange<O: Operation>(
+    async fn exchange(
         &self,
-        request: &O,
+        endpoint: &Endpoint,
+        typed: &mut dyn Typed,
         json: Option<Vec<u8>>,
         token: Option<&AccessToken>,
         remaining: Duration,
-    ) -> Result<(O::Response, Vec<u8>), Failure<O::Error>> {
-        let endpoint = O::ENDPOINT;
+    ) -> Result<Vec<u8>, Failure> {
         let secret = token.map_or("", AccessToken::secret);
         let transport = &self.inner.transport;
         let token_pair = token.map(|token| (endpoint.token_query, token.secret()));
@@ -730,7 +868,8 @@ impl Client {
             BodyKind::Json => {
                 let json = match json {
                     Some(json) => json,
-                    None => encode_json(request)
+                    None => typed
+                        .json()
                         .map_err(|error| Failure::new(error, Fault::Permanent))?
                         .unwrap_or_default(),
                 };
@@ -739,7 +878,7 @@ impl Client {
                     .body(json)
             }
             BodyKind::Multipart => {
-                let form = multipart_body(request).map_err(|detail| {
+                let form = typed.form().map_err(|detail| {
                     let error = Error::Encode {
                         endpoint: endpoint.name,
                         detail,
@@ -754,13 +893,12 @@ impl Client {
             .exchange(builder, self.timeout.min(remaining), secret)
             .await
             .map_err(|err| transport_failure(endpoint.name, err))?;
-        match crate::wire::decode_hiding(endpoint.name, status, &body, secret) {
-            Ok(response) => Ok((response, body)),
-            Err(error) => {
-                let fault = fault_of(&error);
+        match typed.decode(status, &body, secret) {
+            Ok(()) => Ok(body),
+            Err(fault) => {
                 let body = crate::redact::scrub_value(&String::from_utf8_lossy(&body), secret);
                 Err(Failure {
-                    error,
+                    error: Failed::Kept,
                     fault,
                     body: Some(body.into_bytes()),
                 })
@@ -770,7 +908,7 @@ impl Client {
 }
 
 /// A transport failure as the caller's error and what it means for retrying.
-fn transport_failure<E>(endpoint: &'static str, err: TransportError) -> Failure<E> {
+fn transport_failure(endpoint: &'static str, err: TransportError) -> Failure {
     match err {
         TransportError::Timeout => Failure::new(Error::Timeout { endpoint }, Fault::Transient),
         TransportError::Failed { message, not_sent } => {
@@ -788,7 +926,7 @@ fn transport_failure<E>(endpoint: &'static str, err: TransportError) -> Failure<
 }
 
 /// The JSON body of a JSON endpoint; `None` for other endpoints.
-fn encode_json<O: Operation>(request: &O) -> Result<Option<Vec<u8>>, Error<O::Error>> {
+fn encode_json<O: Operation>(request: &O) -> Result<Option<Vec<u8>>, Error<Infallible>> {
     if O::ENDPOINT.body != BodyKind::Json {
         return Ok(None);
     }
@@ -819,9 +957,11 @@ fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-fn multipart_body<O: Operation>(request: &O) -> Result<reqwest::multipart::Form, String> {
+fn multipart_body(
+    parts: Vec<(&'static str, FormValue<'_>)>,
+) -> Result<reqwest::multipart::Form, String> {
     let mut form = reqwest::multipart::Form::new();
-    for (name, value) in request.form() {
+    for (name, value) in parts {
         let part = match value {
             FormValue::Text(text) => reqwest::multipart::Part::text(text),
             FormValue::File(file) => reqwest::multipart::Part::bytes(file.bytes.clone())

@@ -90,22 +90,29 @@ impl<'a> OperationVisitor for RawCallByName<'a> {
 
 /// Calls an endpoint by its spec name with a JSON request; the typed response or the typed
 /// error comes back as JSON.
-pub async fn call_json(
+///
+/// `#[inline]` and not `async`: the per-endpoint code behind it is compiled in the crates that
+/// call it, not in every crate that depends on this one.
+#[inline]
+pub fn call_json(
     client: &Client,
     endpoint: &str,
     request: Value,
-) -> Result<Value, CallError> {
-    call_by_name(endpoint, CallByName { client, request }).await
+) -> impl Future<Output = Result<Value, CallError>> {
+    call_by_name(endpoint, CallByName { client, request })
 }
 
 /// Like [`call_json`], keeping the body of WeChat's answer beside the typed outcome (through
 /// [`Client::send_raw`]); an `Err` is a call that was never sent.
-pub async fn call_json_raw(
+///
+/// `#[inline]` and not `async`, as [`call_json`].
+#[inline]
+pub fn call_json_raw(
     client: &Client,
     endpoint: &str,
     request: Value,
-) -> Result<RawCall, CallError> {
-    call_by_name(endpoint, RawCallByName { client, request }).await
+) -> impl Future<Output = Result<RawCall, CallError>> {
+    call_by_name(endpoint, RawCallByName { client, request })
 }
 
 /// Runs the call `visitor` makes for the endpoint named `endpoint`.

@@ -99,18 +99,19 @@ pub(crate) fn debug_api_error<E: ApiError>(error: &E, f: &mut fmt::Formatter<'_>
 /// The generated `error_enum!` (in `errors.rs`) adds WeChat's general codes and calls this.
 macro_rules! api_error_enum {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         $name:ident for $endpoint:literal {
-            $( $(#[$variant_meta:meta])* $variant:ident = $item:ident, )*
+            $( $(#[doc = $variant_doc:literal])* $variant:ident = $item:ident, )*
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        $(#[doc = $doc])*
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
+        // `Serialize`, `Deserialize` and `JsonSchema` are written below, through
+        // `error_serde`: their derives of this enum would be most of the crate's code.
         pub enum $name {
             $(
-                $(#[$variant_meta])*
+                $(#[doc = $variant_doc])*
                 $variant {
                     /// The `errmsg` WeChat sent (it often ends with a `rid` for WeChat support).
                     errmsg: String,
@@ -180,6 +181,70 @@ macro_rules! api_error_enum {
             /// Whether the access token was rejected (40001, 40014, 42001).
             pub fn is_token_invalid(&self) -> bool {
                 crate::ApiError::is_token_invalid(self)
+            }
+        }
+
+        impl $name {
+            /// The variants' names, in order, `Unknown` last (serde's `VARIANTS`).
+            const VARIANTS: &'static [&'static str] =
+                &[$(stringify!($variant),)* crate::error_serde::UNKNOWN];
+
+            /// This value's variant name.
+            fn variant_name(&self) -> &'static str {
+                match self {
+                    $( Self::$variant { .. } => stringify!($variant), )*
+                    Self::Unknown { .. } => crate::error_serde::UNKNOWN,
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let code = match self {
+                    Self::Unknown { code, .. } => Some(*code),
+                    _ => None,
+                };
+                crate::error_serde::serialize(
+                    serializer,
+                    stringify!($name),
+                    Self::VARIANTS,
+                    self.variant_name(),
+                    code,
+                    self.message(),
+                )
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let decoded =
+                    crate::error_serde::deserialize(deserializer, stringify!($name), Self::VARIANTS)?;
+                let errmsg = decoded.errmsg;
+                $(
+                    if decoded.variant == stringify!($variant) {
+                        return Ok(Self::$variant { errmsg });
+                    }
+                )*
+                Ok(Self::Unknown { code: decoded.code, errmsg })
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(concat!(module_path!(), "::", stringify!($name)))
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::error_serde::json_schema(
+                    generator,
+                    &[$($doc),*],
+                    &[$( (stringify!($variant), &[$($variant_doc),*]), )*],
+                )
             }
         }
 

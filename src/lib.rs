@@ -9,6 +9,7 @@ pub mod dynamic;
 mod endpoint;
 mod envelope;
 pub mod error;
+mod error_serde;
 pub mod push;
 mod raw;
 mod redact;
