@@ -3,1225 +3,236 @@
 
 /// WeChat's documented error codes, one static per code, from `spec/errors/`.
 pub mod error_codes {
-    /// `-1` system error: 系统繁忙 — WeChat's system is busy.
-    ///
-    /// Solution: Wait and send the same request again; the call did not take effect.
-    pub static SYSTEM_BUSY: crate::ErrorInfo = crate::ErrorInfo {
-        code: -1,
-        variant: "SystemBusy",
-        errmsg: "system error",
-        description: "系统繁忙 — WeChat's system is busy.",
-        solution: "Wait and send the same request again; the call did not take effect.",
-        retryable: true,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `40001` invalid credential, access_token is invalid or not latest: 获取 access_token 时 AppSecret 错误，或者 access_token 无效 — the AppSecret was wrong when the token was fetched, or the access token is invalid or no longer the latest one (another instance refreshed it).
-    ///
-    /// Solution: Fetch a fresh access token (prefer /cgi-bin/stable_token when several instances share one appid) and retry once; check the AppSecret and that the token belongs to this account.
-    pub static INVALID_CREDENTIAL: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40001,
-        variant: "InvalidCredential",
-        errmsg: "invalid credential, access_token is invalid or not latest",
-        description: "获取 access_token 时 AppSecret 错误，或者 access_token 无效 — the AppSecret was wrong when the token was fetched, or the access token is invalid or no longer the latest one (another instance refreshed it).",
-        solution: "Fetch a fresh access token (prefer /cgi-bin/stable_token when several instances share one appid) and retry once; check the AppSecret and that the token belongs to this account.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: true,
-        table: "general",
-    };
-
-    /// `40002` invalid grant_type: 不合法的凭证类型 — the credential type (grant_type) is not valid.
-    ///
-    /// Solution: Use grant_type=client_credential when fetching the access token.
-    pub static INVALID_GRANT_TYPE: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40002,
-        variant: "InvalidGrantType",
-        errmsg: "invalid grant_type",
-        description: "不合法的凭证类型 — the credential type (grant_type) is not valid.",
-        solution: "Use grant_type=client_credential when fetching the access token.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `40013` invalid appid: 不合法的 AppID — the AppID is not valid.
-    ///
-    /// Solution: Check the AppID for typos, stray characters and letter case.
-    pub static INVALID_APPID: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40013,
-        variant: "InvalidAppid",
-        errmsg: "invalid appid",
-        description: "不合法的 AppID — the AppID is not valid.",
-        solution: "Check the AppID for typos, stray characters and letter case.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `40014` invalid access_token: 不合法的 access_token — the access token is malformed or belongs to another account.
-    ///
-    /// Solution: Fetch a fresh access token for this account and retry once.
-    pub static INVALID_ACCESS_TOKEN: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40014,
-        variant: "InvalidAccessToken",
-        errmsg: "invalid access_token",
-        description: "不合法的 access_token — the access token is malformed or belongs to another account.",
-        solution: "Fetch a fresh access token for this account and retry once.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: true,
-        table: "general",
-    };
-
-    /// `40033` invalid charset. please check your request, if include \uxxxx will create fail!: 不合法的请求字符，不能包含 \uxxxx 格式的字符 — the request contains \uXXXX escapes.
-    ///
-    /// Solution: Send Chinese text as raw UTF-8, not as \u escapes (this client does so).
-    pub static INVALID_CHARSET: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40033,
-        variant: "InvalidCharset",
-        errmsg: "invalid charset. please check your request, if include \\uxxxx will create fail!",
-        description: "不合法的请求字符，不能包含 \\uxxxx 格式的字符 — the request contains \\uXXXX escapes.",
-        solution: "Send Chinese text as raw UTF-8, not as \\u escapes (this client does so).",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `40078` invalid card status: Card_id is not authorized.
-    ///
-    /// Solution: In the sandbox, add the WeChat user calling the interface to the test list. In production, the Official Account may lack card permission, or the card_id was created too shortly before the insert.
-    pub static INVALID_CARD_STATUS: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40078,
-        variant: "InvalidCardStatus",
-        errmsg: "invalid card status",
-        description: "Card_id is not authorized.",
-        solution: "In the sandbox, add the WeChat user calling the interface to the test list. In production, the Official Account may lack card permission, or the card_id was created too shortly before the insert.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `40097` invalid args: A parameter is wrong.
-    ///
-    /// Solution: Check every parameter against the endpoint's documentation.
-    pub static INVALID_ARGS: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40097,
-        variant: "InvalidArgs",
-        errmsg: "invalid args",
-        description: "A parameter is wrong.",
-        solution: "Check every parameter against the endpoint's documentation.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `40125` invalid appsecret: The AppSecret is not valid.
-    ///
-    /// Solution: Check the AppSecret in the Official Account console; reset it if it leaked.
-    pub static INVALID_APPSECRET: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40125,
-        variant: "InvalidAppsecret",
-        errmsg: "invalid appsecret",
-        description: "The AppSecret is not valid.",
-        solution: "Check the AppSecret in the Official Account console; reset it if it leaked.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `40164` invalid ip, not in whitelist: The calling IP address is not in the API IP whitelist.
-    ///
-    /// Solution: Add the server's outbound IP to the IP whitelist in the Official Account console.
-    pub static INVALID_IP: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40164,
-        variant: "InvalidIp",
-        errmsg: "invalid ip, not in whitelist",
-        description: "The calling IP address is not in the API IP whitelist.",
-        solution: "Add the server's outbound IP to the IP whitelist in the Official Account console.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `40243` AppSecret已被冻结，请登录MP解冻后再次调用: The AppSecret is frozen.
-    ///
-    /// Solution: Log in to the Official Account platform and unfreeze the AppSecret.
-    pub static APPSECRET_FROZEN: crate::ErrorInfo = crate::ErrorInfo {
-        code: 40243,
-        variant: "AppsecretFrozen",
-        errmsg: "AppSecret已被冻结，请登录MP解冻后再次调用",
-        description: "The AppSecret is frozen.",
-        solution: "Log in to the Official Account platform and unfreeze the AppSecret.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `41001` access_token missing: 缺少 access_token 参数 — the access_token query parameter is missing.
-    ///
-    /// Solution: Configure a token on the client; every call sends it as the access_token query parameter.
-    pub static ACCESS_TOKEN_MISSING: crate::ErrorInfo = crate::ErrorInfo {
-        code: 41001,
-        variant: "AccessTokenMissing",
-        errmsg: "access_token missing",
-        description: "缺少 access_token 参数 — the access_token query parameter is missing.",
-        solution: "Configure a token on the client; every call sends it as the access_token query parameter.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `41004` appsecret missing: 缺少 secret 参数 — the platform's appsecret was not sent.
-    ///
-    /// Solution: Send component_appsecret, the third-party platform's AppSecret.
-    pub static APPSECRET_MISSING: crate::ErrorInfo = crate::ErrorInfo {
-        code: 41004,
-        variant: "AppsecretMissing",
-        errmsg: "appsecret missing",
-        description: "缺少 secret 参数 — the platform's appsecret was not sent.",
-        solution: "Send component_appsecret, the third-party platform's AppSecret.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `42001` access_token expired: access_token 超时 — the access token has expired (they live 7200 seconds).
-    ///
-    /// Solution: Fetch a fresh access token and retry once; refresh tokens before they expire.
-    pub static ACCESS_TOKEN_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 42001,
-        variant: "AccessTokenExpired",
-        errmsg: "access_token expired",
-        description: "access_token 超时 — the access token has expired (they live 7200 seconds).",
-        solution: "Fetch a fresh access token and retry once; refresh tokens before they expire.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: true,
-        table: "general",
-    };
-
-    /// `43002` require POST method: 需要 POST 请求 — the endpoint needs HTTP POST.
-    ///
-    /// Solution: Use POST; the generated client does, so check a proxy between you and WeChat.
-    pub static REQUIRE_POST: crate::ErrorInfo = crate::ErrorInfo {
-        code: 43002,
-        variant: "RequirePost",
-        errmsg: "require POST method",
-        description: "需要 POST 请求 — the endpoint needs HTTP POST.",
-        solution: "Use POST; the generated client does, so check a proxy between you and WeChat.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `44002` empty post data: POST 的数据包为空 — the POST body is empty.
-    ///
-    /// Solution: Send the JSON body (at least `{}`).
-    pub static EMPTY_POST_DATA: crate::ErrorInfo = crate::ErrorInfo {
-        code: 44002,
-        variant: "EmptyPostData",
-        errmsg: "empty post data",
-        description: "POST 的数据包为空 — the POST body is empty.",
-        solution: "Send the JSON body (at least `{}`).",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `45009` reach max api daily quota limit: 接口调用超过限制 — the daily call quota of this API is used up.
-    ///
-    /// Solution: Stop calling until the quota resets (midnight, Beijing time) or clear the quota in the console; cache access tokens instead of fetching one per call.
-    pub static API_DAILY_QUOTA_EXCEEDED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 45009,
-        variant: "ApiDailyQuotaExceeded",
-        errmsg: "reach max api daily quota limit",
-        description: "接口调用超过限制 — the daily call quota of this API is used up.",
-        solution: "Stop calling until the quota resets (midnight, Beijing time) or clear the quota in the console; cache access tokens instead of fetching one per call.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `45011` api minute-quota reach limit, mustslower retry next minute: API 调用太频繁，请稍候再试 — the API is called too often.
-    ///
-    /// Solution: Slow down and retry in the next minute.
-    pub static API_FREQUENCY_LIMIT: crate::ErrorInfo = crate::ErrorInfo {
-        code: 45011,
-        variant: "ApiFrequencyLimit",
-        errmsg: "api minute-quota reach limit, mustslower retry next minute",
-        description: "API 调用太频繁，请稍候再试 — the API is called too often.",
-        solution: "Slow down and retry in the next minute.",
-        retryable: true,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `47001` data format error: 解析 JSON/XML 内容错误 — WeChat could not parse the body (or a multipart part has the wrong name).
-    ///
-    /// Solution: Check the body against the documentation; a multipart upload must use the documented part name.
-    pub static DATA_FORMAT_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 47001,
-        variant: "DataFormatError",
-        errmsg: "data format error",
-        description: "解析 JSON/XML 内容错误 — WeChat could not parse the body (or a multipart part has the wrong name).",
-        solution: "Check the body against the documentation; a multipart upload must use the documented part name.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `48001` api unauthorized: api 功能未授权 — the account has no permission for this API.
-    ///
-    /// Solution: Check the interface permissions of the account in the Official Account console and apply for them.
-    pub static API_UNAUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 48001,
-        variant: "ApiUnauthorized",
-        errmsg: "api unauthorized",
-        description: "api 功能未授权 — the account has no permission for this API.",
-        solution: "Check the interface permissions of the account in the Official Account console and apply for them.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `48004` api forbidden for irregularities: api 接口被封禁 — the API is banned for this account.
-    ///
-    /// Solution: Log in to mp.weixin.qq.com to see the reason and appeal.
-    pub static API_FORBIDDEN: crate::ErrorInfo = crate::ErrorInfo {
-        code: 48004,
-        variant: "ApiForbidden",
-        errmsg: "api forbidden for irregularities",
-        description: "api 接口被封禁 — the API is banned for this account.",
-        solution: "Log in to mp.weixin.qq.com to see the reason and appeal.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `50001` user unauthorized: 用户未授权该 api — the user has not authorized this API.
-    ///
-    /// Solution: Have the user authorize the API first.
-    pub static USER_UNAUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 50001,
-        variant: "UserUnauthorized",
-        errmsg: "user unauthorized",
-        description: "用户未授权该 api — the user has not authorized this API.",
-        solution: "Have the user authorize the API first.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `50002` user limited: 用户受限，可能是违规后接口被封禁 — the account is restricted, possibly banned after a violation.
-    ///
-    /// Solution: Check the account's status in the Official Account console.
-    pub static USER_LIMITED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 50002,
-        variant: "UserLimited",
-        errmsg: "user limited",
-        description: "用户受限，可能是违规后接口被封禁 — the account is restricted, possibly banned after a violation.",
-        solution: "Check the account's status in the Official Account console.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `61003` component is not authorized by this account: The account has not authorized the third-party platform (or revoked it).
-    ///
-    /// Solution: Have the merchant authorize the platform again through the authorization link.
-    pub static COMPONENT_NOT_AUTHORIZED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61003,
-        variant: "ComponentNotAuthorized",
-        errmsg: "component is not authorized by this account",
-        description: "The account has not authorized the third-party platform (or revoked it).",
-        solution: "Have the merchant authorize the platform again through the authorization link.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `61004` access clientip is not registered: Third-party platform call from an IP address not registered with the platform.
-    ///
-    /// Solution: Register the server's outbound IP in the third-party platform's settings.
-    pub static COMPONENT_IP_NOT_REGISTERED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61004,
-        variant: "ComponentIpNotRegistered",
-        errmsg: "access clientip is not registered",
-        description: "Third-party platform call from an IP address not registered with the platform.",
-        solution: "Register the server's outbound IP in the third-party platform's settings.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `61005` component ticket is expired: The component_verify_ticket sent is older than its 12-hour life.
-    ///
-    /// Solution: Use the latest component_verify_ticket WeChat pushed (every 10 minutes); check that the authorization-event URL answers `success` and that its pushes reach the server.
-    pub static COMPONENT_TICKET_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61005,
-        variant: "ComponentTicketExpired",
-        errmsg: "component ticket is expired",
-        description: "The component_verify_ticket sent is older than its 12-hour life.",
-        solution: "Use the latest component_verify_ticket WeChat pushed (every 10 minutes); check that the authorization-event URL answers `success` and that its pushes reach the server.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `61006` component ticket is invalid: The component_verify_ticket sent is not one WeChat issued to this platform (or it is empty).
-    ///
-    /// Solution: Send the ticket exactly as decrypted from the latest push, for this component_appid.
-    pub static COMPONENT_TICKET_INVALID: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61006,
-        variant: "ComponentTicketInvalid",
-        errmsg: "component ticket is invalid",
-        description: "The component_verify_ticket sent is not one WeChat issued to this platform (or it is empty).",
-        solution: "Send the ticket exactly as decrypted from the latest push, for this component_appid.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `61007` api is unauthorized to component: The merchant has not granted the third-party platform the permission set this API belongs to.
-    ///
-    /// Solution: Have the merchant authorize the permission set (26 for invoices) to the platform.
-    pub static API_UNAUTHORIZED_TO_COMPONENT: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61007,
-        variant: "ApiUnauthorizedToComponent",
-        errmsg: "api is unauthorized to component",
-        description: "The merchant has not granted the third-party platform the permission set this API belongs to.",
-        solution: "Have the merchant authorize the permission set (26 for invoices) to the platform.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `61009` code is invalid: The authorization code is not valid.
-    ///
-    /// Solution: Use the authorization_code of the redirect or of the `authorized` push unchanged.
-    pub static AUTHORIZATION_CODE_INVALID: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61009,
-        variant: "AuthorizationCodeInvalid",
-        errmsg: "code is invalid",
-        description: "The authorization code is not valid.",
-        solution: "Use the authorization_code of the redirect or of the `authorized` push unchanged.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `61010` code is expired: The authorization code expired before it was exchanged.
-    ///
-    /// Solution: Exchange the code at once when it arrives; otherwise the merchant must authorize again.
-    pub static AUTHORIZATION_CODE_EXPIRED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61010,
-        variant: "AuthorizationCodeExpired",
-        errmsg: "code is expired",
-        description: "The authorization code expired before it was exchanged.",
-        solution: "Exchange the code at once when it arrives; otherwise the merchant must authorize again.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `61011` invalid component: The component_appid is not a third-party platform, or not this one.
-    ///
-    /// Solution: Check component_appid against the platform's settings on open.weixin.qq.com.
-    pub static INVALID_COMPONENT: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61011,
-        variant: "InvalidComponent",
-        errmsg: "invalid component",
-        description: "The component_appid is not a third-party platform, or not this one.",
-        solution: "Check component_appid against the platform's settings on open.weixin.qq.com.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `61023` refresh_token is invalid: The authorizer_refresh_token is not (or no longer) valid: the merchant revoked or renewed the authorization, or a lost refresh token was replaced.
-    ///
-    /// Solution: Have the merchant authorize the platform again; keep every refresh token durably, since a lost one cannot be recovered otherwise.
-    pub static REFRESH_TOKEN_INVALID: crate::ErrorInfo = crate::ErrorInfo {
-        code: 61023,
-        variant: "RefreshTokenInvalid",
-        errmsg: "refresh_token is invalid",
-        description: "The authorizer_refresh_token is not (or no longer) valid: the merchant revoked or renewed the authorization, or a lost refresh token was replaced.",
-        solution: "Have the merchant authorize the platform again; keep every refresh token durably, since a lost one cannot be recovered otherwise.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "component",
-    };
-
-    /// `72015` unauthorized create invoice: The account has no permission for this invoice operation.
-    ///
-    /// Solution: You do not have permission to operate; check that the invoice capability is turned on for the account.
-    pub static UNAUTHORIZED_CREATE_INVOICE: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72015,
-        variant: "UnauthorizedCreateInvoice",
-        errmsg: "unauthorized create invoice",
-        description: "The account has no permission for this invoice operation.",
-        solution: "You do not have permission to operate; check that the invoice capability is turned on for the account.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72017` invalid invoice title: The invoice title does not match.
-    ///
-    /// Solution: Check the title (抬头) sent against the one the user authorized.
-    pub static INVALID_INVOICE_TITLE: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72017,
-        variant: "InvalidInvoiceTitle",
-        errmsg: "invalid invoice title",
-        description: "The invoice title does not match.",
-        solution: "Check the title (抬头) sent against the one the user authorized.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72023` invoice has been lock by others: Another Official Account has locked the invoice.
-    ///
-    /// Solution: The invoice is being reimbursed elsewhere; it cannot be locked until the other party unlocks it.
-    pub static INVOICE_LOCKED_BY_OTHERS: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72023,
-        variant: "InvoiceLockedByOthers",
-        errmsg: "invoice has been lock by others",
-        description: "Another Official Account has locked the invoice.",
-        solution: "The invoice is being reimbursed elsewhere; it cannot be locked until the other party unlocks it.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72024` invoice status error: The invoice is in a status that does not allow this change.
-    ///
-    /// Solution: Read the invoice's reimburse_status first and move it through INIT → LOCK → CLOSURE in order.
-    pub static INVOICE_STATUS_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72024,
-        variant: "InvoiceStatusError",
-        errmsg: "invoice status error",
-        description: "The invoice is in a status that does not allow this change.",
-        solution: "Read the invoice's reimburse_status first and move it through INIT → LOCK → CLOSURE in order.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72025` invoice token error: The wx_invoice_token is invalid.
-    ///
-    /// Solution: Get a fresh wx_invoice_token from the quick-invoice flow.
-    pub static INVOICE_TOKEN_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72025,
-        variant: "InvoiceTokenError",
-        errmsg: "invoice token error",
-        description: "The wx_invoice_token is invalid.",
-        solution: "Get a fresh wx_invoice_token from the quick-invoice flow.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72028` invoice never set pay mch info: No WeChat Pay merchant information has been set.
-    ///
-    /// Solution: Call set_pay_mch first.
-    pub static INVOICE_NEVER_SET_PAY_MCH: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72028,
-        variant: "InvoiceNeverSetPayMch",
-        errmsg: "invoice never set pay mch info",
-        description: "No WeChat Pay merchant information has been set.",
-        solution: "Call set_pay_mch first.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72029` invoice never set auth field: The authorization page fields have not been set.
-    ///
-    /// Solution: Call set_auth_field first.
-    pub static INVOICE_NEVER_SET_AUTH_FIELD: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72029,
-        variant: "InvoiceNeverSetAuthField",
-        errmsg: "invoice never set auth field",
-        description: "The authorization page fields have not been set.",
-        solution: "Call set_auth_field first.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72030` invalid mchid: The WeChat Pay merchant id is not valid.
-    ///
-    /// Solution: Check the mchid.
-    pub static INVALID_MCHID: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72030,
-        variant: "InvalidMchid",
-        errmsg: "invalid mchid",
-        description: "The WeChat Pay merchant id is not valid.",
-        solution: "Check the mchid.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72031` invalid params: The parameter is wrong: the request may contain invalid parameter names or values that fail WeChat's validation.
-    ///
-    /// Solution: Check every field name and value against the documentation.
-    pub static INVALID_PARAMS: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72031,
-        variant: "InvalidParams",
-        errmsg: "invalid params",
-        description: "The parameter is wrong: the request may contain invalid parameter names or values that fail WeChat's validation.",
-        solution: "Check every field name and value against the documentation.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72035` biz reject insert: The invoice or fiscal e-note has been refused: this order_id was used to call the reject-insert interface, so it cannot be inserted any more.
-    ///
-    /// Solution: Start again with a new order_id and a new authorization link.
-    pub static BIZ_REJECT_INSERT: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72035,
-        variant: "BizRejectInsert",
-        errmsg: "biz reject insert",
-        description: "The invoice or fiscal e-note has been refused: this order_id was used to call the reject-insert interface, so it cannot be inserted any more.",
-        solution: "Start again with a new order_id and a new authorization link.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72036` invoice is busy: The invoice or fiscal e-note is changing status.
-    ///
-    /// Solution: Please try again later.
-    pub static INVOICE_IS_BUSY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72036,
-        variant: "InvoiceIsBusy",
-        errmsg: "invoice is busy",
-        description: "The invoice or fiscal e-note is changing status.",
-        solution: "Please try again later.",
-        retryable: true,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72038` invoice order never auth: The order has not been authorized by the user.
-    ///
-    /// Solution: The order is not authorized; check that the s_pappid (the invoicing platform or finance bureau), the receiving unit's appid and the order_id match the authorization.
-    pub static INVOICE_ORDER_NEVER_AUTH: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72038,
-        variant: "InvoiceOrderNeverAuth",
-        errmsg: "invoice order never auth",
-        description: "The order has not been authorized by the user.",
-        solution: "The order is not authorized; check that the s_pappid (the invoicing platform or finance bureau), the receiving unit's appid and the order_id match the authorization.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72039` invoice must be lock first: The invoice must be locked before this status change.
-    ///
-    /// Solution: Set reimburse_status to INVOICE_REIMBURSE_LOCK first.
-    pub static INVOICE_MUST_BE_LOCK_FIRST: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72039,
-        variant: "InvoiceMustBeLockFirst",
-        errmsg: "invoice must be lock first",
-        description: "The invoice must be locked before this status change.",
-        solution: "Set reimburse_status to INVOICE_REIMBURSE_LOCK first.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72040` invoice pdf error: The PDF is invalid.
-    ///
-    /// Solution: Please provide a true and valid PDF.
-    pub static INVOICE_PDF_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72040,
-        variant: "InvoicePdfError",
-        errmsg: "invoice pdf error",
-        description: "The PDF is invalid.",
-        solution: "Please provide a true and valid PDF.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72042` billing_code and billing_no repeated: The invoice code and number have been used already.
-    ///
-    /// Solution: Check billing_code and billing_no; each pair can be inserted once.
-    pub static BILLING_CODE_AND_NO_REPEATED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72042,
-        variant: "BillingCodeAndNoRepeated",
-        errmsg: "billing_code and billing_no repeated",
-        description: "The invoice code and number have been used already.",
-        solution: "Check billing_code and billing_no; each pair can be inserted once.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72043` billing_code or billing_no size error: The invoice code or number has the wrong length.
-    ///
-    /// Solution: Check the length of billing_code and billing_no.
-    pub static BILLING_CODE_OR_NO_SIZE_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72043,
-        variant: "BillingCodeOrNoSizeError",
-        errmsg: "billing_code or billing_no size error",
-        description: "The invoice code or number has the wrong length.",
-        solution: "Check the length of billing_code and billing_no.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72044` scan text out of time: The scanned invoice-title QR code has expired.
-    ///
-    /// Solution: Ask the user to show a fresh title QR code.
-    pub static SCAN_TEXT_OUT_OF_TIME: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72044,
-        variant: "ScanTextOutOfTime",
-        errmsg: "scan text out of time",
-        description: "The scanned invoice-title QR code has expired.",
-        solution: "Ask the user to show a fresh title QR code.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `72063` biz contact is empty: The merchant's contact information is empty.
-    ///
-    /// Solution: Call set_contact first.
-    pub static BIZ_CONTACT_IS_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 72063,
-        variant: "BizContactIsEmpty",
-        errmsg: "biz contact is empty",
-        description: "The merchant's contact information is empty.",
-        solution: "Call set_contact first.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73000` sys error make out invoice failed: Issuing the invoice failed.
-    ///
-    /// Solution: Check the request; retry with the same fpqqlsh so that it cannot be issued twice.
-    pub static MAKE_OUT_INVOICE_FAILED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73000,
-        variant: "MakeOutInvoiceFailed",
-        errmsg: "sys error make out invoice failed",
-        description: "Issuing the invoice failed.",
-        solution: "Check the request; retry with the same fpqqlsh so that it cannot be issued twice.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73001` wxopenid error: The openid is wrong.
-    ///
-    /// Solution: Check wxopenid.
-    pub static WXOPENID_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73001,
-        variant: "WxopenidError",
-        errmsg: "wxopenid error",
-        description: "The openid is wrong.",
-        solution: "Check wxopenid.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73002` ddh orderid empty: The order number (ddh) is empty.
-    ///
-    /// Solution: Send ddh.
-    pub static DDH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73002,
-        variant: "DdhEmpty",
-        errmsg: "ddh orderid empty",
-        description: "The order number (ddh) is empty.",
-        solution: "Send ddh.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73003` fpqqlsh empty: The invoice request serial number (fpqqlsh) is empty.
-    ///
-    /// Solution: Send fpqqlsh.
-    pub static FPQQLSH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73003,
-        variant: "FpqqlshEmpty",
-        errmsg: "fpqqlsh empty",
-        description: "The invoice request serial number (fpqqlsh) is empty.",
-        solution: "Send fpqqlsh.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73004` kplx empty: The invoicing type (kplx) is empty.
-    ///
-    /// Solution: Send kplx.
-    pub static KPLX_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73004,
-        variant: "KplxEmpty",
-        errmsg: "kplx empty",
-        description: "The invoicing type (kplx) is empty.",
-        solution: "Send kplx.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73007` nsrmc empty: The taxpayer name (nsrmc) is empty.
-    ///
-    /// Solution: Send nsrmc.
-    pub static NSRMC_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73007,
-        variant: "NsrmcEmpty",
-        errmsg: "nsrmc empty",
-        description: "The taxpayer name (nsrmc) is empty.",
-        solution: "Send nsrmc.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73008` nsrdz empty: The taxpayer address (nsrdz) is empty.
-    ///
-    /// Solution: Send nsrdz.
-    pub static NSRDZ_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73008,
-        variant: "NsrdzEmpty",
-        errmsg: "nsrdz empty",
-        description: "The taxpayer address (nsrdz) is empty.",
-        solution: "Send nsrdz.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73009` nsrdh empty: The taxpayer phone (nsrdh) is empty.
-    ///
-    /// Solution: Send nsrdh.
-    pub static NSRDH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73009,
-        variant: "NsrdhEmpty",
-        errmsg: "nsrdh empty",
-        description: "The taxpayer phone (nsrdh) is empty.",
-        solution: "Send nsrdh.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73010` ghfmc empty: The buyer name (ghfmc) is empty.
-    ///
-    /// Solution: Send ghfmc.
-    pub static GHFMC_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73010,
-        variant: "GhfmcEmpty",
-        errmsg: "ghfmc empty",
-        description: "The buyer name (ghfmc) is empty.",
-        solution: "Send ghfmc.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73011` kpr empty: The drawer (kpr) is empty.
-    ///
-    /// Solution: Send kpr.
-    pub static KPR_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73011,
-        variant: "KprEmpty",
-        errmsg: "kpr empty",
-        description: "The drawer (kpr) is empty.",
-        solution: "Send kpr.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73012` jshj empty: The total including tax (jshj) is empty.
-    ///
-    /// Solution: Send jshj.
-    pub static JSHJ_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73012,
-        variant: "JshjEmpty",
-        errmsg: "jshj empty",
-        description: "The total including tax (jshj) is empty.",
-        solution: "Send jshj.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73013` hjje empty: The total amount (hjje) is empty.
-    ///
-    /// Solution: Send hjje.
-    pub static HJJE_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73013,
-        variant: "HjjeEmpty",
-        errmsg: "hjje empty",
-        description: "The total amount (hjje) is empty.",
-        solution: "Send hjje.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73014` hjse empty: The total tax (hjse) is empty.
-    ///
-    /// Solution: Send hjse.
-    pub static HJSE_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73014,
-        variant: "HjseEmpty",
-        errmsg: "hjse empty",
-        description: "The total tax (hjse) is empty.",
-        solution: "Send hjse.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73015` hylx empty: The industry type (hylx) is empty.
-    ///
-    /// Solution: Send hylx.
-    pub static HYLX_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73015,
-        variant: "HylxEmpty",
-        errmsg: "hylx empty",
-        description: "The industry type (hylx) is empty.",
-        solution: "Send hylx.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73016` nsrsbh empty: The taxpayer id (nsrsbh) is empty.
-    ///
-    /// Solution: Send nsrsbh.
-    pub static NSRSBH_EMPTY: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73016,
-        variant: "NsrsbhEmpty",
-        errmsg: "nsrsbh empty",
-        description: "The taxpayer id (nsrsbh) is empty.",
-        solution: "Send nsrsbh.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73100` ka plat error: The invoicing platform reported an error; the invoice may still be issued.
-    ///
-    /// Solution: Query the invoice with the same fpqqlsh before retrying; never issue it under a new serial.
-    pub static KA_PLAT_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73100,
-        variant: "KaPlatError",
-        errmsg: "ka plat error",
-        description: "The invoicing platform reported an error; the invoice may still be issued.",
-        solution: "Query the invoice with the same fpqqlsh before retrying; never issue it under a new serial.",
-        retryable: false,
-        may_have_succeeded: true,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73101` nsrsbh not cmp: The taxpayer id does not match.
-    ///
-    /// Solution: Check nsrsbh against the invoicing platform's registration.
-    pub static NSRSBH_NOT_CMP: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73101,
-        variant: "NsrsbhNotCmp",
-        errmsg: "nsrsbh not cmp",
-        description: "The taxpayer id does not match.",
-        solution: "Check nsrsbh against the invoicing platform's registration.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73102` sys error: The WeChat invoicing platform had a system error.
-    ///
-    /// Solution: Query the invoice state, then retry with the same fpqqlsh.
-    pub static INVOICE_PLATFORM_SYS_ERROR: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73102,
-        variant: "InvoicePlatformSysError",
-        errmsg: "sys error",
-        description: "The WeChat invoicing platform had a system error.",
-        solution: "Query the invoice state, then retry with the same fpqqlsh.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73105` Kp plat make invoice timeout: The invoicing platform timed out; it may still be issuing the invoice.
-    ///
-    /// Solution: Retry with the same invoice request serial number (fpqqlsh), or query the invoice first.
-    pub static KP_PLAT_MAKE_INVOICE_TIMEOUT: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73105,
-        variant: "KpPlatMakeInvoiceTimeout",
-        errmsg: "Kp plat make invoice timeout",
-        description: "The invoicing platform timed out; it may still be issuing the invoice.",
-        solution: "Retry with the same invoice request serial number (fpqqlsh), or query the invoice first.",
-        retryable: false,
-        may_have_succeeded: true,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73106` Fpqqlsh exist with different ddh: The request serial number was already used with a different order number.
-    ///
-    /// Solution: Use a new fpqqlsh for a new order.
-    pub static FPQQLSH_EXIST_WITH_DIFFERENT_DDH: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73106,
-        variant: "FpqqlshExistWithDifferentDdh",
-        errmsg: "Fpqqlsh exist with different ddh",
-        description: "The request serial number was already used with a different order number.",
-        solution: "Use a new fpqqlsh for a new order.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73107` Fpqqlsh is processing: The request with this serial number is still being processed.
-    ///
-    /// Solution: Query the result with queryinvoceinfo instead of sending the request again.
-    pub static FPQQLSH_IS_PROCESSING: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73107,
-        variant: "FpqqlshIsProcessing",
-        errmsg: "Fpqqlsh is processing",
-        description: "The request with this serial number is still being processed.",
-        solution: "Query the result with queryinvoceinfo instead of sending the request again.",
-        retryable: false,
-        may_have_succeeded: true,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73108` This ddh with other fpqqlsh already exist: The order number already has another request serial number.
-    ///
-    /// Solution: Reuse the order's existing fpqqlsh.
-    pub static DDH_WITH_OTHER_FPQQLSH_EXISTS: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73108,
-        variant: "DdhWithOtherFpqqlshExists",
-        errmsg: "This ddh with other fpqqlsh already exist",
-        description: "The order number already has another request serial number.",
-        solution: "Reuse the order's existing fpqqlsh.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `73110` fpqqlsh first 6 byte not cmp: The first 6 bytes of the request serial number do not match.
-    ///
-    /// Solution: Start fpqqlsh with the 6-character prefix assigned to the platform.
-    pub static FPQQLSH_PREFIX_MISMATCH: crate::ErrorInfo = crate::ErrorInfo {
-        code: 73110,
-        variant: "FpqqlshPrefixMismatch",
-        errmsg: "fpqqlsh first 6 byte not cmp",
-        description: "The first 6 bytes of the request serial number do not match.",
-        solution: "Start fpqqlsh with the 6-character prefix assigned to the platform.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "invoice",
-    };
-
-    /// `89503` 此次调用需要管理员确认，请耐心等候: The call needs the administrator's confirmation.
-    ///
-    /// Solution: Wait for the administrator to confirm, then call again.
-    pub static ADMIN_CONFIRMATION_REQUIRED: crate::ErrorInfo = crate::ErrorInfo {
-        code: 89503,
-        variant: "AdminConfirmationRequired",
-        errmsg: "此次调用需要管理员确认，请耐心等候",
-        description: "The call needs the administrator's confirmation.",
-        solution: "Wait for the administrator to confirm, then call again.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `89506` 该IP调用求请求已被公众号管理员拒绝，请24小时后再试: The administrator rejected calls from this IP address.
-    ///
-    /// Solution: Retry after 24 hours, or have the administrator allow the IP.
-    pub static IP_REJECTED_BY_ADMIN_FOR24H: crate::ErrorInfo = crate::ErrorInfo {
-        code: 89506,
-        variant: "IpRejectedByAdminFor24h",
-        errmsg: "该IP调用求请求已被公众号管理员拒绝，请24小时后再试",
-        description: "The administrator rejected calls from this IP address.",
-        solution: "Retry after 24 hours, or have the administrator allow the IP.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// `89507` 该IP调用求请求已被公众号管理员拒绝，请1小时后再试: The administrator rejected calls from this IP address for one hour.
-    ///
-    /// Solution: Retry after one hour, or have the administrator allow the IP.
-    pub static IP_REJECTED_BY_ADMIN_FOR1H: crate::ErrorInfo = crate::ErrorInfo {
-        code: 89507,
-        variant: "IpRejectedByAdminFor1h",
-        errmsg: "该IP调用求请求已被公众号管理员拒绝，请1小时后再试",
-        description: "The administrator rejected calls from this IP address for one hour.",
-        solution: "Retry after one hour, or have the administrator allow the IP.",
-        retryable: false,
-        may_have_succeeded: false,
-        invalidates_token: false,
-        table: "general",
-    };
-
-    /// Every documented code, sorted by code.
-    pub static ALL: &[&crate::ErrorInfo] = &[
-        &SYSTEM_BUSY,
-        &INVALID_CREDENTIAL,
-        &INVALID_GRANT_TYPE,
-        &INVALID_APPID,
-        &INVALID_ACCESS_TOKEN,
-        &INVALID_CHARSET,
-        &INVALID_CARD_STATUS,
-        &INVALID_ARGS,
-        &INVALID_APPSECRET,
-        &INVALID_IP,
-        &APPSECRET_FROZEN,
-        &ACCESS_TOKEN_MISSING,
-        &APPSECRET_MISSING,
-        &ACCESS_TOKEN_EXPIRED,
-        &REQUIRE_POST,
-        &EMPTY_POST_DATA,
-        &API_DAILY_QUOTA_EXCEEDED,
-        &API_FREQUENCY_LIMIT,
-        &DATA_FORMAT_ERROR,
-        &API_UNAUTHORIZED,
-        &API_FORBIDDEN,
-        &USER_UNAUTHORIZED,
-        &USER_LIMITED,
-        &COMPONENT_NOT_AUTHORIZED,
-        &COMPONENT_IP_NOT_REGISTERED,
-        &COMPONENT_TICKET_EXPIRED,
-        &COMPONENT_TICKET_INVALID,
-        &API_UNAUTHORIZED_TO_COMPONENT,
-        &AUTHORIZATION_CODE_INVALID,
-        &AUTHORIZATION_CODE_EXPIRED,
-        &INVALID_COMPONENT,
-        &REFRESH_TOKEN_INVALID,
-        &UNAUTHORIZED_CREATE_INVOICE,
-        &INVALID_INVOICE_TITLE,
-        &INVOICE_LOCKED_BY_OTHERS,
-        &INVOICE_STATUS_ERROR,
-        &INVOICE_TOKEN_ERROR,
-        &INVOICE_NEVER_SET_PAY_MCH,
-        &INVOICE_NEVER_SET_AUTH_FIELD,
-        &INVALID_MCHID,
-        &INVALID_PARAMS,
-        &BIZ_REJECT_INSERT,
-        &INVOICE_IS_BUSY,
-        &INVOICE_ORDER_NEVER_AUTH,
-        &INVOICE_MUST_BE_LOCK_FIRST,
-        &INVOICE_PDF_ERROR,
-        &BILLING_CODE_AND_NO_REPEATED,
-        &BILLING_CODE_OR_NO_SIZE_ERROR,
-        &SCAN_TEXT_OUT_OF_TIME,
-        &BIZ_CONTACT_IS_EMPTY,
-        &MAKE_OUT_INVOICE_FAILED,
-        &WXOPENID_ERROR,
-        &DDH_EMPTY,
-        &FPQQLSH_EMPTY,
-        &KPLX_EMPTY,
-        &NSRMC_EMPTY,
-        &NSRDZ_EMPTY,
-        &NSRDH_EMPTY,
-        &GHFMC_EMPTY,
-        &KPR_EMPTY,
-        &JSHJ_EMPTY,
-        &HJJE_EMPTY,
-        &HJSE_EMPTY,
-        &HYLX_EMPTY,
-        &NSRSBH_EMPTY,
-        &KA_PLAT_ERROR,
-        &NSRSBH_NOT_CMP,
-        &INVOICE_PLATFORM_SYS_ERROR,
-        &KP_PLAT_MAKE_INVOICE_TIMEOUT,
-        &FPQQLSH_EXIST_WITH_DIFFERENT_DDH,
-        &FPQQLSH_IS_PROCESSING,
-        &DDH_WITH_OTHER_FPQQLSH_EXISTS,
-        &FPQQLSH_PREFIX_MISMATCH,
-        &ADMIN_CONFIRMATION_REQUIRED,
-        &IP_REJECTED_BY_ADMIN_FOR24H,
-        &IP_REJECTED_BY_ADMIN_FOR1H,
-    ];
+    crate::error::error_codes! {
+        SYSTEM_BUSY = -1, SystemBusy, "system error", general, [retryable],
+            "系统繁忙 — WeChat's system is busy.",
+            "Wait and send the same request again; the call did not take effect.";
+        INVALID_CREDENTIAL = 40001, InvalidCredential, "invalid credential, access_token is invalid or not latest", general, [invalidates_token],
+            "获取 access_token 时 AppSecret 错误，或者 access_token 无效 — the AppSecret was wrong when the token was fetched, or the access token is invalid or no longer the latest one (another instance refreshed it).",
+            "Fetch a fresh access token (prefer /cgi-bin/stable_token when several instances share one appid) and retry once; check the AppSecret and that the token belongs to this account.";
+        INVALID_GRANT_TYPE = 40002, InvalidGrantType, "invalid grant_type", general, [],
+            "不合法的凭证类型 — the credential type (grant_type) is not valid.",
+            "Use grant_type=client_credential when fetching the access token.";
+        INVALID_APPID = 40013, InvalidAppid, "invalid appid", general, [],
+            "不合法的 AppID — the AppID is not valid.",
+            "Check the AppID for typos, stray characters and letter case.";
+        INVALID_ACCESS_TOKEN = 40014, InvalidAccessToken, "invalid access_token", general, [invalidates_token],
+            "不合法的 access_token — the access token is malformed or belongs to another account.",
+            "Fetch a fresh access token for this account and retry once.";
+        INVALID_CHARSET = 40033, InvalidCharset, "invalid charset. please check your request, if include \\uxxxx will create fail!", general, [],
+            "不合法的请求字符，不能包含 \\uxxxx 格式的字符 — the request contains \\uXXXX escapes.",
+            "Send Chinese text as raw UTF-8, not as \\u escapes (this client does so).";
+        INVALID_CARD_STATUS = 40078, InvalidCardStatus, "invalid card status", invoice, [],
+            "Card_id is not authorized.",
+            "In the sandbox, add the WeChat user calling the interface to the test list. In production, the Official Account may lack card permission, or the card_id was created too shortly before the insert.";
+        INVALID_ARGS = 40097, InvalidArgs, "invalid args", invoice, [],
+            "A parameter is wrong.",
+            "Check every parameter against the endpoint's documentation.";
+        INVALID_APPSECRET = 40125, InvalidAppsecret, "invalid appsecret", general, [],
+            "The AppSecret is not valid.",
+            "Check the AppSecret in the Official Account console; reset it if it leaked.";
+        INVALID_IP = 40164, InvalidIp, "invalid ip, not in whitelist", general, [],
+            "The calling IP address is not in the API IP whitelist.",
+            "Add the server's outbound IP to the IP whitelist in the Official Account console.";
+        APPSECRET_FROZEN = 40243, AppsecretFrozen, "AppSecret已被冻结，请登录MP解冻后再次调用", general, [],
+            "The AppSecret is frozen.",
+            "Log in to the Official Account platform and unfreeze the AppSecret.";
+        ACCESS_TOKEN_MISSING = 41001, AccessTokenMissing, "access_token missing", general, [],
+            "缺少 access_token 参数 — the access_token query parameter is missing.",
+            "Configure a token on the client; every call sends it as the access_token query parameter.";
+        APPSECRET_MISSING = 41004, AppsecretMissing, "appsecret missing", component, [],
+            "缺少 secret 参数 — the platform's appsecret was not sent.",
+            "Send component_appsecret, the third-party platform's AppSecret.";
+        ACCESS_TOKEN_EXPIRED = 42001, AccessTokenExpired, "access_token expired", general, [invalidates_token],
+            "access_token 超时 — the access token has expired (they live 7200 seconds).",
+            "Fetch a fresh access token and retry once; refresh tokens before they expire.";
+        REQUIRE_POST = 43002, RequirePost, "require POST method", general, [],
+            "需要 POST 请求 — the endpoint needs HTTP POST.",
+            "Use POST; the generated client does, so check a proxy between you and WeChat.";
+        EMPTY_POST_DATA = 44002, EmptyPostData, "empty post data", general, [],
+            "POST 的数据包为空 — the POST body is empty.",
+            "Send the JSON body (at least `{}`).";
+        API_DAILY_QUOTA_EXCEEDED = 45009, ApiDailyQuotaExceeded, "reach max api daily quota limit", general, [],
+            "接口调用超过限制 — the daily call quota of this API is used up.",
+            "Stop calling until the quota resets (midnight, Beijing time) or clear the quota in the console; cache access tokens instead of fetching one per call.";
+        API_FREQUENCY_LIMIT = 45011, ApiFrequencyLimit, "api minute-quota reach limit, mustslower retry next minute", general, [retryable],
+            "API 调用太频繁，请稍候再试 — the API is called too often.",
+            "Slow down and retry in the next minute.";
+        DATA_FORMAT_ERROR = 47001, DataFormatError, "data format error", general, [],
+            "解析 JSON/XML 内容错误 — WeChat could not parse the body (or a multipart part has the wrong name).",
+            "Check the body against the documentation; a multipart upload must use the documented part name.";
+        API_UNAUTHORIZED = 48001, ApiUnauthorized, "api unauthorized", general, [],
+            "api 功能未授权 — the account has no permission for this API.",
+            "Check the interface permissions of the account in the Official Account console and apply for them.";
+        API_FORBIDDEN = 48004, ApiForbidden, "api forbidden for irregularities", general, [],
+            "api 接口被封禁 — the API is banned for this account.",
+            "Log in to mp.weixin.qq.com to see the reason and appeal.";
+        USER_UNAUTHORIZED = 50001, UserUnauthorized, "user unauthorized", general, [],
+            "用户未授权该 api — the user has not authorized this API.",
+            "Have the user authorize the API first.";
+        USER_LIMITED = 50002, UserLimited, "user limited", general, [],
+            "用户受限，可能是违规后接口被封禁 — the account is restricted, possibly banned after a violation.",
+            "Check the account's status in the Official Account console.";
+        COMPONENT_NOT_AUTHORIZED = 61003, ComponentNotAuthorized, "component is not authorized by this account", component, [],
+            "The account has not authorized the third-party platform (or revoked it).",
+            "Have the merchant authorize the platform again through the authorization link.";
+        COMPONENT_IP_NOT_REGISTERED = 61004, ComponentIpNotRegistered, "access clientip is not registered", general, [],
+            "Third-party platform call from an IP address not registered with the platform.",
+            "Register the server's outbound IP in the third-party platform's settings.";
+        COMPONENT_TICKET_EXPIRED = 61005, ComponentTicketExpired, "component ticket is expired", component, [],
+            "The component_verify_ticket sent is older than its 12-hour life.",
+            "Use the latest component_verify_ticket WeChat pushed (every 10 minutes); check that the authorization-event URL answers `success` and that its pushes reach the server.";
+        COMPONENT_TICKET_INVALID = 61006, ComponentTicketInvalid, "component ticket is invalid", component, [],
+            "The component_verify_ticket sent is not one WeChat issued to this platform (or it is empty).",
+            "Send the ticket exactly as decrypted from the latest push, for this component_appid.";
+        API_UNAUTHORIZED_TO_COMPONENT = 61007, ApiUnauthorizedToComponent, "api is unauthorized to component", general, [],
+            "The merchant has not granted the third-party platform the permission set this API belongs to.",
+            "Have the merchant authorize the permission set (26 for invoices) to the platform.";
+        AUTHORIZATION_CODE_INVALID = 61009, AuthorizationCodeInvalid, "code is invalid", component, [],
+            "The authorization code is not valid.",
+            "Use the authorization_code of the redirect or of the `authorized` push unchanged.";
+        AUTHORIZATION_CODE_EXPIRED = 61010, AuthorizationCodeExpired, "code is expired", component, [],
+            "The authorization code expired before it was exchanged.",
+            "Exchange the code at once when it arrives; otherwise the merchant must authorize again.";
+        INVALID_COMPONENT = 61011, InvalidComponent, "invalid component", component, [],
+            "The component_appid is not a third-party platform, or not this one.",
+            "Check component_appid against the platform's settings on open.weixin.qq.com.";
+        REFRESH_TOKEN_INVALID = 61023, RefreshTokenInvalid, "refresh_token is invalid", component, [],
+            "The authorizer_refresh_token is not (or no longer) valid: the merchant revoked or renewed the authorization, or a lost refresh token was replaced.",
+            "Have the merchant authorize the platform again; keep every refresh token durably, since a lost one cannot be recovered otherwise.";
+        UNAUTHORIZED_CREATE_INVOICE = 72015, UnauthorizedCreateInvoice, "unauthorized create invoice", invoice, [],
+            "The account has no permission for this invoice operation.",
+            "You do not have permission to operate; check that the invoice capability is turned on for the account.";
+        INVALID_INVOICE_TITLE = 72017, InvalidInvoiceTitle, "invalid invoice title", invoice, [],
+            "The invoice title does not match.",
+            "Check the title (抬头) sent against the one the user authorized.";
+        INVOICE_LOCKED_BY_OTHERS = 72023, InvoiceLockedByOthers, "invoice has been lock by others", invoice, [],
+            "Another Official Account has locked the invoice.",
+            "The invoice is being reimbursed elsewhere; it cannot be locked until the other party unlocks it.";
+        INVOICE_STATUS_ERROR = 72024, InvoiceStatusError, "invoice status error", invoice, [],
+            "The invoice is in a status that does not allow this change.",
+            "Read the invoice's reimburse_status first and move it through INIT → LOCK → CLOSURE in order.";
+        INVOICE_TOKEN_ERROR = 72025, InvoiceTokenError, "invoice token error", invoice, [],
+            "The wx_invoice_token is invalid.",
+            "Get a fresh wx_invoice_token from the quick-invoice flow.";
+        INVOICE_NEVER_SET_PAY_MCH = 72028, InvoiceNeverSetPayMch, "invoice never set pay mch info", invoice, [],
+            "No WeChat Pay merchant information has been set.",
+            "Call set_pay_mch first.";
+        INVOICE_NEVER_SET_AUTH_FIELD = 72029, InvoiceNeverSetAuthField, "invoice never set auth field", invoice, [],
+            "The authorization page fields have not been set.",
+            "Call set_auth_field first.";
+        INVALID_MCHID = 72030, InvalidMchid, "invalid mchid", invoice, [],
+            "The WeChat Pay merchant id is not valid.",
+            "Check the mchid.";
+        INVALID_PARAMS = 72031, InvalidParams, "invalid params", invoice, [],
+            "The parameter is wrong: the request may contain invalid parameter names or values that fail WeChat's validation.",
+            "Check every field name and value against the documentation.";
+        BIZ_REJECT_INSERT = 72035, BizRejectInsert, "biz reject insert", invoice, [],
+            "The invoice or fiscal e-note has been refused: this order_id was used to call the reject-insert interface, so it cannot be inserted any more.",
+            "Start again with a new order_id and a new authorization link.";
+        INVOICE_IS_BUSY = 72036, InvoiceIsBusy, "invoice is busy", invoice, [retryable],
+            "The invoice or fiscal e-note is changing status.",
+            "Please try again later.";
+        INVOICE_ORDER_NEVER_AUTH = 72038, InvoiceOrderNeverAuth, "invoice order never auth", invoice, [],
+            "The order has not been authorized by the user.",
+            "The order is not authorized; check that the s_pappid (the invoicing platform or finance bureau), the receiving unit's appid and the order_id match the authorization.";
+        INVOICE_MUST_BE_LOCK_FIRST = 72039, InvoiceMustBeLockFirst, "invoice must be lock first", invoice, [],
+            "The invoice must be locked before this status change.",
+            "Set reimburse_status to INVOICE_REIMBURSE_LOCK first.";
+        INVOICE_PDF_ERROR = 72040, InvoicePdfError, "invoice pdf error", invoice, [],
+            "The PDF is invalid.",
+            "Please provide a true and valid PDF.";
+        BILLING_CODE_AND_NO_REPEATED = 72042, BillingCodeAndNoRepeated, "billing_code and billing_no repeated", invoice, [],
+            "The invoice code and number have been used already.",
+            "Check billing_code and billing_no; each pair can be inserted once.";
+        BILLING_CODE_OR_NO_SIZE_ERROR = 72043, BillingCodeOrNoSizeError, "billing_code or billing_no size error", invoice, [],
+            "The invoice code or number has the wrong length.",
+            "Check the length of billing_code and billing_no.";
+        SCAN_TEXT_OUT_OF_TIME = 72044, ScanTextOutOfTime, "scan text out of time", invoice, [],
+            "The scanned invoice-title QR code has expired.",
+            "Ask the user to show a fresh title QR code.";
+        BIZ_CONTACT_IS_EMPTY = 72063, BizContactIsEmpty, "biz contact is empty", invoice, [],
+            "The merchant's contact information is empty.",
+            "Call set_contact first.";
+        MAKE_OUT_INVOICE_FAILED = 73000, MakeOutInvoiceFailed, "sys error make out invoice failed", invoice, [],
+            "Issuing the invoice failed.",
+            "Check the request; retry with the same fpqqlsh so that it cannot be issued twice.";
+        WXOPENID_ERROR = 73001, WxopenidError, "wxopenid error", invoice, [],
+            "The openid is wrong.",
+            "Check wxopenid.";
+        DDH_EMPTY = 73002, DdhEmpty, "ddh orderid empty", invoice, [],
+            "The order number (ddh) is empty.",
+            "Send ddh.";
+        FPQQLSH_EMPTY = 73003, FpqqlshEmpty, "fpqqlsh empty", invoice, [],
+            "The invoice request serial number (fpqqlsh) is empty.",
+            "Send fpqqlsh.";
+        KPLX_EMPTY = 73004, KplxEmpty, "kplx empty", invoice, [],
+            "The invoicing type (kplx) is empty.",
+            "Send kplx.";
+        NSRMC_EMPTY = 73007, NsrmcEmpty, "nsrmc empty", invoice, [],
+            "The taxpayer name (nsrmc) is empty.",
+            "Send nsrmc.";
+        NSRDZ_EMPTY = 73008, NsrdzEmpty, "nsrdz empty", invoice, [],
+            "The taxpayer address (nsrdz) is empty.",
+            "Send nsrdz.";
+        NSRDH_EMPTY = 73009, NsrdhEmpty, "nsrdh empty", invoice, [],
+            "The taxpayer phone (nsrdh) is empty.",
+            "Send nsrdh.";
+        GHFMC_EMPTY = 73010, GhfmcEmpty, "ghfmc empty", invoice, [],
+            "The buyer name (ghfmc) is empty.",
+            "Send ghfmc.";
+        KPR_EMPTY = 73011, KprEmpty, "kpr empty", invoice, [],
+            "The drawer (kpr) is empty.",
+            "Send kpr.";
+        JSHJ_EMPTY = 73012, JshjEmpty, "jshj empty", invoice, [],
+            "The total including tax (jshj) is empty.",
+            "Send jshj.";
+        HJJE_EMPTY = 73013, HjjeEmpty, "hjje empty", invoice, [],
+            "The total amount (hjje) is empty.",
+            "Send hjje.";
+        HJSE_EMPTY = 73014, HjseEmpty, "hjse empty", invoice, [],
+            "The total tax (hjse) is empty.",
+            "Send hjse.";
+        HYLX_EMPTY = 73015, HylxEmpty, "hylx empty", invoice, [],
+            "The industry type (hylx) is empty.",
+            "Send hylx.";
+        NSRSBH_EMPTY = 73016, NsrsbhEmpty, "nsrsbh empty", invoice, [],
+            "The taxpayer id (nsrsbh) is empty.",
+            "Send nsrsbh.";
+        KA_PLAT_ERROR = 73100, KaPlatError, "ka plat error", invoice, [may_have_succeeded],
+            "The invoicing platform reported an error; the invoice may still be issued.",
+            "Query the invoice with the same fpqqlsh before retrying; never issue it under a new serial.";
+        NSRSBH_NOT_CMP = 73101, NsrsbhNotCmp, "nsrsbh not cmp", invoice, [],
+            "The taxpayer id does not match.",
+            "Check nsrsbh against the invoicing platform's registration.";
+        INVOICE_PLATFORM_SYS_ERROR = 73102, InvoicePlatformSysError, "sys error", invoice, [],
+            "The WeChat invoicing platform had a system error.",
+            "Query the invoice state, then retry with the same fpqqlsh.";
+        KP_PLAT_MAKE_INVOICE_TIMEOUT = 73105, KpPlatMakeInvoiceTimeout, "Kp plat make invoice timeout", invoice, [may_have_succeeded],
+            "The invoicing platform timed out; it may still be issuing the invoice.",
+            "Retry with the same invoice request serial number (fpqqlsh), or query the invoice first.";
+        FPQQLSH_EXIST_WITH_DIFFERENT_DDH = 73106, FpqqlshExistWithDifferentDdh, "Fpqqlsh exist with different ddh", invoice, [],
+            "The request serial number was already used with a different order number.",
+            "Use a new fpqqlsh for a new order.";
+        FPQQLSH_IS_PROCESSING = 73107, FpqqlshIsProcessing, "Fpqqlsh is processing", invoice, [may_have_succeeded],
+            "The request with this serial number is still being processed.",
+            "Query the result with queryinvoceinfo instead of sending the request again.";
+        DDH_WITH_OTHER_FPQQLSH_EXISTS = 73108, DdhWithOtherFpqqlshExists, "This ddh with other fpqqlsh already exist", invoice, [],
+            "The order number already has another request serial number.",
+            "Reuse the order's existing fpqqlsh.";
+        FPQQLSH_PREFIX_MISMATCH = 73110, FpqqlshPrefixMismatch, "fpqqlsh first 6 byte not cmp", invoice, [],
+            "The first 6 bytes of the request serial number do not match.",
+            "Start fpqqlsh with the 6-character prefix assigned to the platform.";
+        ADMIN_CONFIRMATION_REQUIRED = 89503, AdminConfirmationRequired, "此次调用需要管理员确认，请耐心等候", general, [],
+            "The call needs the administrator's confirmation.",
+            "Wait for the administrator to confirm, then call again.";
+        IP_REJECTED_BY_ADMIN_FOR24H = 89506, IpRejectedByAdminFor24h, "该IP调用求请求已被公众号管理员拒绝，请24小时后再试", general, [],
+            "The administrator rejected calls from this IP address.",
+            "Retry after 24 hours, or have the administrator allow the IP.";
+        IP_REJECTED_BY_ADMIN_FOR1H = 89507, IpRejectedByAdminFor1h, "该IP调用求请求已被公众号管理员拒绝，请1小时后再试", general, [],
+            "The administrator rejected calls from this IP address for one hour.",
+            "Retry after one hour, or have the administrator allow the IP.";
+    }
 }
 
 /// Declares an endpoint's error enum: its own codes, then WeChat's general codes (the

@@ -92,6 +92,52 @@ pub(crate) fn debug_api_error<E: ApiError>(error: &E, f: &mut fmt::Formatter<'_>
         .finish()
 }
 
+/// Declares WeChat's documented error codes (the generated `error_codes` module): one
+/// `pub static` [`ErrorInfo`] per row, documented from its own text, and `ALL`, sorted by code.
+///
+/// A row is `NAME = code, Variant, "errmsg", table, [flags], "description", "solution";` where
+/// the flags are any of `retryable`, `may_have_succeeded` and `invalidates_token`. A row may
+/// end in `doc "…"` to give its documentation when the plain text would not render (a bare
+/// link, brackets).
+macro_rules! error_codes {
+    ($(
+        $name:ident = $code:literal, $variant:ident, $errmsg:literal, $table:ident,
+        [$($flag:ident),*], $description:literal, $solution:literal $(, doc $doc:literal)?;
+    )*) => {
+        $(
+            #[doc = $crate::error::error_codes!(@doc [$($doc)?] $code $errmsg $description $solution)]
+            pub static $name: crate::ErrorInfo = crate::ErrorInfo {
+                code: $code,
+                variant: stringify!($variant),
+                errmsg: $errmsg,
+                description: $description,
+                solution: $solution,
+                retryable: false $(|| $crate::error::error_codes!(@is retryable $flag))*,
+                may_have_succeeded: false
+                    $(|| $crate::error::error_codes!(@is may_have_succeeded $flag))*,
+                invalidates_token: false
+                    $(|| $crate::error::error_codes!(@is invalidates_token $flag))*,
+                table: stringify!($table),
+            };
+        )*
+
+        /// Every documented code, sorted by code.
+        pub static ALL: &[&crate::ErrorInfo] = &[$(&$name),*];
+    };
+    (@doc [$doc:literal] $code:literal $errmsg:literal $description:literal $solution:literal) => {
+        $doc
+    };
+    (@doc [] $code:literal $errmsg:literal $description:literal $solution:literal) => {
+        concat!("`", stringify!($code), "` ", $errmsg, ": ", $description, "\n\nSolution: ", $solution)
+    };
+    (@is retryable retryable) => { true };
+    (@is may_have_succeeded may_have_succeeded) => { true };
+    (@is invalidates_token invalidates_token) => { true };
+    (@is $wanted:ident $flag:ident) => { false };
+}
+
+pub(crate) use error_codes;
+
 /// Declares an endpoint's error enum from its list of `Variant = ERROR_CODES_ITEM` pairs: a
 /// struct variant `{ errmsg }` per code, `Unknown { code, errmsg }`, and the [`ApiError`]
 /// methods, all read from the `error_codes` table (one item per code, shared by every enum).

@@ -775,7 +775,7 @@ fn error_static(code: &ErrorCode) -> Ident {
 /// own, so a general code's text lives in this file only.
 fn emit_errors_file(api: &Api) -> Result<GeneratedFile, EmitError> {
     const NAME: &str = "errors.rs";
-    let table = unparse(NAME, emit_error_table(api))?;
+    let table = emit_error_table(api);
     let general: Vec<&ErrorCode> = api
         .general_errors
         .iter()
@@ -825,46 +825,48 @@ fn variant_lines(codes: &[&ErrorCode], indent: &str) -> String {
     out
 }
 
-fn emit_error_table(api: &Api) -> TokenStream {
-    let statics = api.errors.values().map(|code| {
-        let name = error_static(code);
-        let docs = doc(&format!(
+/// The `error_codes` module: one `error_codes!` row per documented code (the runtime's macro
+/// makes each row a documented `pub static`), sorted by code.
+fn emit_error_table(api: &Api) -> String {
+    let mut lines = vec![
+        "/// WeChat's documented error codes, one static per code, from `spec/errors/`."
+            .to_string(),
+        "pub mod error_codes {".to_string(),
+        "    crate::error::error_codes! {".to_string(),
+    ];
+    for code in api.errors.values() {
+        let flags: Vec<&str> = [
+            (code.retryable, "retryable"),
+            (code.may_have_succeeded, "may_have_succeeded"),
+            (code.invalidates_token, "invalidates_token"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        lines.push(format!(
+            "        {} = {}, {}, {:?}, {}, [{}],",
+            error_static(code),
+            code.code,
+            code.variant,
+            code.errmsg,
+            code.table,
+            flags.join(", ")
+        ));
+        let plain = format!(
             "`{}` {}: {}\n\nSolution: {}",
             code.code, code.errmsg, code.description, code.solution
-        ));
-        let number = proc_macro2::Literal::i64_unsuffixed(code.code);
-        let (variant, errmsg) = (&code.variant, &code.errmsg);
-        let (description, solution, table) = (&code.description, &code.solution, &code.table);
-        let (retryable, may_have_succeeded, invalidates_token) = (
-            code.retryable,
-            code.may_have_succeeded,
-            code.invalidates_token,
         );
-        quote! {
-            #docs
-            pub static #name: crate::ErrorInfo = crate::ErrorInfo {
-                code: #number,
-                variant: #variant,
-                errmsg: #errmsg,
-                description: #description,
-                solution: #solution,
-                retryable: #retryable,
-                may_have_succeeded: #may_have_succeeded,
-                invalidates_token: #invalidates_token,
-                table: #table,
-            };
-        }
-    });
-    let all = api.errors.values().map(error_static);
-    quote! {
-        /// WeChat's documented error codes, one static per code, from `spec/errors/`.
-        pub mod error_codes {
-            #(#statics)*
-
-            /// Every documented code, sorted by code.
-            pub static ALL: &[&crate::ErrorInfo] = &[#(&#all),*];
-        }
+        let doc = sanitize_doc(&plain);
+        let end = if doc == plain {
+            ";".to_string()
+        } else {
+            format!(",\n            doc {doc:?};")
+        };
+        lines.push(format!("            {:?},", code.description));
+        lines.push(format!("            {:?}{end}", code.solution));
     }
+    lines.extend(["    }", "}", ""].map(String::from));
+    lines.join("\n")
 }
 
 /// An endpoint's file: its request and response types, its error enum (the codes it
