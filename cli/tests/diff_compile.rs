@@ -113,7 +113,7 @@ impl Scratch {
             fs::write(
                 dir.join("Cargo.toml"),
                 format!(
-                    "[package]\nname = \"{caller}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-invoice = {{ path = \"../{lib_dir}\" }}\n"
+                    "[package]\nname = \"{caller}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nwechat-invoice = {{ path = \"../{lib_dir}\", features = [\"regenerate\"] }}\n"
                 ),
             )
             .expect("caller manifest");
