@@ -1,4 +1,4 @@
-//! The real `build.rs`, run by cargo in a throw-away crate: it regenerates when a spec file
+//! The real `build.rs` (with the `regenerate` feature), run by cargo in a throw-away crate: it regenerates when a spec file
 //! changes or appears, does nothing when nothing changed, and fails a broken spec with a
 //! located message instead of a panic.
 
@@ -20,7 +20,7 @@ impl Consumer {
         fs::create_dir_all(dir.join("src")).expect("create crate");
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\
-             build = \"{root}/build.rs\"\n\n[workspace]\n\n[build-dependencies]\n\
+             build = \"{root}/build.rs\"\n\n[workspace]\n\n[features]\ndefault = [\"regenerate\"]\nregenerate = []\n\n[build-dependencies]\n\
              wechat-invoice-codegen = {{ path = \"{root}/codegen\" }}\n",
             name = name.replace('_', "-"),
             root = ROOT

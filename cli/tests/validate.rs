@@ -154,7 +154,7 @@ fn consumer_crate(dir: &std::path::Path, spec: &common::Spec) {
         .expect("the workspace root");
     let manifest = format!(
         "[package]\nname = \"spec-consumer\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-         publish = false\nbuild = \"{root}/build.rs\"\n\n[workspace]\n\n[build-dependencies]\n\
+         publish = false\nbuild = \"{root}/build.rs\"\n\n[workspace]\n\n[features]\ndefault = [\"regenerate\"]\nregenerate = []\n\n[build-dependencies]\n\
          wechat-invoice-codegen = {{ path = \"{root}/codegen\" }}\n",
         root = root.display()
     );
