@@ -448,12 +448,7 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
             .strip_prefix("valid values of ")
             .or_else(|| lower.strip_suffix("的合法值"))
             .map(str::trim)
-            .filter(|name| {
-                !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
-            });
+            .filter(|name| is_field_path(name));
         if let Some(name) = named {
             if let Some(((name, values), _)) = current.take() {
                 found.push((name, values));
@@ -537,12 +532,7 @@ fn structure_headings(text: &str) -> String {
         let named = trimmed
             .strip_suffix("的结构")
             .map(str::trim)
-            .filter(|name| {
-                !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
-            });
+            .filter(|name| is_field_path(name));
         if let Some(name) = named {
             out.push(format!("# {side}.{name} Object Payload"));
             continue;
@@ -1231,6 +1221,14 @@ fn bracket_depth(line: &str) -> i32 {
         }
     }
     depth
+}
+
+/// A field name or a dotted path of one (`tag`, `Body.card_ext`), as section titles name them.
+fn is_field_path(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
 }
 
 #[cfg(test)]
