@@ -485,52 +485,15 @@ crate::builder::builder! {
     }
 }
 
-/// Where the user opens the fiscal e-note authorization page (开票来源) of `nontax_get_bill_auth_url`.
-///
-/// Values this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum BillAuthSource {
-    /// `web`: Invoicing in the Official Account (公众号开票).
-    Web,
-    /// `app`: Invoicing from an app (app 开票).
-    App,
-    /// A value this version of the spec does not list, kept as WeChat sent it.
-    Unknown(String),
-}
-
-impl BillAuthSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::App => "app",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<String> for BillAuthSource {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "web" => Self::Web,
-            "app" => Self::App,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<BillAuthSource> for String {
-    fn from(value: BillAuthSource) -> Self {
-        value.as_str().to_string()
-    }
-}
-
-impl std::fmt::Display for BillAuthSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+crate::enums::string_enum! {
+    /// Where the user opens the fiscal e-note authorization page (开票来源) of `nontax_get_bill_auth_url`.
+    ///
+    /// Values this spec does not list are kept in `Unknown`, never rejected.
+    BillAuthSource {
+        /// `web`: Invoicing in the Official Account (公众号开票).
+        Web = "web",
+        /// `app`: Invoicing from an app (app 开票).
+        App = "app",
     }
 }
 
@@ -910,115 +873,35 @@ crate::builder::builder! {
     }
 }
 
-/// Where the user opens the invoice authorization page (开票来源) of `get_auth_url`.
-///
-/// Note: wechatpy (older) only allows app, web and wap.
-///
-/// Values this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum InvoiceAuthSource {
-    /// `app`: Invoicing from an app (App 开票); the authorization page is opened from the app.
-    App,
-    /// `web`: Invoicing in a WeChat H5 page (微信 H5 开票).
-    Web,
-    /// `wxa`: Invoicing from a mini program (小程序开发票); the response then carries `appid`.
-    MiniProgram,
-    /// `wap`: Invoicing from an ordinary mobile web page (普通网页开票).
-    Wap,
-    /// A value this version of the spec does not list, kept as WeChat sent it.
-    Unknown(String),
-}
-
-impl InvoiceAuthSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::App => "app",
-            Self::Web => "web",
-            Self::MiniProgram => "wxa",
-            Self::Wap => "wap",
-            Self::Unknown(other) => other,
-        }
+crate::enums::string_enum! {
+    /// Where the user opens the invoice authorization page (开票来源) of `get_auth_url`.
+    ///
+    /// Note: wechatpy (older) only allows app, web and wap.
+    ///
+    /// Values this spec does not list are kept in `Unknown`, never rejected.
+    InvoiceAuthSource {
+        /// `app`: Invoicing from an app (App 开票); the authorization page is opened from the app.
+        App = "app",
+        /// `web`: Invoicing in a WeChat H5 page (微信 H5 开票).
+        Web = "web",
+        /// `wxa`: Invoicing from a mini program (小程序开发票); the response then carries `appid`.
+        MiniProgram = "wxa",
+        /// `wap`: Invoicing from an ordinary mobile web page (普通网页开票).
+        Wap = "wap",
     }
 }
 
-impl From<String> for InvoiceAuthSource {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "app" => Self::App,
-            "web" => Self::Web,
-            "wxa" => Self::MiniProgram,
-            "wap" => Self::Wap,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<InvoiceAuthSource> for String {
-    fn from(value: InvoiceAuthSource) -> Self {
-        value.as_str().to_string()
-    }
-}
-
-impl std::fmt::Display for InvoiceAuthSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Style of the invoice authorization page of `get_auth_url` (its `type`), an integer code.
-///
-/// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum InvoiceAuthType {
-    /// `0`: Apply for an invoice (申请开票); the merchant already has the user's title.
-    Apply,
-    /// `1`: Fill in a title and apply (填写抬头申请开票); shows the user's titles stored in WeChat. The only type allowed for post-payment invoicing.
-    FillInTitle,
-    /// `2`: Collect an invoice already issued (领取发票).
-    Collect,
-    /// A code this version of the spec does not list, kept as WeChat sent it.
-    Unknown(i64),
-}
-
-impl InvoiceAuthType {
-    /// The code sent on the wire.
-    pub fn code(self) -> i64 {
-        match self {
-            Self::Apply => 0,
-            Self::FillInTitle => 1,
-            Self::Collect => 2,
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<i64> for InvoiceAuthType {
-    fn from(code: i64) -> Self {
-        match code {
-            0 => Self::Apply,
-            1 => Self::FillInTitle,
-            2 => Self::Collect,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl From<InvoiceAuthType> for i64 {
-    fn from(value: InvoiceAuthType) -> Self {
-        value.code()
-    }
-}
-
-impl std::fmt::Display for InvoiceAuthType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.code())
+crate::enums::code_enum! {
+    /// Style of the invoice authorization page of `get_auth_url` (its `type`), an integer code.
+    ///
+    /// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
+    InvoiceAuthType {
+        /// `0`: Apply for an invoice (申请开票); the merchant already has the user's title.
+        Apply = 0,
+        /// `1`: Fill in a title and apply (填写抬头申请开票); shows the user's titles stored in WeChat. The only type allowed for post-payment invoicing.
+        FillInTitle = 1,
+        /// `2`: Collect an invoice already issued (领取发票).
+        Collect = 2,
     }
 }
 
@@ -1155,52 +1038,15 @@ crate::builder::builder! {
     }
 }
 
-/// Kind of an invoice title (抬头类型), an integer code.
-///
-/// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum InvoiceTitleType {
-    /// `0`: A company or other organisation (单位).
-    Company,
-    /// `1`: A person (个人).
-    Personal,
-    /// A code this version of the spec does not list, kept as WeChat sent it.
-    Unknown(i64),
-}
-
-impl InvoiceTitleType {
-    /// The code sent on the wire.
-    pub fn code(self) -> i64 {
-        match self {
-            Self::Company => 0,
-            Self::Personal => 1,
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<i64> for InvoiceTitleType {
-    fn from(code: i64) -> Self {
-        match code {
-            0 => Self::Company,
-            1 => Self::Personal,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl From<InvoiceTitleType> for i64 {
-    fn from(value: InvoiceTitleType) -> Self {
-        value.code()
-    }
-}
-
-impl std::fmt::Display for InvoiceTitleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.code())
+crate::enums::code_enum! {
+    /// Kind of an invoice title (抬头类型), an integer code.
+    ///
+    /// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
+    InvoiceTitleType {
+        /// `0`: A company or other organisation (单位).
+        Company = 0,
+        /// `1`: A person (个人).
+        Personal = 1,
     }
 }
 
@@ -1576,110 +1422,32 @@ crate::builder::builder! {
     }
 }
 
-/// Reimbursement status of an invoice card (发票报销状态).
-///
-/// Note: The full list is in the "发票状态一览表" of the old platform doc, which was not captured; the four values come from the updatestatusbatch notes table and the updatestatus text.
-///
-/// Values this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum ReimburseStatus {
-    /// `INVOICE_REIMBURSE_INIT`: Initial state, not locked; the invoice can be submitted for reimbursement (also used to unlock).
-    Init,
-    /// `INVOICE_REIMBURSE_LOCK`: Locked by a reimbursing party while it is being reimbursed.
-    Lock,
-    /// `INVOICE_REIMBURSE_CLOSURE`: Reimbursed; the card leaves the user's card bag. Irreversible.
-    Closure,
-    /// `INVOICE_REIMBURSE_CANCEL`: Red-flushed (冲红) or voided; set by the invoicing platform, the card then shows as used (核销).
-    Cancel,
-    /// A value this version of the spec does not list, kept as WeChat sent it.
-    Unknown(String),
-}
-
-impl ReimburseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Init => "INVOICE_REIMBURSE_INIT",
-            Self::Lock => "INVOICE_REIMBURSE_LOCK",
-            Self::Closure => "INVOICE_REIMBURSE_CLOSURE",
-            Self::Cancel => "INVOICE_REIMBURSE_CANCEL",
-            Self::Unknown(other) => other,
-        }
+crate::enums::string_enum! {
+    /// Reimbursement status of an invoice card (发票报销状态).
+    ///
+    /// Note: The full list is in the "发票状态一览表" of the old platform doc, which was not captured; the four values come from the updatestatusbatch notes table and the updatestatus text.
+    ///
+    /// Values this spec does not list are kept in `Unknown`, never rejected.
+    ReimburseStatus {
+        /// `INVOICE_REIMBURSE_INIT`: Initial state, not locked; the invoice can be submitted for reimbursement (also used to unlock).
+        Init = "INVOICE_REIMBURSE_INIT",
+        /// `INVOICE_REIMBURSE_LOCK`: Locked by a reimbursing party while it is being reimbursed.
+        Lock = "INVOICE_REIMBURSE_LOCK",
+        /// `INVOICE_REIMBURSE_CLOSURE`: Reimbursed; the card leaves the user's card bag. Irreversible.
+        Closure = "INVOICE_REIMBURSE_CLOSURE",
+        /// `INVOICE_REIMBURSE_CANCEL`: Red-flushed (冲红) or voided; set by the invoicing platform, the card then shows as used (核销).
+        Cancel = "INVOICE_REIMBURSE_CANCEL",
     }
 }
 
-impl From<String> for ReimburseStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "INVOICE_REIMBURSE_INIT" => Self::Init,
-            "INVOICE_REIMBURSE_LOCK" => Self::Lock,
-            "INVOICE_REIMBURSE_CLOSURE" => Self::Closure,
-            "INVOICE_REIMBURSE_CANCEL" => Self::Cancel,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl From<ReimburseStatus> for String {
-    fn from(value: ReimburseStatus) -> Self {
-        value.as_str().to_string()
-    }
-}
-
-impl std::fmt::Display for ReimburseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Who fills in the invoice title on a title page, an integer code.
-///
-/// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(from = "i64", into = "i64")]
-#[non_exhaustive]
-pub enum TitleFilledBy {
-    /// `0`: The enterprise sets it (the title fields of the request).
-    Enterprise,
-    /// `1`: The user fills it in.
-    User,
-    /// A code this version of the spec does not list, kept as WeChat sent it.
-    Unknown(i64),
-}
-
-impl TitleFilledBy {
-    /// The code sent on the wire.
-    pub fn code(self) -> i64 {
-        match self {
-            Self::Enterprise => 0,
-            Self::User => 1,
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<i64> for TitleFilledBy {
-    fn from(code: i64) -> Self {
-        match code {
-            0 => Self::Enterprise,
-            1 => Self::User,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl From<TitleFilledBy> for i64 {
-    fn from(value: TitleFilledBy) -> Self {
-        value.code()
-    }
-}
-
-impl std::fmt::Display for TitleFilledBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.code())
+crate::enums::code_enum! {
+    /// Who fills in the invoice title on a title page, an integer code.
+    ///
+    /// Sent and read as an integer code; codes this spec does not list are kept in `Unknown`, never rejected.
+    TitleFilledBy {
+        /// `0`: The enterprise sets it (the title fields of the request).
+        Enterprise = 0,
+        /// `1`: The user fills it in.
+        User = 1,
     }
 }

@@ -7,6 +7,7 @@ pub mod component;
 mod credential;
 pub mod dynamic;
 mod endpoint;
+mod enums;
 mod envelope;
 pub mod error;
 mod error_serde;

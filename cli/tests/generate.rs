@@ -36,7 +36,7 @@ fn check_prints_a_unified_diff_and_writes_nothing() {
     let types = fs::read_to_string(out.join("types.rs")).expect("read");
     fs::write(
         out.join("types.rs"),
-        types.replacen("pub enum Kind", "pub enum Kinds", 1),
+        types.replacen("    Kind {", "    Kinds {", 1),
     )
     .expect("write");
     fs::remove_file(out.join("endpoints/ping.rs")).expect("remove");
@@ -54,7 +54,7 @@ fn check_prints_a_unified_diff_and_writes_nothing() {
         "{diff}"
     );
     assert!(
-        diff.contains("-pub enum Kinds {\n+pub enum Kind {\n"),
+        diff.contains("-    Kinds {\n+    Kind {\n"),
         "{diff}"
     );
     assert!(

@@ -534,148 +534,55 @@ fn builder_call(api: &Api, object: &Object) -> String {
     lines.join("\n")
 }
 
-fn emit_enum(enumeration: &Enumeration) -> TokenStream {
-    if enumeration.integer {
-        return emit_code_enum(enumeration);
-    }
-    let name = ident(&enumeration.name);
-    let docs = doc(&format!(
-        "{}\n\nValues this spec does not list are kept in `Unknown`, never rejected.",
-        enumeration.description
-    ));
-    let variants = enumeration.values.iter().map(|value| {
-        let docs = doc(&format!("`{}`: {}", value.value, value.description));
-        let variant = ident(&value.variant);
-        quote! { #docs #variant, }
-    });
-    let to_str = enumeration.values.iter().map(|value| {
-        let variant = ident(&value.variant);
-        let wire = &value.value;
-        quote! { Self::#variant => #wire, }
-    });
-    let from_str = enumeration.values.iter().map(|value| {
-        let variant = ident(&value.variant);
-        let wire = &value.value;
-        quote! { #wire => Self::#variant, }
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[serde(from = "String", into = "String")]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the spec does not list, kept as WeChat sent it.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(other) => other,
-                }
+/// `///` lines of `text` (escaped as [`doc`] does), each indented by `indent`.
+fn doc_lines(text: &str, indent: &str) -> String {
+    sanitize_doc(text)
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                format!("{indent}///\n")
+            } else {
+                format!("{indent}/// {line}\n")
             }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_str)*
-                    _ => Self::Unknown(value),
-                }
-            }
-        }
-
-        impl From<#name> for String {
-            fn from(value: #name) -> Self {
-                value.as_str().to_string()
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    }
+        })
+        .collect()
 }
 
-/// An enum of integer codes (`0`, `1`, `2` on the wire); unknown codes kept in `Unknown`.
-fn emit_code_enum(enumeration: &Enumeration) -> TokenStream {
-    let name = ident(&enumeration.name);
-    let docs = doc(&format!(
-        "{}\n\nSent and read as an integer code; codes this spec does not list are kept in \
-         `Unknown`, never rejected.",
-        enumeration.description
+/// An enum, as a call of the runtime's `string_enum!` or, for integer codes, `code_enum!`
+/// (`src/enums.rs`): its doc, and each variant with its doc and wire value.
+fn emit_enum(enumeration: &Enumeration) -> String {
+    let (kind, kept) = if enumeration.integer {
+        (
+            "code_enum",
+            "Sent and read as an integer code; codes this spec does not list are kept in \
+             `Unknown`, never rejected.",
+        )
+    } else {
+        (
+            "string_enum",
+            "Values this spec does not list are kept in `Unknown`, never rejected.",
+        )
+    };
+    let mut out = format!("crate::enums::{kind}! {{\n");
+    out.push_str(&doc_lines(
+        &format!("{}\n\n{kept}", enumeration.description),
+        "    ",
     ));
-    let codes: Vec<(Ident, proc_macro2::Literal)> = enumeration
-        .values
-        .iter()
-        .map(|value| {
-            let code = value.value.parse::<i64>().unwrap_or_default();
-            (
-                ident(&value.variant),
-                proc_macro2::Literal::i64_unsuffixed(code),
-            )
-        })
-        .collect();
-    let variants = enumeration.values.iter().map(|value| {
-        let docs = doc(&format!("`{}`: {}", value.value, value.description));
-        let variant = ident(&value.variant);
-        quote! { #docs #variant, }
-    });
-    let to_code = codes
-        .iter()
-        .map(|(variant, code)| quote! { Self::#variant => #code, });
-    let from_code = codes
-        .iter()
-        .map(|(variant, code)| quote! { #code => Self::#variant, });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[serde(from = "i64", into = "i64")]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A code this version of the spec does not list, kept as WeChat sent it.
-            Unknown(i64),
-        }
-
-        impl #name {
-            /// The code sent on the wire.
-            pub fn code(self) -> i64 {
-                match self {
-                    #(#to_code)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl From<i64> for #name {
-            fn from(code: i64) -> Self {
-                match code {
-                    #(#from_code)*
-                    other => Self::Unknown(other),
-                }
-            }
-        }
-
-        impl From<#name> for i64 {
-            fn from(value: #name) -> Self {
-                value.code()
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.code())
-            }
-        }
+    out.push_str(&format!("    {} {{\n", enumeration.name));
+    for value in &enumeration.values {
+        out.push_str(&doc_lines(
+            &format!("`{}`: {}", value.value, value.description),
+            "        ",
+        ));
+        let wire = if enumeration.integer {
+            value.value.clone()
+        } else {
+            format!("{:?}", value.value)
+        };
+        out.push_str(&format!("        {} = {wire},\n", value.variant));
     }
+    out.push_str("    }\n}\n");
+    out
 }
 
 /// `types.rs`: the shared and hoisted types, each struct with its builder.
@@ -685,7 +592,7 @@ fn emit_types_file(api: &Api) -> Result<GeneratedFile, EmitError> {
     for named in api.types.values() {
         let text = match named {
             NamedType::Object(object) => struct_text(api, NAME, object)?,
-            NamedType::Enum(enumeration) => unparse(NAME, emit_enum(enumeration))?,
+            NamedType::Enum(enumeration) => emit_enum(enumeration),
         };
         contents.push_str(&text);
         contents.push('\n');
