@@ -53,10 +53,7 @@ fn check_prints_a_unified_diff_and_writes_nothing() {
         diff.contains("--- out/types.rs\n+++ out/types.rs\n"),
         "{diff}"
     );
-    assert!(
-        diff.contains("-    Kinds {\n+    Kind {\n"),
-        "{diff}"
-    );
+    assert!(diff.contains("-    Kinds {\n+    Kind {\n"), "{diff}");
     assert!(
         diff.contains("--- /dev/null\n+++ out/endpoints/ping.rs\n"),
         "{diff}"
