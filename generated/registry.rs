@@ -261,7 +261,10 @@ pub mod registry {
     pub use crate::dynamic::{call_json, call_json_raw};
 
     /// The JSON Schema (from schemars) of a generated type, by its Rust name.
+    ///
+    /// `#[inline]`, so only the tools that call it compile a schema generator per type.
     #[cfg(feature = "schema")]
+    #[inline]
     pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {
         match type_name {
             "AccountTypeInfo" => Some(schemars::schema_for!(AccountTypeInfo)),

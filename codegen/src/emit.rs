@@ -662,7 +662,10 @@ fn emit_registry(api: &Api) -> TokenStream {
             pub use crate::dynamic::{call_json, call_json_raw};
 
             /// The JSON Schema (from schemars) of a generated type, by its Rust name.
+            ///
+            /// `#[inline]`, so only the tools that call it compile a schema generator per type.
             #[cfg(feature = "schema")]
+            #[inline]
             pub fn json_schema_of(type_name: &str) -> Option<schemars::Schema> {
                 match type_name {
                     #(#schemas)*
@@ -932,9 +935,12 @@ fn emit_method(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let response = ident(&endpoint.response_type());
     let error = ident(&endpoint.error_type());
     let docs = doc_raw(&method_doc(api, endpoint));
+    // `#[inline]`: the method's future (the request's serialization, the answer's decoding)
+    // is compiled in the crates that call it, so a dependent pays for the endpoints it uses.
     quote! {
         impl crate::Client {
             #docs
+            #[inline]
             pub async fn #method(&self, request: &#request) -> Result<#response, crate::Error<#error>> {
                 self.send(request).await
             }

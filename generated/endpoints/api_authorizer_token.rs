@@ -127,6 +127,7 @@ impl crate::Client {
     /// Note: Whether the refresh token rotates is disputed (EasyWeChat #798: it changes only when the merchant authorizes again); the answer's value is stored whenever it differs, before the access token is used.
     ///
     /// Note: The page's example values are placeholders; the access token value here is ours.
+    #[inline]
     pub async fn api_authorizer_token(
         &self,
         request: &ApiAuthorizerTokenRequest,

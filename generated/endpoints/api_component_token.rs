@@ -126,6 +126,7 @@ impl crate::Client {
     /// Note: The page's table also lists 61004 (caller IP not registered), 40125, 45009, 47001 and 40001, which are WeChat's general codes. The examples are the page's; the error example's errmsg is the one WeChat's community answers quote.
     ///
     /// Note: When no fresh ticket arrives, WeChat advises to keep using the last one that worked (a ticket lives 12 hours).
+    #[inline]
     pub async fn api_component_token(
         &self,
         request: &ApiComponentTokenRequest,

@@ -75,6 +75,7 @@ impl crate::Client {
     /// Documented errors: `61011` InvalidComponent.
     ///
     /// Note: The newer page (getPreAuthCode) writes the token as `?access_token=` and says to use the component_access_token there; the older page and the peers send `?component_access_token=`, which is what this binding sends.
+    #[inline]
     pub async fn api_create_preauthcode(
         &self,
         request: &ApiCreatePreauthcodeRequest,

@@ -83,6 +83,7 @@ impl crate::Client {
     /// Note: Mini programs get more fields (MiniProgramInfo, register_type, account_status, basic_config…); they are not modelled, since invoices are an Official Account matter.
     ///
     /// Note: The example is the older page's, shortened (head_img), with permission set 26 and the current field names.
+    #[inline]
     pub async fn api_get_authorizer_info(
         &self,
         request: &ApiGetAuthorizerInfoRequest,

@@ -98,6 +98,7 @@ impl crate::Client {
     /// Note: Not idempotent: an authorization code is exchanged once; a second exchange of the same code is refused (61009/61010 per the peers' reports, unconfirmed).
     ///
     /// Note: The example is the page's, with permission set 26 (invoices) in place of its other sets; the refresh token value is made up in the page's format.
+    #[inline]
     pub async fn api_query_auth(
         &self,
         request: &ApiQueryAuthRequest,

@@ -71,6 +71,7 @@ impl crate::Client {
     /// Idempotent: a retryable error (such as `-1` system busy) may be retried. Third-party platforms may call it with an `authorizer_access_token` (permission set 26).
     ///
     /// Note: wechatpy sends only `attach`. The page documents only 40001 (a general code).
+    #[inline]
     pub async fn biz_get_select_title_url(
         &self,
         request: &BizGetSelectTitleUrlRequest,

@@ -104,6 +104,7 @@ impl crate::Client {
     /// Note: The six title fields are also the top-level fields of `scan_title`'s response; the spec cannot flatten a shared named type into a request or response, so they are declared in both.
     ///
     /// Note: The page documents only 40001 (a general code).
+    #[inline]
     pub async fn biz_get_user_title_url(
         &self,
         request: &BizGetUserTitleUrlRequest,

@@ -90,6 +90,7 @@ impl crate::Client {
     /// Note: Errors are the 73xxx protocol codes that concern the fields this body carries plus the platform and serial-number codes; which of them the red-flush call returns is unconfirmed.
     ///
     /// Note: Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
+    #[inline]
     pub async fn clear_out_invoice(
         &self,
         request: &ClearOutInvoiceRequest,

@@ -104,6 +104,7 @@ impl crate::Client {
     /// Documented errors: `40078` InvalidCardStatus, `72015` UnauthorizedCreateInvoice, `72031` InvalidParams, `72035` BizRejectInsert, `72036` InvoiceIsBusy, `72038` InvoiceOrderNeverAuth, `72040` InvoicePdfError, `72042` BillingCodeAndNoRepeated, `72043` BillingCodeOrNoSizeError.
     ///
     /// Note: The page lists 40042 nowhere; community posts also report 40150 (invalid card parameters) for this call, which stays an `Unknown` code.
+    #[inline]
     pub async fn get_auth_data(
         &self,
         request: &GetAuthDataRequest,

@@ -72,6 +72,7 @@ impl crate::Client {
     /// Note: The page's example URL shows `action=get_pay_mch` for this request; the action is `get_auth_field` (doc defect).
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated. The "never set" example is built from the error table, not taken from the page.
+    #[inline]
     pub async fn get_auth_field(
         &self,
         request: &GetAuthFieldRequest,

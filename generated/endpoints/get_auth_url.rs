@@ -127,6 +127,7 @@ impl crate::Client {
     /// Note: The page's error table lists only 40001. 72063 (contact not set; the setbizattr page requires `set_contact` before authorization links are fetched) and 72029 (auth fields not set, for type=1 pages) are listed from the family table's descriptions, unconfirmed for this page.
     ///
     /// Note: The request example is the page's (its example column); the response example, from the SKIT .NET SDK's samples, shows `appid` although `source` is `web`.
+    #[inline]
     pub async fn get_auth_url(
         &self,
         request: &GetAuthUrlRequest,

@@ -70,6 +70,7 @@ impl crate::Client {
     /// Note: The body is the empty JSON object `{}` (WxJava sends an empty string for this action; SKIT, wechatpy and easywechat send `{}`).
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated. The "contact empty" example is built from the error table, not taken from the page.
+    #[inline]
     pub async fn get_contact(
         &self,
         request: &GetContactRequest,

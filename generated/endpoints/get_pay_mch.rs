@@ -70,6 +70,7 @@ impl crate::Client {
     /// Note: The body is the empty JSON object `{}`.
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated. The "never set" example is built from the error table, not taken from the page.
+    #[inline]
     pub async fn get_pay_mch(
         &self,
         request: &GetPayMchRequest,

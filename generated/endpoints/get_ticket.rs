@@ -77,6 +77,7 @@ impl crate::Client {
     /// Note: The page documents only -1 and 40001, both general codes. Third-party platforms cannot call it on a merchant's behalf.
     ///
     /// Note: The WeChat page as we could read it quotes no response example; the success example is composed from its field table with the ticket value of WeChat's JS-SDK documentation.
+    #[inline]
     pub async fn get_ticket(
         &self,
         request: &GetTicketRequest,

@@ -110,6 +110,7 @@ impl crate::Client {
     /// Note: The response example is composed from the response table (code and openid values of the fiscal insert sample); the WeChat page as we could read it quotes none.
     ///
     /// Note: Not idempotent: on a timeout, do not insert again blindly; a repeated insert of the same billing_code/billing_no fails with 72042.
+    #[inline]
     pub async fn insert_invoice(
         &self,
         request: &InsertInvoiceRequest,

@@ -114,6 +114,7 @@ impl crate::Client {
     /// Note: 73100, 73105 and 73107 may still end in an issued invoice: query with `query_invoice_info` or retry with the same `fpqqlsh`, never under a new serial. A community thread also shows an undocumented `errcode: 1` (left as Unknown).
     ///
     /// Note: Errors: the 73xxx codes of the unified invoicing protocol (family table); the page itself was not captured.
+    #[inline]
     pub async fn make_out_invoice(
         &self,
         request: &MakeOutInvoiceRequest,

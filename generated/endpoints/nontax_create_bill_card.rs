@@ -73,6 +73,7 @@ impl crate::Client {
     /// Note: Third-party platforms cannot call it on a merchant's behalf. The page documents only 40001 (a general code).
     ///
     /// Note: Not idempotent: each call creates another template.
+    #[inline]
     pub async fn nontax_create_bill_card(
         &self,
         request: &NontaxCreateBillCardRequest,

@@ -112,6 +112,7 @@ impl crate::Client {
     /// Note: The page documents only 40001 (a general code).
     ///
     /// Note: The example is the SKIT .NET SDK's sample; the WeChat page as we could read it quotes none.
+    #[inline]
     pub async fn nontax_get_bill_auth_url(
         &self,
         request: &NontaxGetBillAuthUrlRequest,

@@ -108,6 +108,7 @@ impl crate::Client {
     /// Note: Third-party platforms cannot call it on a merchant's behalf. Not idempotent: on a timeout, do not insert again blindly.
     ///
     /// Note: The success example is the SKIT .NET SDK's sample; the "order refused" example is built from the error table.
+    #[inline]
     pub async fn nontax_insert_bill(
         &self,
         request: &NontaxInsertBillRequest,

@@ -91,6 +91,7 @@ impl crate::Client {
     /// Note: The MudWechat C# SDK says the 开票平台 pages are "需申请" (must apply) for this call; unconfirmed from the official excerpt.
     ///
     /// Note: Not idempotent: each call creates another template. The "payee missing" example is a community report (errmsg as observed), not from the page.
+    #[inline]
     pub async fn platform_create_card(
         &self,
         request: &PlatformCreateCardRequest,

@@ -76,6 +76,7 @@ impl crate::Client {
     /// Note: The `action=media_pdf` inside the returned `pdf_url` belongs to the link, not to the request.
     ///
     /// Note: The page documents only 40001 (a general code).
+    #[inline]
     pub async fn platform_get_pdf(
         &self,
         request: &PlatformGetPdfRequest,

@@ -75,6 +75,7 @@ impl crate::Client {
     /// Note: The FiscalReceipt copy of the page marks the call as "需申请" (must apply) for Official and Service Accounts.
     ///
     /// Note: Whether WeChat checks that the PDF is a genuine invoice at upload time is unconfirmed; 72040 (invoice pdf error) is observed at insert time.
+    #[inline]
     pub async fn platform_set_pdf(
         &self,
         request: &PlatformSetPdfRequest,

@@ -74,6 +74,7 @@ impl crate::Client {
     /// Note: The page documents only 40001; 72038 is observed in community threads when the paper invoice code is sent instead of the card code (the "wrong code" example is built on that report).
     ///
     /// Note: Which statuses the issuer may set is listed in the old doc's "发票状态一览表", which was not captured.
+    #[inline]
     pub async fn platform_update_status(
         &self,
         request: &PlatformUpdateStatusRequest,

@@ -88,6 +88,7 @@ impl crate::Client {
     /// Note: Old doc only (Vendor_API_List #16), not among the WeChat pages we could read: fields from the SKIT .NET SDK, WxJava and the MudWechat C# SDK; the example is SKIT's sample. Third-party permission set 26 and the account types are assumed like the rest of the family (unconfirmed).
     ///
     /// Note: Errors are the 73xxx protocol codes that concern a query (missing serial or taxpayer id, platform errors, still processing); which of them this call returns is unconfirmed.
+    #[inline]
     pub async fn query_invoice_info(
         &self,
         request: &QueryInvoiceInfoRequest,

@@ -85,6 +85,7 @@ impl crate::Client {
     /// Note: Whether one bad card fails the whole batch or is skipped is not documented. Errors: the page's table per the MudWechat C# SDK (72015, 72017, 72023, 72024) plus 72031, seen in a community thread for a malformed body.
     ///
     /// Note: The example is the SKIT .NET SDK's sample; the WeChat page as we could read it quotes none.
+    #[inline]
     pub async fn reimburse_get_invoice_batch(
         &self,
         request: &ReimburseGetInvoiceBatchRequest,

@@ -125,6 +125,7 @@ impl crate::Client {
     /// Note: The page's error table (per the MudWechat C# SDK) is 0 ("ok"), 72015, 72017, 72023 and 72024. 72031 is observed in community threads; so are 40073 (invalid card id) and 40101 (missing parameter), which are in no table and stay Unknown.
     ///
     /// Note: The example is the SKIT .NET SDK's sample; the WeChat page as we could read it quotes none.
+    #[inline]
     pub async fn reimburse_get_invoice_info(
         &self,
         request: &ReimburseGetInvoiceInfoRequest,

@@ -85,6 +85,7 @@ impl crate::Client {
     /// Note: The page lists only 40001. 72039 is the family table's lock-before-close rule (per the MudWechat C# SDK); 72023 (locked by another account) and 72024 (status error) are listed because the family table describes status changes with them (unconfirmed for this page). The "close before locking" example is built from the error table.
     ///
     /// Note: Marked idempotent: setting the same status again is harmless as far as the docs say, but CLOSURE is irreversible.
+    #[inline]
     pub async fn reimburse_update_invoice_status(
         &self,
         request: &ReimburseUpdateInvoiceStatusRequest,

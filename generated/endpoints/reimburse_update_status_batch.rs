@@ -85,6 +85,7 @@ impl crate::Client {
     /// Note: The page lists only 40001; 72023, 72024 and 72039 are listed from the family table's status-change rules (unconfirmed for this page).
     ///
     /// Note: The page's notes table gives the statuses INIT, LOCK and CLOSURE for this call.
+    #[inline]
     pub async fn reimburse_update_status_batch(
         &self,
         request: &ReimburseUpdateStatusBatchRequest,

@@ -76,6 +76,7 @@ impl crate::Client {
     /// Note: The page documents only 40001 (a general code).
     ///
     /// Note: Repeating the call for the same order is harmless as far as the docs say, so it is marked idempotent; its effect (burning the order id) is not reversible.
+    #[inline]
     pub async fn reject_insert(
         &self,
         request: &RejectInsertRequest,

@@ -105,6 +105,7 @@ impl crate::Client {
     /// Note: Official and Service Accounts may call it only when verified (仅认证); mobile apps may. Third-party platforms cannot call it on a merchant's behalf (the only invoice page besides the fiscal ones with that restriction).
     ///
     /// Note: The page's table lists 40001; 72044 (scan text out of time) belongs to this call per the family table. The success example is the SKIT .NET SDK's sample, which adds `title_type` and `bank_no` to the page's example; the expired example is built from the error table.
+    #[inline]
     pub async fn scan_title(
         &self,
         request: &ScanTitleRequest,

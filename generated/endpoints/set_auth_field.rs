@@ -74,6 +74,7 @@ impl crate::Client {
     /// Note: The SKIT .NET SDK returns only errcode/errmsg; the MudWechat C# SDK says the response echoes `auth_field` (unconfirmed, not modelled).
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated.
+    #[inline]
     pub async fn set_auth_field(
         &self,
         request: &SetAuthFieldRequest,

@@ -68,6 +68,7 @@ impl crate::Client {
     /// Documented errors: `72028` InvoiceNeverSetPayMch, `72029` InvoiceNeverSetAuthField, `72063` BizContactIsEmpty.
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated.
+    #[inline]
     pub async fn set_contact(
         &self,
         request: &SetContactRequest,

@@ -70,6 +70,7 @@ impl crate::Client {
     /// Note: The same setting is also documented in the gift-card doc (Cards_and_Offer/gift_card.html).
     ///
     /// Note: 72028, 72029 and 72063 are documented for the setbizattr page as a whole; which action returns which is not stated. 72030 (invalid mchid) fits this action but is not listed on the page, so it stays out.
+    #[inline]
     pub async fn set_pay_mch(
         &self,
         request: &SetPayMchRequest,

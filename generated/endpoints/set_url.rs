@@ -67,6 +67,7 @@ impl crate::Client {
     /// Note: The page's table types `errcode` as a string while its example returns the number 0; the return example also lacks its closing brace (doc-only typo, fixed here).
     ///
     /// Note: The page documents only 40001. A community thread shows 61007 (api is unauthorized to component, a general code) when a third-party platform lacks permission set 8 or 26.
+    #[inline]
     pub async fn set_url(
         &self,
         request: &SetUrlRequest,
