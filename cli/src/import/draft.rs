@@ -106,9 +106,9 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     };
     let call = &fixed_query(call, page, guesses);
     let wechat_name = page.wechat_name.clone().unwrap_or_else(|| {
-        let fallback = call.path.rsplit('/').next().unwrap_or_default().to_string();
+        let fallback = path_name(&call.path);
         guesses.push(format!(
-            "wechat_name: the page names no interface (`Interface English name:` / `接口英文名：`), so it is `{fallback}`, from the path"
+            "wechat_name: the page names no interface (`Interface English name:` / `接口英文名：`), so it is `{fallback}`, from the path's last two segments (its last alone, such as `create`, would name many calls)"
         ));
         fallback
     });
@@ -390,6 +390,18 @@ fn choose_call<'p>(
             Some(first)
         }
     }
+}
+
+/// A name for a call the page does not name, from its path: the last two segments
+/// (`/cgi-bin/tags/create` → `tags_create`), `cgi-bin` not counted, so that the calls of one
+/// family (`tags/create`, `tags/get`) get names that tell them apart.
+pub fn path_name(path: &str) -> String {
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && *segment != "cgi-bin")
+        .collect();
+    let start = segments.len().saturating_sub(2);
+    segments[start..].join("_")
 }
 
 /// `invoiceBizGetAuthData` → `get_auth_data`: snake_case without the family prefix.
@@ -1067,6 +1079,19 @@ mod tests {
                 .any(|g| g.contains("inside the array of objects `articles`")),
             "{guesses:?}"
         );
+    }
+
+    #[test]
+    fn a_call_the_page_does_not_name_is_named_from_two_path_segments() {
+        assert_eq!(path_name("/cgi-bin/tags/create"), "tags_create");
+        assert_eq!(path_name("/cgi-bin/shorturl"), "shorturl");
+        assert_eq!(path_name("/wxa/msg_sec_check"), "wxa_msg_sec_check");
+        assert_eq!(path_name("/"), "");
+        assert_eq!(
+            guess_name(&path_name("/cgi-bin/tags/get"), "/cgi-bin/tags/get", &[]),
+            "tags_get"
+        );
+        assert_eq!(guess_name(&path_name("/"), "/", &[]), "new_endpoint");
     }
 
     #[test]
