@@ -106,9 +106,9 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     };
     let call = &fixed_query(call, page, guesses);
     let wechat_name = page.wechat_name.clone().unwrap_or_else(|| {
-        let fallback = call.path.rsplit('/').next().unwrap_or_default().to_string();
+        let fallback = path_name(&call.path);
         guesses.push(format!(
-            "wechat_name: the page names no interface (`Interface English name:` / `接口英文名：`), so it is `{fallback}`, from the path"
+            "wechat_name: the page names no interface (`Interface English name:` / `接口英文名：`), so it is `{fallback}`, from the path's last two segments (its last alone, such as `create`, would name many calls)"
         ));
         fallback
     });
@@ -392,6 +392,18 @@ fn choose_call<'p>(
     }
 }
 
+/// A name for a call the page does not name, from its path: the last two segments
+/// (`/cgi-bin/tags/create` → `tags_create`), `cgi-bin` not counted, so that the calls of one
+/// family (`tags/create`, `tags/get`) get names that tell them apart.
+pub fn path_name(path: &str) -> String {
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && *segment != "cgi-bin")
+        .collect();
+    let start = segments.len().saturating_sub(2);
+    segments[start..].join("_")
+}
+
 /// `invoiceBizGetAuthData` → `get_auth_data`: snake_case without the family prefix.
 pub fn guess_name(wechat_name: &str, path: &str, query: &[(String, String)]) -> String {
     let snake = snake_case(wechat_name);
@@ -486,8 +498,9 @@ pub fn rust_name_for(wire: &str) -> Option<String> {
 }
 
 /// The object of the examples each row belongs in, for rows the examples do not show at their
-/// top level but inside exactly one top-level object that no row names (a table listing
-/// `name` flat while every example sends `{"tag": {"name": …}}`).
+/// top level but inside exactly one top-level object (or array of objects) that no row names
+/// (a table listing `name` flat while every example sends `{"tag": {"name": …}}`, or
+/// `title` flat while it sends `{"articles": [{"title": …}]}`).
 fn example_parents(rows: &[FieldRow], examples: &[&Json]) -> BTreeMap<String, String> {
     let mut parents = BTreeMap::new();
     let is_row = |key: &str| rows.iter().any(|row| row.name == key);
@@ -505,7 +518,9 @@ fn example_parents(rows: &[FieldRow], examples: &[&Json]) -> BTreeMap<String, St
             };
             for (key, value) in entries {
                 if !is_row(key)
-                    && value.get(&row.name).is_some()
+                    && holder_item(value)
+                        .and_then(|item| item.get(&row.name))
+                        .is_some()
                     && !holders.contains(&key.as_str())
                 {
                     holders.push(key);
@@ -517,6 +532,16 @@ fn example_parents(rows: &[FieldRow], examples: &[&Json]) -> BTreeMap<String, St
         }
     }
     parents
+}
+
+/// The object an example value holds fields in: the value itself, or the first object of an
+/// array.
+fn holder_item(value: &Json) -> Option<&Json> {
+    match value {
+        Json::Object(_) => Some(value),
+        Json::Array(items) => items.iter().find(|item| matches!(item, Json::Object(_))),
+        _ => None,
+    }
 }
 
 /// The fields of a side's rows, put inside the objects the examples nest them in
@@ -542,23 +567,42 @@ fn fields_as_examples_nest(
         let holder = match out.iter_mut().position(|f| f.name == *parent) {
             Some(index) => &mut out[index],
             None => {
+                let array = examples
+                    .iter()
+                    .any(|example| matches!(example.get(parent), Some(Json::Array(_))));
+                let (ty, what) = if array {
+                    (
+                        DraftType::Array(Box::new(DraftType::Object(Vec::new()))),
+                        "array of objects",
+                    )
+                } else {
+                    (DraftType::Object(Vec::new()), "object")
+                };
                 guesses.push(format!(
-                    "{side}: the table lists `{}` at the top level, but the examples put it inside the object `{parent}`: nested there (optional)",
+                    "{side}: the table lists `{}` at the top level, but the examples put it inside the {what} `{parent}`: nested there (optional)",
                     field.name
                 ));
                 out.push(DraftField {
                     name: parent.clone(),
-                    ty: DraftType::Object(Vec::new()),
+                    ty,
                     required: false,
                     description: format!(
-                        "`{parent}`, the object the doc examples nest its fields in."
+                        "`{parent}`, the {what} the doc examples nest its fields in."
                     ),
                     rust_name: rust_name_for(parent),
                 });
                 out.last_mut().expect("just pushed")
             }
         };
-        if let DraftType::Object(inner) = &mut holder.ty {
+        let inner = match &mut holder.ty {
+            DraftType::Array(item) => match item.as_mut() {
+                DraftType::Object(inner) => Some(inner),
+                _ => None,
+            },
+            DraftType::Object(inner) => Some(inner),
+            _ => None,
+        };
+        if let Some(inner) = inner {
             inner.push(field);
         }
     }
@@ -601,7 +645,7 @@ fn fields_with(
             let sample = examples
                 .iter()
                 .find_map(|example| match parents.get(&row.name) {
-                    Some(parent) => example.get(parent)?.get(&row.name),
+                    Some(parent) => holder_item(example.get(parent)?)?.get(&row.name),
                     None => example.get(&row.name),
                 });
             let path = format!("{side} field `{}`", row.name);
@@ -632,7 +676,7 @@ fn fields_with(
             let mut required = row.required.unwrap_or(false);
             if request && required && either_or(&row.description) {
                 guesses.push(format!(
-                    "{path}: flagged required, but its description says to send it or another field instead: optional"
+                    "{path}: flagged required, but its description says to send it or another field instead, or not to send it in some case: optional"
                 ));
                 required = false;
             }
@@ -661,12 +705,22 @@ fn fields_with(
 }
 
 /// Whether a description says its field is one of two to send (`传这个则不用传 img_url`,
-/// `二选一`, `either … or`).
+/// `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`).
 fn either_or(description: &str) -> bool {
     let lower = description.to_lowercase();
-    ["则不用传", "则无需传", "二选一", "either "]
-        .iter()
-        .any(|phrase| lower.contains(phrase))
+    [
+        "则不用传",
+        "则无需传",
+        "二选一",
+        "either ",
+        "时无需填写",
+        "时无需传",
+        "时不用传",
+        "时可不填",
+        "时可不传",
+    ]
+    .iter()
+    .any(|phrase| lower.contains(phrase))
 }
 
 /// Whether a description shows its value as a JSON object (`格式形如 { "key1": … }的object`).
@@ -982,8 +1036,71 @@ mod tests {
     }
 
     #[test]
+    fn rows_the_examples_nest_in_an_array_are_put_in_its_items() {
+        let row = |name: &str, doc_type: &str| FieldRow {
+            name: name.to_string(),
+            doc_type: doc_type.to_string(),
+            required: Some(true),
+            description: "d".to_string(),
+        };
+        let example =
+            Json::parse("{\"articles\": [{\"title\": TITLE, \"show\": 1}]}").expect("json");
+        let mut guesses = Vec::new();
+        let fields = fields_as_examples_nest(
+            &[row("title", "string"), row("show", "Uint32")],
+            &[&example],
+            true,
+            "request",
+            &mut guesses,
+        );
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].name, "articles");
+        assert!(!fields[0].required);
+        let DraftType::Array(item) = &fields[0].ty else {
+            panic!("not an array: {:?}", fields[0].ty);
+        };
+        let DraftType::Object(inner) = item.as_ref() else {
+            panic!("items are not objects: {item:?}");
+        };
+        let read: Vec<(&str, &DraftType, bool)> = inner
+            .iter()
+            .map(|f| (f.name.as_str(), &f.ty, f.required))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("title", &DraftType::String, true),
+                ("show", &DraftType::Integer, true)
+            ]
+        );
+        assert!(
+            guesses
+                .iter()
+                .any(|g| g.contains("inside the array of objects `articles`")),
+            "{guesses:?}"
+        );
+    }
+
+    #[test]
+    fn a_call_the_page_does_not_name_is_named_from_two_path_segments() {
+        assert_eq!(path_name("/cgi-bin/tags/create"), "tags_create");
+        assert_eq!(path_name("/cgi-bin/shorturl"), "shorturl");
+        assert_eq!(path_name("/wxa/msg_sec_check"), "wxa_msg_sec_check");
+        assert_eq!(path_name("/"), "");
+        assert_eq!(
+            guess_name(&path_name("/cgi-bin/tags/get"), "/cgi-bin/tags/get", &[]),
+            "tags_get"
+        );
+        assert_eq!(guess_name(&path_name("/"), "/", &[]), "new_endpoint");
+    }
+
+    #[test]
     fn either_or_fields_and_objects_described_in_strings() {
         assert!(either_or("要检测的图片 url,传这个则不用传 img 参数。"));
+        assert!(either_or(
+            "用户openid,当add_source=2时无需填写(不发送物流服务通知)"
+        ));
+        assert!(!either_or("订单标签id,非平台型小程序必填"));
         assert!(!either_or("接收者(用户)的 openid"));
         assert!(describes_object(
             r#"模板内容,格式形如 { "key1": { "value": any } }的object"#

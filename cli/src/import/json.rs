@@ -26,13 +26,18 @@ pub enum Json {
 }
 
 impl Json {
-    /// Reads a doc block, after removing `//` comments and trailing commas.
+    /// Reads a doc block, after removing `//` comments and trailing commas; placeholders
+    /// written bare where a value goes (`"title": TITLE`, `SHOW_COVER_PIC(0/1)`) are read as
+    /// strings.
     pub fn parse(text: &str) -> Result<Json, String> {
         serde_json::from_str(&relax(text, false))
             .or_else(|err| {
                 // An example printed on one line (`{ "tag" : { "name" : "Guangdong"//Tag Name } }`):
                 // its comments end where the JSON goes on.
                 serde_json::from_str(&relax(text, true)).map_err(|_| err)
+            })
+            .or_else(|err| {
+                serde_json::from_str(&quote_placeholders(&relax(text, false))).map_err(|_| err)
             })
             .map_err(|err| err.to_string())
     }
@@ -215,6 +220,61 @@ fn relax(text: &str, inline: bool) -> String {
     out
 }
 
+/// Puts quotes around the placeholders old pages write bare where a value goes (`TITLE`,
+/// `MEDIA_ID`, `SHOW_COVER_PIC(0/1)`): an upper-case word after `:`, `[` or `,`, outside
+/// strings, with the bracket that may follow it.
+fn quote_placeholders(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_string = false;
+    let mut last_mark = ' ';
+    let mut index = 0;
+    while index < chars.len() {
+        let c = chars[index];
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(&escaped) = chars.get(index + 1) {
+                    out.push(escaped);
+                    index += 1;
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            index += 1;
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        let value_place = matches!(last_mark, ':' | '[' | ',');
+        if c.is_ascii_uppercase() && value_place {
+            let mut end = index;
+            while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_') {
+                end += 1;
+            }
+            if chars.get(end) == Some(&'(')
+                && let Some(close) = chars[end..].iter().position(|&c| c == ')')
+            {
+                end += close + 1;
+            }
+            let word: String = chars[index..end].iter().collect();
+            out.push('"');
+            out.push_str(&word.replace('\\', "\\\\").replace('"', "\\\""));
+            out.push('"');
+            last_mark = ' ';
+            index = end;
+            continue;
+        }
+        if !c.is_whitespace() {
+            last_mark = c;
+        }
+        out.push(c);
+        index += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;
@@ -294,6 +354,30 @@ mod tests {
             Some(&Json::String("https://a.b//c".into()))
         );
         assert!(json.get("n").is_some_and(Json::is_integer));
+    }
+
+    #[test]
+    fn bare_placeholders_are_read_as_strings() {
+        let text = "{\n\"articles\":[{\n\"title\": TITLE,\n\"show_cover_pic\": SHOW_COVER_PIC(0/1),\n\"n\": 1, \"ok\": true }]\n//若新增的是多图文素材\n}";
+        let json = Json::parse(text).expect("parses");
+        let Some(Json::Array(articles)) = json.get("articles") else {
+            panic!("articles: {json:?}")
+        };
+        assert_eq!(
+            articles[0].get("title"),
+            Some(&Json::String("TITLE".into()))
+        );
+        assert_eq!(
+            articles[0].get("show_cover_pic"),
+            Some(&Json::String("SHOW_COVER_PIC(0/1)".into()))
+        );
+        assert!(articles[0].get("n").is_some_and(Json::is_integer));
+        assert_eq!(articles[0].get("ok"), Some(&Json::Bool(true)));
+        let json = Json::parse("{ \"media_id\" : MEDIA_ID }").expect("parses");
+        assert_eq!(json.get("media_id"), Some(&Json::String("MEDIA_ID".into())));
+        // A word inside a string is left alone.
+        let json = Json::parse("{ \"a\": \"x, Y\", \"b\": B }").expect("parses");
+        assert_eq!(json.get("a"), Some(&Json::String("x, Y".into())));
     }
 
     #[test]

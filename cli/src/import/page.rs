@@ -402,8 +402,8 @@ fn read_one(text: &str) -> Page {
 }
 
 /// A call written as prose (`HTTP request mode: POST URL: https://api.weixin.qq.com/card/code/get?…`,
-/// or `请求URL:https://…` with `请求方法:GET` on a line nearby): the API address on `line`
-/// and the method named on it or on one of the `around` lines.
+/// or `请求URL:https://…` with `请求方法:GET` or a bare `POST` line nearby): the API address on
+/// `line` and the method named on it or on one of the `around` lines.
 fn call_of(line: &str, around: &[&str]) -> Option<CallLine> {
     let start = line
         .find("https://api.weixin.qq.com")
@@ -423,7 +423,9 @@ fn call_of(line: &str, around: &[&str]) -> Option<CallLine> {
             let names_method = ["方法", "方式", "method", "mode"]
                 .iter()
                 .any(|w| lower.contains(w));
-            if names_method && !near.contains("api.weixin.qq.com") {
+            // A method alone on its line (under a `# 请求方式` heading, the URL under its own).
+            let bare_method = matches!(near.trim(), "GET" | "POST");
+            if (names_method || bare_method) && !near.contains("api.weixin.qq.com") {
                 method_in(near)
             } else {
                 None
@@ -1246,6 +1248,20 @@ mod tests {
             [("action".to_string(), "set_auth_field".to_string())]
         );
         assert_eq!(call_line("Postscript: nothing"), None);
+    }
+
+    #[test]
+    fn a_method_alone_on_a_line_near_the_address_makes_a_call() {
+        let page = read(
+            "# 1.创建直播间\n# 请求方式\nPOST\n# 请求URL\nhttps://api.weixin.qq.com/wxaapi/broadcast/room/create?access_token=\n# 请",
+        );
+        let call = page.call.expect("a call");
+        assert_eq!(call.method, "POST");
+        assert_eq!(call.path, "/wxaapi/broadcast/room/create");
+        assert!(call.query.is_empty(), "{:?}", call.query);
+        // A method word inside a sentence is not a method line.
+        let around = ["Use POST to send it", "https://api.weixin.qq.com/a/b"];
+        assert_eq!(call_of(around[1], &around), None);
     }
 
     #[test]

@@ -458,11 +458,17 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .then(|| &text[prefix.len()..])
 }
 
-/// A wire name from a cell: markup and tree drawing (`└`, `&emsp;`) removed.
+/// A wire name from a cell: markup and tree drawing (`└`, `&emsp;`) removed, and a note in
+/// brackets after the name (`need_open_comment(新增字段)`, `… (new field)`).
 fn clean_name(cell: &str) -> Option<String> {
     let text = strip_markup(cell)
         .replace("&emsp;", "")
         .replace("&nbsp;", "");
+    let text = text.trim();
+    let text = match text.find(['(', '（']) {
+        Some(open) if text.ends_with([')', '）']) && open > 0 => &text[..open],
+        _ => text,
+    };
     let name: String = text
         .trim_start_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .trim()
@@ -516,6 +522,27 @@ mod tests {
                 ("openid", Some(false), "")
             ]
         );
+    }
+
+    #[test]
+    fn a_note_in_brackets_after_a_name_is_not_part_of_it() {
+        let lines = lines(
+            "参数 | 是否必须 | 类型 | 说明 |\n---|---|---|---|\nneed_open_comment(新增字段) | 否 | Uint32 | 是否打开评论 |\nonly_fans_can_comment (new field) | No | Uint32 | Followers only |\n图片(可选) | 否 | string | 不是名字 |",
+        );
+        let mut warnings = Vec::new();
+        let rows = field_rows(&lines, &mut warnings);
+        let names: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.doc_type.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("need_open_comment", "Uint32"),
+                ("only_fans_can_comment", "Uint32")
+            ]
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]
