@@ -90,11 +90,18 @@ fn event_element_added() {
         "examples:\n",
         "  ItemCount:\n    type: integer\n    description: How many items.\nexamples:\n",
     );
-    let message = only(&event(), &head, "event-element-added", "warning", "event");
+    // Info: events are `#[non_exhaustive]`, so no caller's code stops compiling
+    // (`cli/tests/diff_compile.rs` compiles one), and no `Default` advice is given.
+    let message = only(&event(), &head, "event-element-added", "info", "event");
     assert!(
         message.contains("new field `UserAuthorizeInvoiceEvent.item_count: Option<i64>`"),
         "{message}"
     );
+    assert!(
+        message.contains("fakes built with `UserAuthorizeInvoiceEvent::builder()` keep compiling"),
+        "{message}"
+    );
+    assert!(!message.contains("Default"), "{message}");
 }
 
 #[test]
@@ -112,7 +119,7 @@ fn event_element_removed() {
     );
     assert!(
         message.contains(
-            "element `Source` removed: the field `UserAuthorizeInvoiceEvent.source` disappears"
+            "element `Source` removed: the field `UserAuthorizeInvoiceEvent.source` and its setter disappear"
         ),
         "{message}"
     );
