@@ -163,10 +163,7 @@ fn a_missing_required_field_is_a_compile_error_for_every_request_type() {
         let refused = err
             .lines()
             .any(|message| message.starts_with(&at) && message.contains(&names));
-        assert!(
-            refused,
-            "{case} left out: no `{names}` at {at}\n{err}"
-        );
+        assert!(refused, "{case} left out: no `{names}` at {at}\n{err}");
     }
     // Nothing else went wrong: one error per case.
     let errors = err.lines().filter(|line| line.contains(": error")).count();

@@ -92,7 +92,11 @@ fn emit_fields_file(api: &Api) -> GeneratedFile {
                 .flat_map(|endpoint| [&endpoint.request, &endpoint.response]),
         );
     let names: std::collections::BTreeSet<&str> = objects
-        .flat_map(|object| object.visible_fields().filter(|field| is_builder_required(field)))
+        .flat_map(|object| {
+            object
+                .visible_fields()
+                .filter(|field| is_builder_required(field))
+        })
         .map(|field| field.rust_name.as_str())
         .collect();
     let mut lines = vec!["crate::builder::fields! {".to_string()];

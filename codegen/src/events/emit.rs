@@ -299,7 +299,11 @@ fn builder_call(event: &EventModel) -> String {
         .collect();
     crate::emit::builder_text(
         &event.struct_name,
-        [("required", Vec::new()), ("filled", filled), ("optional", optional)],
+        [
+            ("required", Vec::new()),
+            ("filled", filled),
+            ("optional", optional),
+        ],
     )
 }
 
