@@ -318,6 +318,28 @@ fn event_examples_changed() {
 }
 
 #[test]
+fn what_reaches_a_field_is_a_minor_change_and_text_is_a_patch() {
+    // A new element or alias moves pushes' values from `other` into a field: new API and
+    // changed behaviour, so minor (info, since nothing stops compiling).
+    let element = event().authorize(
+        "examples:\n",
+        "  ItemCount:\n    type: integer\n    description: How many items.\nexamples:\n",
+    );
+    let alias = event().authorize("    aliases: [AppId]\n", "    aliases: [AppId, appid]\n");
+    for head in [element, alias] {
+        let (status, text) = diff_exit(&event(), &head, &["--semver"]);
+        assert_eq!(status, 0, "{text}");
+        assert!(text.contains("semver: minor"), "{text}");
+    }
+    let doc = event().authorize(
+        "title: The user authorized an order's invoice.",
+        "title: The user finished authorizing.",
+    );
+    let (_, text) = diff_exit(&event(), &doc, &["--semver"]);
+    assert!(text.contains("semver: patch"), "{text}");
+}
+
+#[test]
 fn a_breaking_event_change_fails_like_a_breaking_endpoint_change() {
     // `event-removed` is breaking: `--fail-on breaking` exits 1, as for endpoints.
     let (status, text) = diff_exit(&event(), &Spec::tiny(), &["--fail-on", "breaking"]);
