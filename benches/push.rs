@@ -56,19 +56,20 @@ fn main() {
     } else {
         (1, Duration::from_millis(50))
     };
-    let event = Event::UserAuthorizeInvoice(UserAuthorizeInvoiceEvent {
-        envelope: wechat_invoice::push::Envelope {
-            to_user_name: Some("gh_fc0a06a20993".into()),
-            from_user_name: Some("oZI8Fj040-be6rlDohc6gkoPOQTQ".into()),
-            create_time: Some(1_475_134_700),
-            msg_type: Some("event".into()),
-            event: Some("user_authorize_invoice".into()),
-        },
-        succ_order_id: Some("1202933957956".into()),
-        authorize_app_id: Some("wxf4ea3a4f2c6bc8a8".into()),
-        source: Some("web".into()),
-        ..Default::default()
-    });
+    let event = Event::UserAuthorizeInvoice(
+        UserAuthorizeInvoiceEvent::builder()
+            .envelope(wechat_invoice::push::Envelope {
+                to_user_name: Some("gh_fc0a06a20993".into()),
+                from_user_name: Some("oZI8Fj040-be6rlDohc6gkoPOQTQ".into()),
+                create_time: Some(1_475_134_700),
+                msg_type: Some("event".into()),
+                event: Some("user_authorize_invoice".into()),
+            })
+            .succ_order_id("1202933957956")
+            .authorize_app_id("wxf4ea3a4f2c6bc8a8")
+            .source("web")
+            .build(),
+    );
     let xml = event.to_xml();
     let safe = Receiver::new(
         PushConfig::new("benchTOKEN")

@@ -7,6 +7,7 @@
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html#19>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CloudInvoiceInvoiceresultEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::Envelope,
@@ -52,12 +53,23 @@ impl CloudInvoiceInvoiceresultEvent {
     }
 }
 
+crate::builder::builder! {
+    CloudInvoiceInvoiceresultEvent => CloudInvoiceInvoiceresultEventBuilder {
+        filled: [
+            envelope: crate::push::Envelope = crate::push::Envelope::of(CloudInvoiceInvoiceresultEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [status: i64, fpqqlsh: String, nsrsbh: String],
+    }
+}
+
 /// The user submitted an invoice title.
 ///
 /// Sent to the merchant when the user fills in and submits a title on the page of `biz_get_user_title_url` or `biz_get_select_title_url`. WeChat spells these elements in lower case.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/service/en/api/invoice/name/api_invoicebizgetusertitleurl.html>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SubmitInvoiceTitleEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::Envelope,
@@ -119,12 +131,32 @@ impl SubmitInvoiceTitleEvent {
     }
 }
 
+crate::builder::builder! {
+    SubmitInvoiceTitleEvent => SubmitInvoiceTitleEventBuilder {
+        filled: [
+            envelope: crate::push::Envelope = crate::push::Envelope::of(SubmitInvoiceTitleEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [
+            title_type: String,
+            title: String,
+            tax_no: String,
+            phone: String,
+            addr: String,
+            bank_type: String,
+            bank_no: String,
+            attach: String,
+        ],
+    }
+}
+
 /// A reimburser changed an invoice's reimbursement status.
 ///
 /// Sent to the invoice's issuer when a reimbursing company locks, closes or releases the invoice card in the user's card bag (through `reimburse_update_invoice_status` or its batch form). The fiscal flow reuses it for bill cards.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UpdateInvoiceStatusEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::Envelope,
@@ -178,12 +210,23 @@ impl UpdateInvoiceStatusEvent {
     }
 }
 
+crate::builder::builder! {
+    UpdateInvoiceStatusEvent => UpdateInvoiceStatusEventBuilder {
+        filled: [
+            envelope: crate::push::Envelope = crate::push::Envelope::of(UpdateInvoiceStatusEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [card_id: String, code: String, status: String],
+    }
+}
+
 /// The user finished (or refused) authorizing an order's invoice.
 ///
 /// Sent to the merchant's server when the user leaves the authorization page of `get_auth_url` (or the fiscal flow's `nontax_get_bill_auth_url`): `SuccOrderId` holds the order id when the user authorized it, `FailOrderId` when the user refused; one of the two is set. After a success the merchant reads the user's title with `get_auth_data` and has the invoice issued.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UserAuthorizeInvoiceEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::Envelope,
@@ -252,12 +295,28 @@ impl UserAuthorizeInvoiceEvent {
     }
 }
 
+crate::builder::builder! {
+    UserAuthorizeInvoiceEvent => UserAuthorizeInvoiceEventBuilder {
+        filled: [
+            envelope: crate::push::Envelope = crate::push::Envelope::of(UserAuthorizeInvoiceEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [
+            succ_order_id: String,
+            fail_order_id: String,
+            authorize_app_id: String,
+            source: String,
+        ],
+    }
+}
+
 /// A merchant authorized the third-party platform.
 ///
 /// Sent to the platform's authorization-event URL, encrypted, when a merchant's administrator finishes the authorization page (the link of `api_create_preauthcode`). `AuthorizationCode` is the same code the page's redirect brings as `auth_code`: exchange it with `api_query_auth` before it expires for the merchant's tokens, and keep the refresh token for good; `ComponentClient::handle_push` does both. The redirect and this push may both arrive: the second exchange of one code is refused, so handle the code once.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html>
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AuthorizedEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::ComponentEnvelope,
@@ -351,12 +410,28 @@ impl std::fmt::Debug for AuthorizedEvent {
     }
 }
 
+crate::builder::builder! {
+    AuthorizedEvent => AuthorizedEventBuilder {
+        filled: [
+            envelope: crate::push::ComponentEnvelope = crate::push::ComponentEnvelope::of(AuthorizedEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [
+            authorizer_appid: String,
+            authorization_code: String,
+            authorization_code_expired_time: i64,
+            pre_auth_code: String,
+        ],
+    }
+}
+
 /// WeChat pushed the third-party platform's current verify ticket.
 ///
 /// Sent every 10 minutes to the platform's authorization-event URL, always encrypted, once the platform is approved. The ticket is what `api_component_token` takes, with the platform's AppSecret, to issue the `component_access_token`; WeChat accepts a ticket for 12 hours. Keep the latest one where every instance can read it: `ComponentClient::handle_push` (or `store_verify_ticket`) puts it in the token store.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/component_verify_ticket.html>
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ComponentVerifyTicketEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::ComponentEnvelope,
@@ -415,12 +490,23 @@ impl std::fmt::Debug for ComponentVerifyTicketEvent {
     }
 }
 
+crate::builder::builder! {
+    ComponentVerifyTicketEvent => ComponentVerifyTicketEventBuilder {
+        filled: [
+            envelope: crate::push::ComponentEnvelope = crate::push::ComponentEnvelope::of(ComponentVerifyTicketEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [component_verify_ticket: String],
+    }
+}
+
 /// A merchant revoked the third-party platform's authorization.
 ///
 /// Sent to the platform's authorization-event URL, encrypted, when a merchant's administrator cancels the authorization. The merchant's refresh token is dead from then on: forget it and the merchant's access token (`ComponentClient::handle_push` does), so later calls for the merchant fail saying it must authorize again instead of reaching WeChat.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnauthorizedEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::ComponentEnvelope,
@@ -464,12 +550,23 @@ impl UnauthorizedEvent {
     }
 }
 
+crate::builder::builder! {
+    UnauthorizedEvent => UnauthorizedEventBuilder {
+        filled: [
+            envelope: crate::push::ComponentEnvelope = crate::push::ComponentEnvelope::of(UnauthorizedEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [authorizer_appid: String],
+    }
+}
+
 /// A merchant changed what it authorized the third-party platform to do.
 ///
 /// Sent to the platform's authorization-event URL, encrypted, when a merchant that had authorized the platform changes the permission sets it grants (invoices need set 26). It carries a fresh `AuthorizationCode`: exchange it with `api_query_auth` to read the new permissions and the merchant's tokens, as for `authorized`; `ComponentClient::handle_push` does it.
 ///
 /// WeChat's documentation: <https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/authorize_event.html>
 #[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UpdateauthorizedEvent {
     /// Who sent it to whom, and when.
     pub envelope: crate::push::ComponentEnvelope,
@@ -560,6 +657,21 @@ impl std::fmt::Debug for UpdateauthorizedEvent {
             .field("pre_auth_code", &self.pre_auth_code)
             .field("other", &self.other)
             .finish()
+    }
+}
+
+crate::builder::builder! {
+    UpdateauthorizedEvent => UpdateauthorizedEventBuilder {
+        filled: [
+            envelope: crate::push::ComponentEnvelope = crate::push::ComponentEnvelope::of(UpdateauthorizedEvent::EVENT),
+            other: crate::push::Elements = crate::push::Elements::new(),
+        ],
+        optional: [
+            authorizer_appid: String,
+            authorization_code: String,
+            authorization_code_expired_time: i64,
+            pre_auth_code: String,
+        ],
     }
 }
 

@@ -1,9 +1,9 @@
 //! Builders of the generated structs: `GetAuthUrlRequest::builder().s_pappid(..)…build()`.
 //!
-//! Every generated struct has one. `build()` exists only once every required field is set, so
-//! a forgotten field is a compile error; optional fields have setters that may be skipped, so a
-//! field WeChat adds later never breaks a caller; every value is named by its setter. Setters
-//! take anything that converts into the field's type (`&str` for a `String`).
+//! Every generated struct has one. `build()` compiles only once every required field is set,
+//! and the compiler names the field that is not; optional fields have setters that may be
+//! skipped, so a field WeChat adds later never breaks a caller; every value is named by its
+//! setter. Setters take anything that converts into the field's type (`&str` for a `String`).
 //!
 //! ```
 //! use wechat_invoice::{GetAuthDataRequest, GetAuthUrlRequest, InvoiceAuthSource, InvoiceAuthType};
@@ -27,18 +27,59 @@
 //! assert_eq!(request.redirect_url.as_deref(), Some("https://example.com/done"));
 //! ```
 //!
-//! A missing required field does not compile:
+//! A missing required field does not compile, and the error names it
+//! (``error[E0277]: the required field `order_id` is not set``):
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! let request = wechat_invoice::GetAuthDataRequest::builder()
 //!     .s_pappid("wxabcd1234")
-//!     .build(); // `order_id` is not set: no `build()` on this state
+//!     .build(); // `order_id` is not set
 //! ```
 
-/// The state of a required field that is not set yet: a builder whose type parameters still
-/// hold an `Unset` has no `build()`.
+/// The state of a required field that is not set yet; its setter turns it into the field's
+/// value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Unset;
+
+/// What `build()` asks of each required field's state: the field `F` holds its value `T` (the
+/// state is `T` itself once the setter ran, [`Unset`] before), so a missing field fails this
+/// bound and the compiler says which.
+#[diagnostic::on_unimplemented(
+    message = "the required field `{F}` is not set",
+    label = "call `.{F}(…)` before `build()`"
+)]
+pub trait IsSet<F, T> {
+    /// The field's value.
+    fn value(self) -> T;
+}
+
+impl<F, T> IsSet<F, T> for T {
+    fn value(self) -> T {
+        self
+    }
+}
+
+/// One type per required field of the generated structs, named after the field: the compiler
+/// writes its name in the error for a `build()` that misses it.
+#[allow(
+    non_camel_case_types,
+    reason = "each type is named after a field so that errors name the field"
+)]
+pub mod field {
+    include!(concat!(env!("OUT_DIR"), "/generated/fields.rs"));
+}
+
+/// Declares the types of [`field`] (the list is generated: `generated/fields.rs`).
+macro_rules! fields {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The required field `", stringify!($name), "`, as errors name it.")]
+            pub enum $name {}
+        )*
+    };
+}
+
+pub(crate) use fields;
 
 /// A fresh random string of 32 letters and digits, for fields such as `nonce_str` that the
 /// builder fills in when the caller does not set them.
@@ -92,9 +133,9 @@ macro_rules! builder {
     ) => {
         #[doc = concat!(
             "Builds a [`", stringify!($target), "`]; start with [`", stringify!($target),
-            "::builder`]. `build()` exists once every required field is set, so a missing one is ",
-            "a compile error; the type parameters, one per required field in field order, are ",
-            "[`Unset`](crate::builder::Unset) until set."
+            "::builder`]. `build()` compiles once every required field is set, and the error ",
+            "names a missing one; the type parameters, one per required field in field order, ",
+            "are [`Unset`](crate::builder::Unset) until set."
         )]
         #[must_use = "call `build()` to get the value"]
         pub struct $builder<$($state = $crate::builder::Unset),*> {
@@ -137,13 +178,19 @@ macro_rules! builder {
                     self
                 }
             )*
-        }
-
-        impl $builder<$($req_ty),*> {
-            #[doc = concat!("The finished [`", stringify!($target), "`].")]
-            pub fn build(self) -> $target {
+            #[doc = concat!(
+                "The finished [`", stringify!($target), "`]; a required field left unset is a ",
+                "compile error naming it."
+            )]
+            pub fn build(self) -> $target
+            where
+                $($state: $crate::builder::IsSet<$crate::builder::field::$req, $req_ty>,)*
+            {
                 $target {
-                    $($req: self.$req,)*
+                    $($req: <$state as $crate::builder::IsSet<
+                        $crate::builder::field::$req,
+                        $req_ty,
+                    >>::value(self.$req),)*
                     $($fill: self.$fill.unwrap_or_else(|| $fill_with),)*
                     $($opt: self.$opt,)*
                 }

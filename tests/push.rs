@@ -488,14 +488,16 @@ fn any_event() -> impl Strategy<Value = Event> {
             other_elements()
         )
             .prop_map(|(envelope, succ, fail, appid, source, other)| {
-                Event::UserAuthorizeInvoice(UserAuthorizeInvoiceEvent {
-                    envelope,
-                    succ_order_id: succ,
-                    fail_order_id: fail,
-                    authorize_app_id: appid,
-                    source,
-                    other,
-                })
+                // Events are `#[non_exhaustive]`: built, then their optional fields set.
+                let mut event = UserAuthorizeInvoiceEvent::builder()
+                    .envelope(envelope)
+                    .other(other)
+                    .build();
+                event.succ_order_id = succ;
+                event.fail_order_id = fail;
+                event.authorize_app_id = appid;
+                event.source = source;
+                Event::UserAuthorizeInvoice(event)
             }),
         (
             envelope("update_invoice_status"),
@@ -505,13 +507,14 @@ fn any_event() -> impl Strategy<Value = Event> {
             other_elements()
         )
             .prop_map(|(envelope, card_id, code, status, other)| {
-                Event::UpdateInvoiceStatus(UpdateInvoiceStatusEvent {
-                    envelope,
-                    card_id,
-                    code,
-                    status,
-                    other,
-                })
+                let mut event = UpdateInvoiceStatusEvent::builder()
+                    .envelope(envelope)
+                    .other(other)
+                    .build();
+                event.card_id = card_id;
+                event.code = code;
+                event.status = status;
+                Event::UpdateInvoiceStatus(event)
             }),
         (
             envelope("submit_invoice_title"),
@@ -520,18 +523,16 @@ fn any_event() -> impl Strategy<Value = Event> {
             text(),
             other_elements()
         )
-            .prop_map(
-                |(envelope, title, tax_no, attach, other)| Event::SubmitInvoiceTitle(
-                    SubmitInvoiceTitleEvent {
-                        envelope,
-                        title,
-                        tax_no,
-                        attach,
-                        other,
-                        ..Default::default()
-                    }
-                )
-            ),
+            .prop_map(|(envelope, title, tax_no, attach, other)| {
+                let mut event = SubmitInvoiceTitleEvent::builder()
+                    .envelope(envelope)
+                    .other(other)
+                    .build();
+                event.title = title;
+                event.tax_no = tax_no;
+                event.attach = attach;
+                Event::SubmitInvoiceTitle(event)
+            }),
         (
             envelope("cloud_invoice_invoiceresult_event"),
             prop::option::of(any::<i64>()),
@@ -539,13 +540,13 @@ fn any_event() -> impl Strategy<Value = Event> {
             other_elements()
         )
             .prop_map(|(envelope, status, fpqqlsh, other)| {
-                Event::CloudInvoiceInvoiceresult(CloudInvoiceInvoiceresultEvent {
-                    envelope,
-                    status,
-                    fpqqlsh,
-                    other,
-                    ..Default::default()
-                })
+                let mut event = CloudInvoiceInvoiceresultEvent::builder()
+                    .envelope(envelope)
+                    .other(other)
+                    .build();
+                event.status = status;
+                event.fpqqlsh = fpqqlsh;
+                Event::CloudInvoiceInvoiceresult(event)
             }),
         (envelope("some_future_event"), other_elements())
             .prop_map(|(envelope, elements)| Event::Other(OtherEvent { envelope, elements })),

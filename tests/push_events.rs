@@ -182,3 +182,41 @@ fn an_unknown_info_type_keeps_every_element() {
         wechat_invoice::push::component_dedup_key(&again)
     );
 }
+
+#[test]
+fn a_fake_built_with_the_builder_decodes_back_as_the_same_event() {
+    use wechat_invoice::{ComponentEvent, ComponentVerifyTicketEvent, UserAuthorizeInvoiceEvent};
+    // The builder starts from the event's own envelope, so the fake is the push it names.
+    let mut unknown = Elements::new();
+    unknown.push("NewThing", "kept");
+    let fake = UserAuthorizeInvoiceEvent::builder()
+        .succ_order_id("order-1")
+        .source("web")
+        .other(unknown)
+        .build();
+    assert_eq!(fake.envelope.msg_type.as_deref(), Some("event"));
+    assert_eq!(
+        fake.envelope.event.as_deref(),
+        Some(UserAuthorizeInvoiceEvent::EVENT)
+    );
+    assert_eq!(fake.fail_order_id, None);
+    let event = Event::UserAuthorizeInvoice(fake);
+    check_round_trip(&event);
+    let Event::UserAuthorizeInvoice(decoded) = Event::from_xml(event.to_xml().as_bytes()).unwrap()
+    else {
+        panic!("{event:?}")
+    };
+    assert_eq!(decoded.succ_order_id.as_deref(), Some("order-1"));
+    assert_eq!(decoded.other.get("NewThing"), Some("kept"));
+
+    let ticket = ComponentVerifyTicketEvent::builder()
+        .component_verify_ticket("ticket@@@fake")
+        .build();
+    assert_eq!(
+        ticket.envelope.info_type.as_deref(),
+        Some(ComponentVerifyTicketEvent::EVENT)
+    );
+    let event = ComponentEvent::ComponentVerifyTicket(ticket);
+    let again = ComponentEvent::from_xml(event.to_xml().as_bytes()).expect("decodes");
+    assert_eq!(again, event);
+}

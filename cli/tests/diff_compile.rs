@@ -1,5 +1,5 @@
 //! `wxinvoice diff` verdicts checked against the compiler: small callers are compiled against
-//! the crate generated from the repository's spec (base) and from the same spec with three
+//! the crate generated from the repository's spec (base) and from the same spec with four
 //! changes (head), and each verdict must match what the compiler says.
 //!
 //! The crate is copied into a scratch workspace under `CARGO_TARGET_TMPDIR` with the
@@ -20,8 +20,13 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The head's three changes to the repository's spec.
+/// The head's four changes to the repository's spec.
 fn head_spec(dir: &Path) {
+    edit_file(
+        &dir.join("events/user_authorize_invoice.yaml"),
+        "fields:\n  SuccOrderId:\n",
+        "fields:\n  ItemCount:\n    type: integer\n    description: How many items.\n  SuccOrderId:\n",
+    );
     edit_file(
         &dir.join("endpoints/get_auth_data.yaml"),
         "response:\n  invoice_status:\n",
@@ -248,13 +253,59 @@ const REQUEST_CONTRACT_LITERAL: &str =
 }
 ";
 
+/// A test fake of a pushed event built with its builder (the head adds an element to it).
+const EVENT_BUILDER: &str = "pub fn fake() -> wechat_invoice::Event {
+    let event = wechat_invoice::UserAuthorizeInvoiceEvent::builder()
+        .succ_order_id(\"order-1\")
+        .source(\"web\")
+        .build();
+    wechat_invoice::Event::UserAuthorizeInvoice(event)
+}
+";
+
+/// Code reading an event: a field, and a pattern (`..` is required on `#[non_exhaustive]`
+/// structs).
+const EVENT_READ: &str = "pub fn order(event: &wechat_invoice::Event) -> Option<&str> {
+    match event {
+        wechat_invoice::Event::UserAuthorizeInvoice(e) => e.succ_order_id.as_deref(),
+        wechat_invoice::Event::UpdateInvoiceStatus(wechat_invoice::UpdateInvoiceStatusEvent {
+            card_id, ..
+        }) => card_id.as_deref(),
+        _ => None,
+    }
+}
+";
+
+/// A struct literal of an event, naming every field: never compiles outside the crate.
+const EVENT_FULL_LITERAL: &str = "pub fn fake() -> wechat_invoice::UserAuthorizeInvoiceEvent {
+    wechat_invoice::UserAuthorizeInvoiceEvent {
+        envelope: wechat_invoice::push::Envelope::default(),
+        succ_order_id: Some(\"order-1\".into()),
+        fail_order_id: None,
+        authorize_app_id: None,
+        source: None,
+        other: wechat_invoice::push::Elements::new(),
+    }
+}
+";
+
+/// A struct literal of an event ending in `..Default::default()`: never compiles outside the
+/// crate either, so the diff never advises it.
+const EVENT_DEFAULT_LITERAL: &str = "pub fn fake() -> wechat_invoice::UserAuthorizeInvoiceEvent {
+    wechat_invoice::UserAuthorizeInvoiceEvent {
+        succ_order_id: Some(\"order-1\".into()),
+        ..Default::default()
+    }
+}
+";
+
 /// Code treating a code the spec did not list through `Unknown`.
 const UNKNOWN_MATCH: &str = "pub fn retry_later(err: &wechat_invoice::GetAuthDataError) -> bool {
     matches!(err, wechat_invoice::GetAuthDataError::Unknown { code: 72017, .. })
 }
 ";
 
-const CALLERS: [(&str, &str); 9] = [
+const CALLERS: [(&str, &str); 13] = [
     ("response_builder", RESPONSE_BUILDER),
     ("response_default_then_set", RESPONSE_DEFAULT_THEN_SET),
     ("response_pattern", RESPONSE_PATTERN),
@@ -264,12 +315,19 @@ const CALLERS: [(&str, &str); 9] = [
     ("request_default_literal", REQUEST_DEFAULT_LITERAL),
     ("request_contract_literal", REQUEST_CONTRACT_LITERAL),
     ("unknown_match", UNKNOWN_MATCH),
+    ("event_builder", EVENT_BUILDER),
+    ("event_read", EVENT_READ),
+    ("event_full_literal", EVENT_FULL_LITERAL),
+    ("event_default_literal", EVENT_DEFAULT_LITERAL),
 ];
 
 /// Callers that never compile, with what the compiler says about them.
-const NEVER_COMPILE: [(&str, &str); 2] = [
+const NEVER_COMPILE: [(&str, &str); 4] = [
     // Answers are `#[non_exhaustive]`: built with their builders, never as literals.
     ("response_full_literal", "non-exhaustive"),
+    // So are pushed events, `..Default::default()` or not.
+    ("event_full_literal", "non-exhaustive"),
+    ("event_default_literal", "non-exhaustive"),
     // Requests with a required field have no `Default`.
     ("request_default_literal", "Default"),
 ];
@@ -295,11 +353,17 @@ fn verdicts(base: &Path, head: &Path) -> Vec<Value> {
 }
 
 fn level_of<'a>(changes: &'a [Value], id: &str, endpoint: &str) -> &'a str {
+    change_of(changes, id, "endpoint", endpoint)["level"]
+        .as_str()
+        .expect("a level")
+}
+
+/// The change `id` about the endpoint or event (`key`) `name`.
+fn change_of<'a>(changes: &'a [Value], id: &str, key: &str, name: &str) -> &'a Value {
     changes
         .iter()
-        .find(|change| change["id"] == id && change["endpoint"] == endpoint)
-        .and_then(|change| change["level"].as_str())
-        .unwrap_or_else(|| panic!("no {id} for {endpoint} in {changes:#?}"))
+        .find(|change| change["id"] == id && change[key] == name)
+        .unwrap_or_else(|| panic!("no {id} for {name} in {changes:#?}"))
 }
 
 #[test]
@@ -370,6 +434,28 @@ fn verdicts_match_the_compiler_for_the_generated_code() {
     );
     head.check("unknown_match")
         .expect("matches on Unknown keep compiling");
+
+    // An element added to an event: info, because events are `#[non_exhaustive]`: reads,
+    // patterns and builder-made fakes keep compiling, and no advice names `Default` (a struct
+    // literal of an event is refused before and after, with or without it).
+    let added = change_of(
+        &changes,
+        "event-element-added",
+        "event",
+        "user_authorize_invoice",
+    );
+    assert_eq!(added["level"], "info", "{added:#}");
+    let message = added["message"].as_str().expect("a message");
+    assert!(!message.contains("Default"), "{message}");
+    for caller in ["event_builder", "event_read"] {
+        if let Err(err) = head.check(caller) {
+            panic!("{caller} stops compiling after an added event element:\n{err}");
+        }
+    }
+    for caller in ["event_full_literal", "event_default_literal"] {
+        let err = head.check(caller).expect_err(caller);
+        assert!(err.contains("non-exhaustive"), "{caller}: {err}");
+    }
 }
 
 /// The runtime half of `error-code-added`: a code the spec lists for an endpoint becomes its

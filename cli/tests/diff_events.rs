@@ -90,11 +90,18 @@ fn event_element_added() {
         "examples:\n",
         "  ItemCount:\n    type: integer\n    description: How many items.\nexamples:\n",
     );
-    let message = only(&event(), &head, "event-element-added", "warning", "event");
+    // Info: events are `#[non_exhaustive]`, so no caller's code stops compiling
+    // (`cli/tests/diff_compile.rs` compiles one), and no `Default` advice is given.
+    let message = only(&event(), &head, "event-element-added", "info", "event");
     assert!(
         message.contains("new field `UserAuthorizeInvoiceEvent.item_count: Option<i64>`"),
         "{message}"
     );
+    assert!(
+        message.contains("fakes built with `UserAuthorizeInvoiceEvent::builder()` keep compiling"),
+        "{message}"
+    );
+    assert!(!message.contains("Default"), "{message}");
 }
 
 #[test]
@@ -112,7 +119,7 @@ fn event_element_removed() {
     );
     assert!(
         message.contains(
-            "element `Source` removed: the field `UserAuthorizeInvoiceEvent.source` disappears"
+            "element `Source` removed: the field `UserAuthorizeInvoiceEvent.source` and its setter disappear"
         ),
         "{message}"
     );
@@ -308,6 +315,28 @@ fn event_examples_changed() {
             "SuccOrderId: \"1202933957957\"",
         );
     only(&event(), &head, "event-examples-changed", "info", "event");
+}
+
+#[test]
+fn what_reaches_a_field_is_a_minor_change_and_text_is_a_patch() {
+    // A new element or alias moves pushes' values from `other` into a field: new API and
+    // changed behaviour, so minor (info, since nothing stops compiling).
+    let element = event().authorize(
+        "examples:\n",
+        "  ItemCount:\n    type: integer\n    description: How many items.\nexamples:\n",
+    );
+    let alias = event().authorize("    aliases: [AppId]\n", "    aliases: [AppId, appid]\n");
+    for head in [element, alias] {
+        let (status, text) = diff_exit(&event(), &head, &["--semver"]);
+        assert_eq!(status, 0, "{text}");
+        assert!(text.contains("semver: minor"), "{text}");
+    }
+    let doc = event().authorize(
+        "title: The user authorized an order's invoice.",
+        "title: The user finished authorizing.",
+    );
+    let (_, text) = diff_exit(&event(), &doc, &["--semver"]);
+    assert!(text.contains("semver: patch"), "{text}");
 }
 
 #[test]

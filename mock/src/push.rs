@@ -197,13 +197,13 @@ impl MockServer {
         if !requested {
             return Err(PushFailure::UnknownOrder(order_id.to_string()));
         }
-        let event = Event::UserAuthorizeInvoice(UserAuthorizeInvoiceEvent {
-            envelope: envelope(target, "user_authorize_invoice"),
-            succ_order_id: Some(order_id.to_string()),
-            authorize_app_id: target.authorize_app_id.clone(),
-            source: Some("web".to_string()),
-            ..Default::default()
-        });
+        let mut event = UserAuthorizeInvoiceEvent::builder()
+            .envelope(envelope(target, "user_authorize_invoice"))
+            .succ_order_id(order_id)
+            .source("web")
+            .build();
+        event.authorize_app_id = target.authorize_app_id.clone();
+        let event = Event::UserAuthorizeInvoice(event);
         push_event(target, event).await
     }
 }
@@ -217,11 +217,12 @@ impl MockServer {
         target: &PushTarget,
         ticket: &str,
     ) -> Result<ComponentPushReport, PushFailure> {
-        let event = ComponentEvent::ComponentVerifyTicket(ComponentVerifyTicketEvent {
-            envelope: component_envelope(target, "component_verify_ticket"),
-            component_verify_ticket: Some(ticket.to_string()),
-            ..Default::default()
-        });
+        let event = ComponentEvent::ComponentVerifyTicket(
+            ComponentVerifyTicketEvent::builder()
+                .envelope(component_envelope(target, "component_verify_ticket"))
+                .component_verify_ticket(ticket)
+                .build(),
+        );
         push_component_event(target, event).await
     }
 
@@ -234,14 +235,14 @@ impl MockServer {
         authorizer_appid: &str,
         authorization_code: &str,
     ) -> Result<ComponentPushReport, PushFailure> {
-        let event = ComponentEvent::Authorized(AuthorizedEvent {
-            envelope: component_envelope(target, "authorized"),
-            authorizer_appid: Some(authorizer_appid.to_string()),
-            authorization_code: Some(authorization_code.to_string()),
-            authorization_code_expired_time: i64::try_from(now() + 3600).ok(),
-            pre_auth_code: Some("preauthcode@@@mock".to_string()),
-            ..Default::default()
-        });
+        let mut event = AuthorizedEvent::builder()
+            .envelope(component_envelope(target, "authorized"))
+            .authorizer_appid(authorizer_appid)
+            .authorization_code(authorization_code)
+            .pre_auth_code("preauthcode@@@mock")
+            .build();
+        event.authorization_code_expired_time = i64::try_from(now() + 3600).ok();
+        let event = ComponentEvent::Authorized(event);
         push_component_event(target, event).await
     }
 
@@ -279,11 +280,12 @@ impl MockServer {
         target: &PushTarget,
         authorizer_appid: &str,
     ) -> Result<ComponentPushReport, PushFailure> {
-        let event = ComponentEvent::Unauthorized(UnauthorizedEvent {
-            envelope: component_envelope(target, "unauthorized"),
-            authorizer_appid: Some(authorizer_appid.to_string()),
-            ..Default::default()
-        });
+        let event = ComponentEvent::Unauthorized(
+            UnauthorizedEvent::builder()
+                .envelope(component_envelope(target, "unauthorized"))
+                .authorizer_appid(authorizer_appid)
+                .build(),
+        );
         push_component_event(target, event).await
     }
 }

@@ -18,6 +18,15 @@ pub struct ComponentEnvelope {
 }
 
 impl ComponentEnvelope {
+    /// The envelope of the push `info_type` (`InfoType` set, the rest empty), as the builders
+    /// of push structs start with.
+    pub fn of(info_type: &str) -> Self {
+        Self {
+            info_type: Some(info_type.to_string()),
+            ..Self::default()
+        }
+    }
+
     /// Takes the envelope's elements out of `elements`.
     pub(crate) fn take_from(elements: &mut Elements) -> Result<Self, PushError> {
         Ok(Self {

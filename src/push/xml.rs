@@ -115,6 +115,16 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// The envelope of an `event` (`MsgType` `event` and `Event` set, the rest empty), as the
+    /// builders of event structs start with.
+    pub fn of(event: &str) -> Self {
+        Self {
+            msg_type: Some("event".to_string()),
+            event: Some(event.to_string()),
+            ..Self::default()
+        }
+    }
+
     /// Takes the envelope's elements out of `elements`.
     pub(crate) fn take_from(elements: &mut Elements) -> Result<Self, PushError> {
         let create_time = take_create_time(elements)?;

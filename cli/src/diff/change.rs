@@ -179,10 +179,11 @@ impl Bump {
     }
 }
 
-/// Rules that change only documentation, examples or mock-side decoding.
+/// Rules that change only documentation, examples or mock-side decoding. An event element's
+/// new alias is not one: pushes spelling it so now fill the field instead of `other`.
 fn is_text_only(rule: &Rule) -> bool {
     rule.id.ends_with("-doc-changed")
-        || rule.id.ends_with("-alias-added")
+        || (rule.id.ends_with("-alias-added") && rule.id != "event-element-alias-added")
         || matches!(
             rule.id,
             "examples-changed" | "endpoint-metadata-changed" | "event-examples-changed"

@@ -2,10 +2,12 @@
 //!
 //! Verdicts follow what the generated code does (`codegen/src/events/emit.rs`):
 //! `wechat_invoice::Event` is `#[non_exhaustive]` with an `Other` variant that keeps any
-//! undescribed event; each event is a struct deriving `Default` whose fields are all
-//! `Option<String>` or `Option<i64>`, named by the snake_case of the element, plus `other` for
-//! undescribed elements. `cli/tests/diff_compile.rs` compiles callers against both sides to
-//! keep these verdicts true.
+//! undescribed event; each event is a `#[non_exhaustive]` struct with a builder whose fields
+//! are all `Option<String>` or `Option<i64>`, named by the snake_case of the element, plus
+//! `envelope` and `other` for undescribed elements. Outside the crate an event is never a
+//! struct literal (`..Default::default()` included) and a pattern needs `..`, so only reads,
+//! patterns and builder calls name its fields. `cli/tests/diff_compile.rs` compiles callers
+//! against both sides to keep these verdicts true.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,19 +30,20 @@ pub static EVENT_ADDED: Rule = rule("event-added", Level::Warning);
 /// An event is gone (a new `Event` value shows as removed + added): its variant and struct
 /// disappear, and its pushes arrive as `Event::Other`.
 pub static EVENT_REMOVED: Rule = rule("event-removed", Level::Breaking);
-/// An element became a field: reads keep compiling, struct literals ending in
-/// `..Default::default()` too, but literals naming every field and patterns without `..` stop
-/// compiling, and the element no longer appears in the event's `other` elements.
-pub static EVENT_ELEMENT_ADDED: Rule = rule("event-element-added", Level::Warning);
-/// An element is gone: its field disappears (the element lands in `other`).
+/// An element became a field: events are `#[non_exhaustive]`, so reads, patterns (with `..`)
+/// and test fakes built with the event's builder keep compiling; the element no longer
+/// appears in the event's `other` elements.
+pub static EVENT_ELEMENT_ADDED: Rule = rule("event-element-added", Level::Info);
+/// An element is gone: its field and its builder's setter disappear (the element lands in
+/// `other`).
 pub static EVENT_ELEMENT_REMOVED: Rule = rule("event-element-removed", Level::Breaking);
-/// An element got another name and so another Rust field: the old field disappears.
+/// An element got another name and so another Rust field: the old field and setter disappear.
 pub static EVENT_ELEMENT_RENAMED: Rule = rule("event-element-renamed", Level::Breaking);
 /// An element got another spelling with the same Rust field: callers compile, but pushes
 /// spelling it the old way fill the field only if the old spelling is kept as an alias.
 pub static EVENT_ELEMENT_RESPELLED: Rule = rule("event-element-respelled", Level::Warning);
-/// An element's type changed (`Option<String>` ↔ `Option<i64>`): reads and literals stop
-/// compiling.
+/// An element's type changed (`Option<String>` ↔ `Option<i64>`): reads and calls of the
+/// field's builder setter stop compiling.
 pub static EVENT_ELEMENT_TYPE_CHANGED: Rule = rule("event-element-type-changed", Level::Breaking);
 /// An element is also read under another name.
 pub static EVENT_ELEMENT_ALIAS_ADDED: Rule = rule("event-element-alias-added", Level::Info);
@@ -182,7 +185,7 @@ impl Found<'_> {
                 None => self.push(
                     &EVENT_ELEMENT_REMOVED,
                     format!(
-                        "element `{}` removed: the field `{}.{}` disappears (the element lands in `other`)",
+                        "element `{}` removed: the field `{}.{}` and its setter disappear (the element lands in `other`)",
                         gone.element, old.struct_name, gone.rust_name
                     ),
                 ),
@@ -192,12 +195,14 @@ impl Found<'_> {
             self.push(
                 &EVENT_ELEMENT_ADDED,
                 format!(
-                    "element `{}` added: new field `{}.{}: {}`; struct literals without \
-                     `..Default::default()` stop compiling, and the element no longer appears in `other`",
+                    "element `{}` added: new field `{}.{}: {}`; reads, patterns and fakes built \
+                     with `{}::builder()` keep compiling (events are #[non_exhaustive]), and the \
+                     element no longer appears in `other`",
                     field.element,
                     new.struct_name,
                     field.rust_name,
-                    rust_type(field)
+                    rust_type(field),
+                    new.struct_name
                 ),
             );
         }

@@ -1,6 +1,6 @@
-//! `events.rs`: one struct per described event, the `Event` enum over the pushes named by
-//! `Event` and the `ComponentEvent` enum over a third-party platform's pushes named by
-//! `InfoType`; and `event_example_tests.rs`, each example as a test. The runtime items they
+//! `events.rs`: one struct per described event (`#[non_exhaustive]`, with a builder), the
+//! `Event` enum over the pushes named by `Event` and the `ComponentEvent` enum over a
+//! third-party platform's pushes named by `InfoType`; and `event_example_tests.rs`, each example as a test. The runtime items they
 //! use (`crate::push::Elements`, `Envelope`, `ComponentEnvelope`, `OtherEvent`,
 //! `OtherComponentEvent`, `PushError`) are hand-written.
 
@@ -79,7 +79,10 @@ pub fn add_files(events: &[EventModel], files: &mut Vec<GeneratedFile>) -> Resul
     if events.is_empty() {
         return Ok(());
     }
-    files.push(crate::emit::render(EVENTS, emit_events(events))?);
+    files.push(GeneratedFile {
+        name: EVENTS.to_string(),
+        contents: format!("{}{}", crate::emit::HEADER, emit_events(events)?),
+    });
     files.push(crate::emit::render(
         EVENT_EXAMPLE_TESTS,
         emit_example_tests(events),
@@ -213,6 +216,7 @@ fn emit_struct(event: &EventModel) -> TokenStream {
     quote! {
         #doc
         #[derive(#derive_debug Clone, Default, PartialEq, Eq)]
+        #[non_exhaustive]
         pub struct #name {
             /// Who sent it to whom, and when.
             pub envelope: #envelope,
@@ -250,8 +254,15 @@ fn emit_struct(event: &EventModel) -> TokenStream {
     }
 }
 
-fn emit_events(events: &[EventModel]) -> TokenStream {
-    let structs = events.iter().map(emit_struct);
+/// The events' file: each struct followed by its builder, then the two enums.
+fn emit_events(events: &[EventModel]) -> Result<String, EmitError> {
+    let mut text = String::new();
+    for event in events {
+        text.push_str(&crate::emit::unparse(EVENTS, emit_struct(event))?);
+        text.push('\n');
+        text.push_str(&builder_call(event));
+        text.push('\n');
+    }
     let enums = [Discriminator::Event, Discriminator::InfoType].map(|discriminator| {
         let members: Vec<&EventModel> = events
             .iter()
@@ -259,10 +270,41 @@ fn emit_events(events: &[EventModel]) -> TokenStream {
             .collect();
         emit_enum(&Family::of(discriminator), &members)
     });
-    quote! {
-        #(#structs)*
-        #(#enums)*
-    }
+    text.push_str(&crate::emit::unparse(EVENTS, quote! { #(#enums)* })?);
+    Ok(text)
+}
+
+/// The `builder!` call of an event's struct (see `src/builder.rs`): every field is optional,
+/// and the envelope starts as the event's own (its `MsgType` and `Event`, or `InfoType`), so a
+/// test fake built with it decodes back as the same event.
+fn builder_call(event: &EventModel) -> String {
+    let family = Family::of(event.discriminator);
+    let filled = vec![
+        format!(
+            "envelope: crate::push::{0} = crate::push::{0}::of({1}::EVENT)",
+            family.envelope, event.struct_name
+        ),
+        "other: crate::push::Elements = crate::push::Elements::new()".to_string(),
+    ];
+    let optional = event
+        .fields
+        .iter()
+        .map(|field| {
+            let ty = match field.ty {
+                FieldType::String => "String",
+                FieldType::Integer => "i64",
+            };
+            format!("{}: {ty}", field.rust_name)
+        })
+        .collect();
+    crate::emit::builder_text(
+        &event.struct_name,
+        [
+            ("required", Vec::new()),
+            ("filled", filled),
+            ("optional", optional),
+        ],
+    )
 }
 
 /// One enum of pushes, over the events of its family (possibly none: then only `Other`).
