@@ -21,17 +21,35 @@ consumer() { # name, dependency line(s)
 }
 consumer dependent "wechat-invoice = { path = \"$root\" }" 'pub use wechat_invoice::Client;'
 consumer regenerate "wechat-invoice = { path = \"$root\", features = [\"regenerate\"] }" 'pub use wechat_invoice::Client;'
-# The runtime's own dependencies, with the same features, and nothing of ours.
+# The runtime's own dependencies, with the same features, and nothing of ours: every
+# non-optional dependency, plus the optional ones the default features turn on (schemars,
+# for the default `schema` feature), as a dependent with default features gets them.
 deps=$(python3 - "$root/Cargo.toml" <<'PY'
-import sys
+import re, sys
+text = open(sys.argv[1]).read()
+default = re.search(r'^default = \[(.*)\]', text, re.M)
+on = {f.strip().strip('"') for f in default.group(1).split(",")} if default else set()
+turned_on = set()
+for feature in on:
+    listed = re.search(rf'^{re.escape(feature)} = \[(.*)\]', text, re.M)
+    for item in (listed.group(1).split(",") if listed else []):
+        item = item.strip().strip('"')
+        if item.startswith("dep:"):
+            turned_on.add(item[4:])
 lines, keep = [], False
-for line in open(sys.argv[1]).read().splitlines():
+for line in text.splitlines():
     if line.startswith("["):
         keep = line.strip() == "[dependencies]"
         continue
-    if keep and line.strip() and "optional = true" not in line:
-        derive = '{ version = "1", features = ["derive"] }' if line.startswith("serde ") else '"1"'
-        lines.append(line.replace("{ workspace = true }", derive))
+    if not (keep and line.strip()) or line.lstrip().startswith("#"):
+        continue
+    name = line.split("=")[0].strip()
+    if "optional = true" in line:
+        if name not in turned_on:
+            continue
+        line = line.replace(", optional = true", "")
+    derive = '{ version = "1", features = ["derive"] }' if line.startswith("serde ") else '"1"'
+    lines.append(line.replace("{ workspace = true }", derive))
 print("\n".join(lines))
 PY
 )
