@@ -659,6 +659,62 @@ async fn merchants_share_one_connection_pool() {
     );
 }
 
+/// The transport settings given on the platform's builder reach the wire on every request:
+/// the component-token fetch, the merchant's token refresh and the merchant's invoice call.
+#[tokio::test]
+async fn the_platforms_transport_settings_reach_every_request() {
+    let server = MockServer::start().await.expect("mock");
+    let platform = ComponentClient::builder(COMPONENT_APPID, COMPONENT_SECRET)
+        .base_url(server.base_url())
+        .transport(|http| {
+            http.user_agent("platform/1.0")
+                .header("x-team", "invoicing")
+        })
+        .build()
+        .expect("builds");
+    let merchants = ticket_and_merchants(&platform, 1).await;
+    let merchant = platform.authorizer(&merchants[0]).expect("client");
+    merchant
+        .get_auth_data(&request())
+        .await
+        .expect("invoice call");
+    let sent = server.deliveries();
+    let endpoints: Vec<&str> = sent
+        .iter()
+        .map(|delivery| delivery.endpoint.as_str())
+        .collect();
+    assert_eq!(
+        endpoints,
+        [
+            "api_component_token",
+            "api_authorizer_token",
+            "get_auth_data"
+        ]
+    );
+    for delivery in &sent {
+        assert_eq!(
+            delivery.request.header("user-agent"),
+            Some("platform/1.0"),
+            "{}",
+            delivery.endpoint
+        );
+        assert_eq!(
+            delivery.request.header("x-team"),
+            Some("invoicing"),
+            "{}",
+            delivery.endpoint
+        );
+    }
+
+    let refused = ComponentClient::builder(COMPONENT_APPID, COMPONENT_SECRET)
+        .transport(|http| http.header("bad header", "v"))
+        .build();
+    assert!(
+        matches!(refused, Err(wechat_invoice::BuildError::Http(_))),
+        "{refused:?}"
+    );
+}
+
 #[cfg(feature = "redis")]
 mod across_processes {
     use super::support::{self, RedisServer};

@@ -50,7 +50,7 @@ use crate::token::{
 use crate::transport::Transport;
 use crate::{
     ApiCreatePreauthcodeError, ApiCreatePreauthcodeRequest, ApiQueryAuthError, ApiQueryAuthRequest,
-    Client, DEFAULT_BASE_URL,
+    Client, ClientBuilder, DEFAULT_BASE_URL,
 };
 
 /// How long WeChat accepts a `component_verify_ticket` after pushing it.
@@ -82,6 +82,7 @@ pub struct ComponentClientBuilder {
     store: Option<Arc<dyn TokenStore>>,
     cache: TokenCacheConfig,
     timeout: Duration,
+    transport: ClientBuilder,
 }
 
 impl ComponentClientBuilder {
@@ -111,14 +112,37 @@ impl ComponentClientBuilder {
         self
     }
 
+    /// The HTTP transport of the platform, its token fetches and every merchant's client
+    /// (one connection pool): `configure` gets a [`Client::builder`] and sets what a service
+    /// needs on it, the same way as for a [`Client`]: [`ClientBuilder::proxy`],
+    /// [`ClientBuilder::user_agent`], [`ClientBuilder::header`],
+    /// [`ClientBuilder::add_root_certificate`], [`ClientBuilder::connect_timeout`],
+    /// [`ClientBuilder::max_response_bytes`], or your own [`ClientBuilder::http_client`]. Its
+    /// base URL, token and timeout are this builder's ([`Self::base_url`], [`Self::timeout`]).
+    ///
+    /// ```
+    /// use wechat_invoice::component::ComponentClient;
+    ///
+    /// let platform = ComponentClient::builder("wxCOMPONENT_APPID", "COMPONENT_APPSECRET")
+    ///     .transport(|http| http.user_agent("platform/1.0").header("x-team", "invoicing"))
+    ///     .build()?;
+    /// # Ok::<(), wechat_invoice::BuildError>(())
+    /// ```
+    pub fn transport(mut self, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
+        self.transport = configure(self.transport);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<ComponentClient, BuildError> {
         let store = self.store.unwrap_or_else(|| Arc::new(MemoryStore::new()));
         let keys = Keys::new(&self.component_appid);
         // `api_component_token` takes no token: this client never sends its placeholder. It
         // is built like any `Client` (no redirects, no environment proxy, the connect timeout,
-        // the body cap), and its transport, the one connection pool, is every other client's.
-        let tokenless = Client::builder()
+        // the body cap, the transport settings given), and its transport, the one connection
+        // pool, is every other client's.
+        let tokenless = self
+            .transport
             .base_url(&self.base_url)
             .access_token("")
             .timeout(self.timeout)
@@ -215,6 +239,7 @@ impl ComponentClient {
             store: None,
             cache: TokenCacheConfig::default(),
             timeout: DEFAULT_TIMEOUT,
+            transport: Client::builder(),
         }
     }
 
