@@ -20,11 +20,12 @@ pub fn run(args: &Args) -> Outcome {
         Ok(generated) => {
             let api = &generated.api;
             println!(
-                "{}: ok, {}, {}, {}",
+                "{}: ok, {}, {}, {}, {}",
                 args.spec_dir.display(),
                 count(api.endpoints.len(), "endpoint"),
                 count(api.types.len(), "type"),
                 count(api.errors.len(), "error code"),
+                count(api.events.len(), "event"),
             );
             Ok(Status::Clean)
         }

@@ -14,7 +14,7 @@ fn a_valid_spec_gets_a_one_line_summary() {
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     assert_eq!(
         stdout(&output),
-        "spec: ok, 2 endpoints, 3 types, 4 error codes\n"
+        "spec: ok, 2 endpoints, 3 types, 4 error codes, 0 events\n"
     );
 }
 
@@ -22,7 +22,9 @@ fn a_valid_spec_gets_a_one_line_summary() {
 fn the_repository_spec_is_valid() {
     let output = run_in(&common::repo_spec(), &["validate", "."]);
     assert_eq!(code(&output), 0, "{}", stdout(&output));
-    assert!(stdout(&output).contains(" endpoint"));
+    let summary = stdout(&output);
+    assert!(summary.contains(" endpoints, "), "{summary}");
+    assert!(summary.contains(" events\n"), "{summary}");
 }
 
 #[test]
