@@ -151,10 +151,10 @@ macro_rules! api_error_enum {
         }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
-        // `Serialize`, `Deserialize` and `JsonSchema` are written below, through
-        // `error_serde`: their derives of this enum would be most of the crate's code.
+        // `Clone`, `PartialEq`, `Serialize`, `Deserialize` and `JsonSchema` are written below
+        // from `from_code`, `info` and `message` (and `error_serde`): derived, each would be a
+        // match over every variant of every enum, most of the crate's code.
         pub enum $name {
             $(
                 $(#[doc = $variant_doc])*
@@ -237,10 +237,26 @@ macro_rules! api_error_enum {
 
             /// This value's variant name.
             fn variant_name(&self) -> &'static str {
+                self.info().map_or(crate::error_serde::UNKNOWN, |info| info.variant)
+            }
+        }
+
+        impl Clone for $name {
+            fn clone(&self) -> Self {
                 match self {
-                    $( Self::$variant { .. } => stringify!($variant), )*
-                    Self::Unknown { .. } => crate::error_serde::UNKNOWN,
+                    Self::Unknown { code, errmsg } => Self::Unknown { code: *code, errmsg: errmsg.clone() },
+                    // Each documented code has one variant: `from_code` gives this one back.
+                    known => Self::from_code(known.code(), known.message().to_owned()),
                 }
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                // The same variant (`info` is `None` only for `Unknown`), code and message.
+                self.info().map(|info| info.variant) == other.info().map(|info| info.variant)
+                    && self.code() == other.code()
+                    && self.message() == other.message()
             }
         }
 
@@ -266,12 +282,11 @@ macro_rules! api_error_enum {
                 let decoded =
                     crate::error_serde::deserialize(deserializer, stringify!($name), Self::VARIANTS)?;
                 let errmsg = decoded.errmsg;
-                $(
-                    if decoded.variant == stringify!($variant) {
-                        return Ok(Self::$variant { errmsg });
-                    }
-                )*
-                Ok(Self::Unknown { code: decoded.code, errmsg })
+                let documented = [$(&crate::error_codes::$item),*];
+                Ok(match documented.iter().find(|info| info.variant == decoded.variant) {
+                    Some(info) => Self::from_code(info.code, errmsg),
+                    None => Self::Unknown { code: decoded.code, errmsg },
+                })
             }
         }
 
@@ -767,6 +782,23 @@ mod tests {
             detail: "expected value at line 1 column 1".into(),
             body: "<html>".into(),
         }
+    }
+
+    /// `Unknown` built by hand with a documented code stays `Unknown` when cloned, and is not
+    /// the documented variant (the hand-written `Clone` and `PartialEq` go by variant).
+    #[test]
+    fn unknown_with_a_documented_code_keeps_its_variant() {
+        let odd = GetAuthDataError::Unknown {
+            code: 72038,
+            errmsg: "never auth".into(),
+        };
+        let copy = odd.clone();
+        assert!(
+            matches!(&copy, GetAuthDataError::Unknown { code: 72038, errmsg } if errmsg == "never auth"),
+            "{copy:?}"
+        );
+        assert!(copy == odd);
+        assert!(odd != GetAuthDataError::from_code(72038, "never auth".into()));
     }
 
     #[test]

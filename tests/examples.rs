@@ -111,8 +111,14 @@ fn check_error<O: Operation>(example: &str, code: i64) {
     }
 }
 
-/// Every documented code decodes to its named variant; an undocumented one is kept.
-fn check_codes<O: Operation>(codes: &[(i64, &str)]) {
+/// Every documented code decodes to its named variant; an undocumented one is kept. Each
+/// value clones to an equal one (the same variant, code and message), equals no other code's
+/// value nor the same code with another message, and survives a JSON round trip.
+fn check_codes<O: Operation>(codes: &[(i64, &str)])
+where
+    O::Error: Clone + PartialEq + serde::Serialize + DeserializeOwned,
+{
+    let mut seen: Vec<O::Error> = Vec::new();
     for (code, variant) in codes {
         let body = format!(r#"{{"errcode":{code},"errmsg":"message {code}"}}"#);
         match decode_response::<O>(200, body.as_bytes()) {
@@ -124,6 +130,8 @@ fn check_codes<O: Operation>(codes: &[(i64, &str)]) {
                     format!("{err:?}").starts_with(variant),
                     "{err:?} is not {variant}"
                 );
+                check_value_semantics(&err, &seen);
+                seen.push(err);
             }
             other => panic!("{}: code {code} gave {other:?}", O::ENDPOINT.name),
         }
@@ -135,9 +143,30 @@ fn check_codes<O: Operation>(codes: &[(i64, &str)]) {
             assert_eq!(err.message(), "something new rid: 1");
             assert!(err.info().is_none());
             assert!(format!("{err:?}").starts_with("Unknown"));
+            check_value_semantics(&err, &seen);
         }
         other => panic!("{}: unknown code gave {other:?}", O::ENDPOINT.name),
     }
+}
+
+/// `err` clones to an equal value, differs from every value in `others` (other codes) and
+/// from itself with another message, and decodes back equal from its JSON.
+fn check_value_semantics<E>(err: &E, others: &[E])
+where
+    E: wechat_invoice::ApiError + Clone + PartialEq + serde::Serialize + DeserializeOwned,
+{
+    let copy = err.clone();
+    assert!(copy == *err, "{err:?} clones to {copy:?}");
+    assert_eq!(format!("{copy:?}"), format!("{err:?}"));
+    assert!(
+        others.iter().all(|other| other != err),
+        "{err:?} equals another code's value"
+    );
+    let reworded = E::from_code(err.code(), format!("{} (reworded)", err.message()));
+    assert!(reworded != *err, "{err:?} ignores its message");
+    let json = serde_json::to_value(err).expect("encodes");
+    let back: E = serde_json::from_value(json.clone()).expect("decodes");
+    assert!(back == *err, "{json} decodes as {back:?}");
 }
 
 /// A mock server, a client for it, and the typed request decoded from an example.
