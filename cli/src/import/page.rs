@@ -882,7 +882,8 @@ fn kind_of(heading: &str) -> SectionKind {
         SectionKind::Request
     } else if has(&["response", "return", "返回"]) {
         SectionKind::Response
-    } else if has(&["error code", "错误码"]) {
+    } else if has(&["error code", "错误码"]) || matches!(lower.as_str(), "errors" | "error" | "错误")
+    {
         SectionKind::Errors
     } else if has(&["scope of application", "适用范围"]) {
         SectionKind::Scope
@@ -1287,6 +1288,18 @@ mod tests {
         assert_eq!(kind_of("返回示例"), SectionKind::Examples);
         assert_eq!(kind_of("返回参数"), SectionKind::Response);
         assert_eq!(kind_of("错误码"), SectionKind::Errors);
+    }
+
+    #[test]
+    fn a_section_titled_errors_alone_lists_the_codes() {
+        assert_eq!(kind_of("Errors"), SectionKind::Errors);
+        assert_eq!(kind_of("错误"), SectionKind::Errors);
+        assert_eq!(kind_of("错误示例"), SectionKind::Examples);
+        let page = read(
+            "https://developers.weixin.qq.com/x.html\n# pluginManager.applyPlugin\n# Request Address\nPOST https://api.weixin.qq.com/wxa/plugin?access_token=TOKEN\n# Errors\nError Code | Error Message | Description |\n---|---|---|\n0 | ok | Normal |\n-1 | System error | |\n89236 | This plug-in is not available for application. | |\n",
+        );
+        let codes: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+        assert_eq!(codes, [0, -1, 89236]);
     }
 
     #[test]
