@@ -705,7 +705,7 @@ fn fields_with(
 }
 
 /// Whether a description says its field is one of two to send (`传这个则不用传 img_url`,
-/// `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`).
+/// `you do not need to pass this img_url`, `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`).
 fn either_or(description: &str) -> bool {
     let lower = description.to_lowercase();
     [
@@ -718,6 +718,9 @@ fn either_or(description: &str) -> bool {
         "时不用传",
         "时可不填",
         "时可不传",
+        // The English pages' wording of `传这个则不用传 …`.
+        "do not need to pass",
+        "without passing",
     ]
     .iter()
     .any(|phrase| lower.contains(phrase))
@@ -1099,6 +1102,12 @@ mod tests {
         assert!(either_or("要检测的图片 url,传这个则不用传 img 参数。"));
         assert!(either_or(
             "用户openid,当add_source=2时无需填写(不发送物流服务通知)"
+        ));
+        assert!(either_or(
+            "Form-data in the media file identification, filename, filelength, content-type and other information, you do not need to pass this img_url."
+        ));
+        assert!(either_or(
+            "To detect the image url, pass this without passing the img parameter."
         ));
         assert!(!either_or("订单标签id,非平台型小程序必填"));
         assert!(!either_or("接收者(用户)的 openid"));
