@@ -658,6 +658,17 @@ fn fields_with(
                 }
                 _ => map_type(&row.doc_type, sample, &path, guesses),
             };
+            let ty = match ty {
+                DraftType::Integer if says_fractional(&row.doc_type, &row.description) => {
+                    guesses.push(format!(
+                        "{path}: `{}` described as a fractional number (`{}`): taken as number",
+                        row.doc_type,
+                        row.description.trim()
+                    ));
+                    DraftType::Number
+                }
+                other => other,
+            };
             let rust_name = rust_name_for(&row.name);
             if let Some(rust) = &rust_name {
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
@@ -724,6 +735,19 @@ fn either_or(description: &str) -> bool {
     ]
     .iter()
     .any(|phrase| lower.contains(phrase))
+}
+
+/// Whether a row typed `number` says its value has a fractional part (`浮点型`, `精确到小数点后6位`,
+/// `floating-point`, `decimal`): a `number`, not an integer, whatever a whole-number example
+/// shows (`0` is a valid float).
+fn says_fractional(doc_type: &str, description: &str) -> bool {
+    if !doc_type.trim().eq_ignore_ascii_case("number") {
+        return false;
+    }
+    let lower = description.to_lowercase();
+    ["浮点", "小数", "float", "decimal"]
+        .iter()
+        .any(|word| lower.contains(word))
 }
 
 /// Whether a description shows its value as a JSON object (`格式形如 { "key1": … }的object`).
@@ -980,6 +1004,31 @@ mod tests {
         assert_eq!(rust_name_for("type").as_deref(), Some("kind"));
         assert_eq!(rust_name_for("fn").as_deref(), Some("fn_value"));
         assert_eq!(rust_name_for("cardId").as_deref(), Some("card_id"));
+    }
+
+    #[test]
+    fn a_number_described_as_fractional_is_a_number() {
+        assert!(says_fractional("number", "人均停留时长 (浮点型,单位:秒)"));
+        assert!(says_fractional(
+            "number",
+            "经度(火星坐标或百度坐标,和 coordinate_type 字段配合使用,确到小数点后6位"
+        ));
+        assert!(says_fractional("Number", "Average visit depth (floating-point type)"));
+        assert!(!says_fractional("number", "打开次数"));
+        assert!(!says_fractional("string", "金额,浮点数的字符串"));
+        let rows = [FieldRow {
+            name: "lng".to_string(),
+            doc_type: "number".to_string(),
+            required: None,
+            description: "经度,精确到小数点后6位".to_string(),
+        }];
+        let mut guesses = Vec::new();
+        let drafted = fields(&rows, &[], true, "request", &mut guesses);
+        assert_eq!(drafted[0].ty, DraftType::Number);
+        assert!(
+            guesses.iter().any(|g| g.contains("fractional number")),
+            "{guesses:?}"
+        );
     }
 
     #[test]
