@@ -766,6 +766,8 @@ fn map_type(
     let word = doc_type.trim().to_lowercase().replace(' ', "");
     // `string(20)`: a maximum length, not part of the type.
     let word = word.split('(').next().unwrap_or_default().to_string();
+    // `Array.<Object>` (the JSDoc spelling of mini-program pages) is `array<object>`.
+    let word = word.replacen("array.<", "array<", 1);
     match word.as_str() {
         "string" | "str" => DraftType::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint32" | "uint64" => DraftType::Integer,
@@ -789,6 +791,12 @@ fn map_type(
                 _ => None,
             };
             DraftType::Array(Box::new(object_type(item, &format!("{path}[]"), guesses)))
+        }
+        "array<number>" | "array<integer>" | "array<int>" | "number[]" | "int[]" => {
+            DraftType::Array(Box::new(match sample {
+                Some(Json::Array(items)) => items.first().map_or(DraftType::Integer, infer),
+                _ => DraftType::Integer,
+            }))
         }
         "array" | "string[]" | "array<string>" | "list" => match sample {
             Some(Json::Array(items)) if !items.is_empty() && word == "array" => {
@@ -1004,6 +1012,29 @@ mod tests {
         assert_eq!(rust_name_for("type").as_deref(), Some("kind"));
         assert_eq!(rust_name_for("fn").as_deref(), Some("fn_value"));
         assert_eq!(rust_name_for("cardId").as_deref(), Some("card_id"));
+    }
+
+    #[test]
+    fn array_types_spelled_with_their_items_keep_them() {
+        let mut guesses = Vec::new();
+        let templates = Json::parse(r#"[{"title": "t", "type": 2}]"#).expect("json");
+        let DraftType::Array(item) = map_type("Array.<Object>", Some(&templates), "f", &mut guesses)
+        else {
+            panic!("not an array")
+        };
+        assert!(matches!(*item, DraftType::Object(ref fields) if fields.len() == 2));
+        assert_eq!(
+            map_type("Array.<string>", None, "f", &mut guesses),
+            DraftType::Array(Box::new(DraftType::String))
+        );
+        assert_eq!(
+            map_type("array<number>", None, "f", &mut guesses),
+            DraftType::Array(Box::new(DraftType::Integer))
+        );
+        assert!(
+            guesses.iter().all(|g| !g.contains("unknown doc type")),
+            "{guesses:?}"
+        );
     }
 
     #[test]
