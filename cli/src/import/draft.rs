@@ -196,19 +196,23 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     let mut request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
     let mut response =
         fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
+    let top: Vec<String> = request.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut request,
         &page.nested,
         Side::Request,
         &[],
+        &top,
         "request",
         guesses,
     );
+    let top: Vec<String> = response.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut response,
         &page.nested,
         Side::Response,
         &[],
+        &top,
         "response",
         guesses,
     );
@@ -865,20 +869,34 @@ fn infer(value: &Json) -> DraftType {
 }
 
 /// Fills objects (and arrays of objects) whose fields a `Body.x Object Payload` section lists.
+///
+/// A table titled by a field's name alone (`keywordEnumValueList 的结构`, read as
+/// `Res.keywordEnumValueList`) belongs to the nested field of that name when the side has no
+/// top-level field so named (`top`): mini-program pages title a table of a field inside an
+/// array's items by the field's name only.
 fn nest(
     fields: &mut [DraftField],
     nested: &[NestedTable],
     side: Side,
     prefix: &[String],
+    top: &[String],
     owner: &str,
     guesses: &mut Vec<String>,
 ) {
     for field in fields.iter_mut() {
         let mut path = prefix.to_vec();
         path.push(field.name.clone());
+        let by_name = |table: &&NestedTable| {
+            !prefix.is_empty()
+                && table.path.len() == 1
+                && table.path[0] == field.name
+                && !top.contains(&field.name)
+        };
         let Some(table) = nested
             .iter()
-            .find(|table| table.side == side && table.path == path)
+            .filter(|table| table.side == side)
+            .find(|table| table.path == path)
+            .or_else(|| nested.iter().filter(|t| t.side == side).find(by_name))
         else {
             continue;
         };
@@ -889,7 +907,7 @@ fn nest(
                 || guess.starts_with(&format!("{label}[] is an object")))
         });
         let mut inner = fields_of_rows(&table.rows, side == Side::Request, &label, guesses);
-        nest(&mut inner, nested, side, &path, &label, guesses);
+        nest(&mut inner, nested, side, &path, top, &label, guesses);
         let target = match &mut field.ty {
             DraftType::Array(item) => item.as_mut(),
             other => other,
@@ -1081,6 +1099,90 @@ mod tests {
             DraftType::Integer
         );
         assert_eq!(guesses.len(), 1);
+    }
+
+    #[test]
+    fn a_table_titled_by_a_nested_fields_name_fills_that_field() {
+        let row = |name: &str, doc_type: &str| FieldRow {
+            name: name.to_string(),
+            doc_type: doc_type.to_string(),
+            required: None,
+            description: "d".to_string(),
+        };
+        let table = |path: &[&str], rows: Vec<FieldRow>| NestedTable {
+            side: Side::Response,
+            path: path.iter().map(|s| s.to_string()).collect(),
+            heading: format!("{} 的结构", path.join(".")),
+            rows,
+        };
+        // `data 的结构` lists `keywordEnumValueList`; `keywordEnumValueList 的结构` its fields.
+        let nested = [
+            table(
+                &["data"],
+                vec![
+                    row("title", "string"),
+                    row("keywordEnumValueList", "Array.<Object>"),
+                ],
+            ),
+            table(&["keywordEnumValueList"], vec![row("keywordCode", "string")]),
+        ];
+        let mut guesses = Vec::new();
+        let mut response = fields(
+            &[row("data", "Array.<Object>")],
+            &[],
+            false,
+            "response",
+            &mut guesses,
+        );
+        let top = vec!["data".to_string()];
+        nest(
+            &mut response,
+            &nested,
+            Side::Response,
+            &[],
+            &top,
+            "response",
+            &mut guesses,
+        );
+        let DraftType::Array(item) = &response[0].ty else {
+            panic!("not an array: {:?}", response[0].ty)
+        };
+        let DraftType::Object(template) = item.as_ref() else {
+            panic!("not an object: {item:?}")
+        };
+        let DraftType::Array(keyword) = &template[1].ty else {
+            panic!("not an array: {:?}", template[1].ty)
+        };
+        let DraftType::Object(keyword) = keyword.as_ref() else {
+            panic!("not an object: {keyword:?}")
+        };
+        assert_eq!(keyword[0].name, "keywordCode");
+        // A top-level field of that name keeps the table for itself.
+        let mut response = fields(
+            &[row("data", "object"), row("keywordEnumValueList", "object")],
+            &[],
+            false,
+            "response",
+            &mut guesses,
+        );
+        let top = vec!["data".to_string(), "keywordEnumValueList".to_string()];
+        nest(
+            &mut response,
+            &nested,
+            Side::Response,
+            &[],
+            &top,
+            "response",
+            &mut guesses,
+        );
+        let DraftType::Object(data) = &response[0].ty else {
+            panic!("not an object")
+        };
+        assert_eq!(
+            data[1].ty,
+            DraftType::Array(Box::new(DraftType::Object(Vec::new())))
+        );
+        assert!(matches!(&response[1].ty, DraftType::Object(inner) if inner.len() == 1));
     }
 
     #[test]
