@@ -355,6 +355,32 @@ fn spaced_field_row(line: &str) -> Option<FieldRow> {
     })
 }
 
+/// Whether a line is the header of a parameter table, Markdown (`属性 | 类型 | 说明 |`) or not
+/// (`属性 类型 说明`).
+pub fn is_table_header(line: &str) -> bool {
+    is_field_header(&line.replace('|', " "))
+}
+
+/// The name of a table row (Markdown or space-separated) whose type is an object or an array
+/// of objects (`list array<object> 数据列表`, `| sender | Object | 是 | … |`), whose fields a
+/// table right below it may list.
+pub fn object_row_name(line: &str) -> Option<String> {
+    let line = line.trim();
+    let is_object = |cell: &str| {
+        matches!(
+            cell.trim().to_lowercase().replace(' ', "").as_str(),
+            "object" | "objarray" | "object[]" | "array<object>" | "array.<object>"
+        )
+    };
+    if line.contains('|') {
+        let cells = cells(&markdown_row(line));
+        let name = clean_name(cells.first()?)?;
+        return cells[1..].iter().any(|cell| is_object(cell)).then_some(name);
+    }
+    let row = spaced_field_row(line)?;
+    is_object(&row.doc_type).then_some(row.name)
+}
+
 /// Whether a cell is a type word (`string`, `Object`), an array with its item type
 /// (`array<object>`, `Array.<string>`).
 fn is_type_word(cell: &str) -> bool {
