@@ -1036,7 +1036,8 @@ mod tests {
     fn array_types_spelled_with_their_items_keep_them() {
         let mut guesses = Vec::new();
         let templates = Json::parse(r#"[{"title": "t", "type": 2}]"#).expect("json");
-        let DraftType::Array(item) = map_type("Array.<Object>", Some(&templates), "f", &mut guesses)
+        let DraftType::Array(item) =
+            map_type("Array.<Object>", Some(&templates), "f", &mut guesses)
         else {
             panic!("not an array")
         };
@@ -1062,7 +1063,10 @@ mod tests {
             "number",
             "经度(火星坐标或百度坐标,和 coordinate_type 字段配合使用,确到小数点后6位"
         ));
-        assert!(says_fractional("Number", "Average visit depth (floating-point type)"));
+        assert!(says_fractional(
+            "Number",
+            "Average visit depth (floating-point type)"
+        ));
         assert!(!says_fractional("number", "打开次数"));
         assert!(!says_fractional("string", "金额,浮点数的字符串"));
         let rows = [FieldRow {
@@ -1124,7 +1128,10 @@ mod tests {
                     row("keywordEnumValueList", "Array.<Object>"),
                 ],
             ),
-            table(&["keywordEnumValueList"], vec![row("keywordCode", "string")]),
+            table(
+                &["keywordEnumValueList"],
+                vec![row("keywordCode", "string")],
+            ),
         ];
         let mut guesses = Vec::new();
         let mut response = fields(

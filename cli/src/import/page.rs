@@ -542,7 +542,10 @@ fn structure_headings(text: &str) -> String {
             out.push(line.to_string());
             continue;
         }
-        if let Some(name) = object_row.take().filter(|_| table::is_table_header(trimmed)) {
+        if let Some(name) = object_row
+            .take()
+            .filter(|_| table::is_table_header(trimmed))
+        {
             inside.push(name);
             out.push(format!("# {side}.{} Object Payload", inside.join(".")));
             out.push(line.to_string());
@@ -559,7 +562,9 @@ fn structure_headings(text: &str) -> String {
             continue;
         }
         if let Some(heading) = heading_text(line) {
-            inside = nested_heading(&heading).map(|(_, path)| path).unwrap_or_default();
+            inside = nested_heading(&heading)
+                .map(|(_, path)| path)
+                .unwrap_or_default();
         }
         let title = heading_text(line).or_else(|| {
             (trimmed.chars().count() <= 40
@@ -904,7 +909,8 @@ fn kind_of(heading: &str) -> SectionKind {
         SectionKind::Request
     } else if has(&["response", "return", "返回"]) {
         SectionKind::Response
-    } else if has(&["error code", "错误码"]) || matches!(lower.as_str(), "errors" | "error" | "错误")
+    } else if has(&["error code", "错误码"])
+        || matches!(lower.as_str(), "errors" | "error" | "错误")
     {
         SectionKind::Errors
     } else if has(&["scope of application", "适用范围"]) {
@@ -1460,7 +1466,11 @@ mod tests {
         assert_eq!(page.nested.len(), 2, "{:?}", page.nested);
         assert_eq!(page.nested[0].side, Side::Response);
         assert_eq!(page.nested[0].path, ["data"]);
-        let inner: Vec<&str> = page.nested[0].rows.iter().map(|r| r.name.as_str()).collect();
+        let inner: Vec<&str> = page.nested[0]
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
         assert_eq!(inner, ["title", "keywordEnumValueList"]);
         assert_eq!(page.nested[1].path, ["data", "keywordEnumValueList"]);
         assert_eq!(page.nested[1].rows[0].name, "keywordCode");

@@ -375,7 +375,10 @@ pub fn object_row_name(line: &str) -> Option<String> {
     if line.contains('|') {
         let cells = cells(&markdown_row(line));
         let name = clean_name(cells.first()?)?;
-        return cells[1..].iter().any(|cell| is_object(cell)).then_some(name);
+        return cells[1..]
+            .iter()
+            .any(|cell| is_object(cell))
+            .then_some(name);
     }
     let row = spaced_field_row(line)?;
     is_object(&row.doc_type).then_some(row.name)
