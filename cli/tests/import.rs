@@ -470,12 +470,35 @@ fn score_fields(
     }
 }
 
-/// The page's scores and how many fields or query keys the importer wrote that the expected
-/// file does not have (not part of recall; a sign of rows misread as fields).
+/// The codes of `spec/errors/general.yaml`, read from the file: every endpoint's generated
+/// error enum includes them (`inherited: true`), so the importer leaves them out on purpose.
+fn general_codes() -> Vec<i64> {
+    let table = yaml_value(&repo_spec().join("errors/general.yaml"));
+    assert_eq!(
+        table.get("inherited").and_then(serde_json::Value::as_bool),
+        Some(true),
+        "general.yaml is inherited by every endpoint"
+    );
+    let codes: Vec<i64> = table
+        .get("errors")
+        .and_then(serde_json::Value::as_array)
+        .expect("general.yaml lists errors")
+        .iter()
+        .filter_map(|entry| entry.get("code").and_then(serde_json::Value::as_i64))
+        .collect();
+    assert!(!codes.is_empty(), "general.yaml lists no codes");
+    codes
+}
+
+/// A page's scores, how many fields or query keys the importer wrote that the expected file
+/// does not have (not part of recall; a sign of rows misread as fields), and how many expected
+/// error codes the importer left out that count as found only because they are in
+/// `general` (codes every endpoint inherits from `spec/errors/general.yaml`).
 fn score_page(
     expected: &serde_json::Value,
     found: Option<&serde_json::Value>,
-) -> ([Score; 6], usize) {
+    general: &[i64],
+) -> ([Score; 6], usize, usize) {
     let mut scores = [Score::default(); 6];
     let mut extra = 0;
     for side in ["request", "response"] {
@@ -492,8 +515,14 @@ fn score_page(
             .unwrap_or_default()
     };
     let got_codes = codes(found);
+    let mut inherited = 0;
     for code in codes(Some(expected)) {
-        scores[3].add(got_codes.contains(&code));
+        // A general code the importer left out is still in the endpoint's generated enum; it
+        // counts only if something was written at all.
+        let by_inheritance =
+            found.is_some() && !got_codes.contains(&code) && general.contains(&code);
+        inherited += usize::from(by_inheritance);
+        scores[3].add(got_codes.contains(&code) || by_inheritance);
     }
     let http = |v: Option<&serde_json::Value>, key: &str| {
         v.and_then(|v| v.get("http"))
@@ -520,7 +549,7 @@ fn score_page(
             .filter(|key| want.as_ref().and_then(|w| w.get(key.as_str())).is_none())
             .count();
     }
-    (scores, extra)
+    (scores, extra, inherited)
 }
 
 /// Fields in `found` (nested ones too) that `expected` does not list.
@@ -564,8 +593,10 @@ fn measure_corpus(name: &str) -> f64 {
         .collect();
     pages.sort();
     assert!(pages.len() >= 5, "the corpus has {} pages", pages.len());
+    let general = general_codes();
     let mut total = [Score::default(); 6];
     let mut extra_total = 0;
+    let mut inherited_total = 0;
     println!("corpus {name}: {} pages", pages.len());
     println!("page | {} | extra", CATEGORIES.join(" | "));
     for page in &pages {
@@ -593,7 +624,7 @@ fn measure_corpus(name: &str) -> f64 {
             // Scored as nothing recovered (every expected item missed).
             println!("{file}: nothing written: {}", stderr(&output).trim());
         }
-        let (scores, extra) = score_page(&expected, found.as_ref());
+        let (scores, extra, inherited) = score_page(&expected, found.as_ref(), &general);
         let cells: Vec<String> = scores
             .iter()
             .map(|s| format!("{}/{}", s.found, s.expected))
@@ -603,6 +634,7 @@ fn measure_corpus(name: &str) -> f64 {
             sum.merge(score);
         }
         extra_total += extra;
+        inherited_total += inherited;
     }
     let mut all = Score::default();
     let cells: Vec<String> = total
@@ -613,6 +645,10 @@ fn measure_corpus(name: &str) -> f64 {
         })
         .collect();
     println!("total | {} | {extra_total}", cells.join(" | "));
+    println!(
+        "corpus {name}: {inherited_total} error code(s) left out by the importer counted as found \
+         because spec/errors/general.yaml has them (every endpoint inherits them)"
+    );
     println!(
         "corpus {name}: overall recall {:.1}% ({}/{}); {extra_total} field(s) or query key(s) not expected",
         all.percent(),
@@ -646,8 +682,9 @@ const REAL_CORPUS_FLOOR: f64 = 95.0;
 /// The importer's recall over `cli/tests/fixtures/corpus/heldout/`: nine captured WeChat pages
 /// of API families the importer had not seen, whose expected specs were written and committed
 /// before the importer was run on them (see its SOURCES.md). Before the importer was changed
-/// for them it scored 61.7% (116/188), the held-out figure; after, 97.9% (184/188). Prints a
-/// table (run with `--nocapture`).
+/// for them it scored 61.7% (116/188) when general codes counted as misses, 63.3% (119/188)
+/// under the present scoring (derived, see README "Importer recall"), the held-out figure;
+/// after, 99.5% (187/188). Prints a table (run with `--nocapture`).
 #[test]
 fn recall_over_the_heldout_corpus() {
     let recall = measure_corpus("heldout");
@@ -657,8 +694,9 @@ fn recall_over_the_heldout_corpus() {
 /// The importer's recall over `cli/tests/fixtures/corpus/heldout2/`: ten captured WeChat pages
 /// of API families none of the other corpora has, whose expected specs were written and
 /// committed before the importer was run on them (see its SOURCES.md). Before the importer was
-/// changed for them it scored 77.3% (163/211), the second held-out figure; after, 94.8%
-/// (200/211, 94.79%). Prints a table (run with `--nocapture`).
+/// changed for them it scored 77.3% (163/211) when general codes counted as misses, 81.5%
+/// (172/211) under the present scoring (derived), the second held-out figure; after, 99.1%
+/// (209/211, 99.05%). Prints a table (run with `--nocapture`).
 #[test]
 fn recall_over_the_second_heldout_corpus() {
     let recall = measure_corpus("heldout2");
@@ -667,7 +705,22 @@ fn recall_over_the_second_heldout_corpus() {
 
 /// The second held-out corpus's recall as last measured (README "Importer recall"): a floor
 /// against regressions, not a goal.
-const HELDOUT2_FLOOR: f64 = 94.7;
+const HELDOUT2_FLOOR: f64 = 99.0;
+
+/// The importer's recall over `cli/tests/fixtures/corpus/heldout3/`: eight captured WeChat
+/// pages of API families none of the other corpora has, whose expected specs were written and
+/// committed before the importer was run on them (see its SOURCES.md). Before the importer was
+/// changed for them it scored 88.5% (223/252, 88.49%), the third held-out figure; after,
+/// 100% (252/252). Prints a table (run with `--nocapture`).
+#[test]
+fn recall_over_the_third_heldout_corpus() {
+    let recall = measure_corpus("heldout3");
+    assert!(recall >= HELDOUT3_FLOOR, "overall recall {recall:.1}%");
+}
+
+/// The third held-out corpus's recall as last measured (README "Importer recall"): a floor
+/// against regressions, not a goal.
+const HELDOUT3_FLOOR: f64 = 99.9;
 
 /// `import --into`: a changed page updates the reviewed file, keeps every curated key and
 /// prints each conflict.

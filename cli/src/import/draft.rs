@@ -196,19 +196,23 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     let mut request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
     let mut response =
         fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
+    let top: Vec<String> = request.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut request,
         &page.nested,
         Side::Request,
         &[],
+        &top,
         "request",
         guesses,
     );
+    let top: Vec<String> = response.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut response,
         &page.nested,
         Side::Response,
         &[],
+        &top,
         "response",
         guesses,
     );
@@ -658,6 +662,17 @@ fn fields_with(
                 }
                 _ => map_type(&row.doc_type, sample, &path, guesses),
             };
+            let ty = match ty {
+                DraftType::Integer if says_fractional(&row.doc_type, &row.description) => {
+                    guesses.push(format!(
+                        "{path}: `{}` described as a fractional number (`{}`): taken as number",
+                        row.doc_type,
+                        row.description.trim()
+                    ));
+                    DraftType::Number
+                }
+                other => other,
+            };
             let rust_name = rust_name_for(&row.name);
             if let Some(rust) = &rust_name {
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
@@ -705,7 +720,7 @@ fn fields_with(
 }
 
 /// Whether a description says its field is one of two to send (`传这个则不用传 img_url`,
-/// `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`).
+/// `you do not need to pass this img_url`, `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`).
 fn either_or(description: &str) -> bool {
     let lower = description.to_lowercase();
     [
@@ -718,9 +733,25 @@ fn either_or(description: &str) -> bool {
         "时不用传",
         "时可不填",
         "时可不传",
+        // The English pages' wording of `传这个则不用传 …`.
+        "do not need to pass",
+        "without passing",
     ]
     .iter()
     .any(|phrase| lower.contains(phrase))
+}
+
+/// Whether a row typed `number` says its value has a fractional part (`浮点型`, `精确到小数点后6位`,
+/// `floating-point`, `decimal`): a `number`, not an integer, whatever a whole-number example
+/// shows (`0` is a valid float).
+fn says_fractional(doc_type: &str, description: &str) -> bool {
+    if !doc_type.trim().eq_ignore_ascii_case("number") {
+        return false;
+    }
+    let lower = description.to_lowercase();
+    ["浮点", "小数", "float", "decimal"]
+        .iter()
+        .any(|word| lower.contains(word))
 }
 
 /// Whether a description shows its value as a JSON object (`格式形如 { "key1": … }的object`).
@@ -739,6 +770,8 @@ fn map_type(
     let word = doc_type.trim().to_lowercase().replace(' ', "");
     // `string(20)`: a maximum length, not part of the type.
     let word = word.split('(').next().unwrap_or_default().to_string();
+    // `Array.<Object>` (the JSDoc spelling of mini-program pages) is `array<object>`.
+    let word = word.replacen("array.<", "array<", 1);
     match word.as_str() {
         "string" | "str" => DraftType::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint32" | "uint64" => DraftType::Integer,
@@ -762,6 +795,12 @@ fn map_type(
                 _ => None,
             };
             DraftType::Array(Box::new(object_type(item, &format!("{path}[]"), guesses)))
+        }
+        "array<number>" | "array<integer>" | "array<int>" | "number[]" | "int[]" => {
+            DraftType::Array(Box::new(match sample {
+                Some(Json::Array(items)) => items.first().map_or(DraftType::Integer, infer),
+                _ => DraftType::Integer,
+            }))
         }
         "array" | "string[]" | "array<string>" | "list" => match sample {
             Some(Json::Array(items)) if !items.is_empty() && word == "array" => {
@@ -830,20 +869,34 @@ fn infer(value: &Json) -> DraftType {
 }
 
 /// Fills objects (and arrays of objects) whose fields a `Body.x Object Payload` section lists.
+///
+/// A table titled by a field's name alone (`keywordEnumValueList 的结构`, read as
+/// `Res.keywordEnumValueList`) belongs to the nested field of that name when the side has no
+/// top-level field so named (`top`): mini-program pages title a table of a field inside an
+/// array's items by the field's name only.
 fn nest(
     fields: &mut [DraftField],
     nested: &[NestedTable],
     side: Side,
     prefix: &[String],
+    top: &[String],
     owner: &str,
     guesses: &mut Vec<String>,
 ) {
     for field in fields.iter_mut() {
         let mut path = prefix.to_vec();
         path.push(field.name.clone());
+        let by_name = |table: &&NestedTable| {
+            !prefix.is_empty()
+                && table.path.len() == 1
+                && table.path[0] == field.name
+                && !top.contains(&field.name)
+        };
         let Some(table) = nested
             .iter()
-            .find(|table| table.side == side && table.path == path)
+            .filter(|table| table.side == side)
+            .find(|table| table.path == path)
+            .or_else(|| nested.iter().filter(|t| t.side == side).find(by_name))
         else {
             continue;
         };
@@ -854,7 +907,7 @@ fn nest(
                 || guess.starts_with(&format!("{label}[] is an object")))
         });
         let mut inner = fields_of_rows(&table.rows, side == Side::Request, &label, guesses);
-        nest(&mut inner, nested, side, &path, &label, guesses);
+        nest(&mut inner, nested, side, &path, top, &label, guesses);
         let target = match &mut field.ty {
             DraftType::Array(item) => item.as_mut(),
             other => other,
@@ -980,6 +1033,58 @@ mod tests {
     }
 
     #[test]
+    fn array_types_spelled_with_their_items_keep_them() {
+        let mut guesses = Vec::new();
+        let templates = Json::parse(r#"[{"title": "t", "type": 2}]"#).expect("json");
+        let DraftType::Array(item) =
+            map_type("Array.<Object>", Some(&templates), "f", &mut guesses)
+        else {
+            panic!("not an array")
+        };
+        assert!(matches!(*item, DraftType::Object(ref fields) if fields.len() == 2));
+        assert_eq!(
+            map_type("Array.<string>", None, "f", &mut guesses),
+            DraftType::Array(Box::new(DraftType::String))
+        );
+        assert_eq!(
+            map_type("array<number>", None, "f", &mut guesses),
+            DraftType::Array(Box::new(DraftType::Integer))
+        );
+        assert!(
+            guesses.iter().all(|g| !g.contains("unknown doc type")),
+            "{guesses:?}"
+        );
+    }
+
+    #[test]
+    fn a_number_described_as_fractional_is_a_number() {
+        assert!(says_fractional("number", "人均停留时长 (浮点型,单位:秒)"));
+        assert!(says_fractional(
+            "number",
+            "经度(火星坐标或百度坐标,和 coordinate_type 字段配合使用,确到小数点后6位"
+        ));
+        assert!(says_fractional(
+            "Number",
+            "Average visit depth (floating-point type)"
+        ));
+        assert!(!says_fractional("number", "打开次数"));
+        assert!(!says_fractional("string", "金额,浮点数的字符串"));
+        let rows = [FieldRow {
+            name: "lng".to_string(),
+            doc_type: "number".to_string(),
+            required: None,
+            description: "经度,精确到小数点后6位".to_string(),
+        }];
+        let mut guesses = Vec::new();
+        let drafted = fields(&rows, &[], true, "request", &mut guesses);
+        assert_eq!(drafted[0].ty, DraftType::Number);
+        assert!(
+            guesses.iter().any(|g| g.contains("fractional number")),
+            "{guesses:?}"
+        );
+    }
+
+    #[test]
     fn number_becomes_integer_unless_the_example_has_a_fraction() {
         let mut guesses = Vec::new();
         let whole = Json::parse("1480342498").expect("json");
@@ -998,6 +1103,93 @@ mod tests {
             DraftType::Integer
         );
         assert_eq!(guesses.len(), 1);
+    }
+
+    #[test]
+    fn a_table_titled_by_a_nested_fields_name_fills_that_field() {
+        let row = |name: &str, doc_type: &str| FieldRow {
+            name: name.to_string(),
+            doc_type: doc_type.to_string(),
+            required: None,
+            description: "d".to_string(),
+        };
+        let table = |path: &[&str], rows: Vec<FieldRow>| NestedTable {
+            side: Side::Response,
+            path: path.iter().map(|s| s.to_string()).collect(),
+            heading: format!("{} 的结构", path.join(".")),
+            rows,
+        };
+        // `data 的结构` lists `keywordEnumValueList`; `keywordEnumValueList 的结构` its fields.
+        let nested = [
+            table(
+                &["data"],
+                vec![
+                    row("title", "string"),
+                    row("keywordEnumValueList", "Array.<Object>"),
+                ],
+            ),
+            table(
+                &["keywordEnumValueList"],
+                vec![row("keywordCode", "string")],
+            ),
+        ];
+        let mut guesses = Vec::new();
+        let mut response = fields(
+            &[row("data", "Array.<Object>")],
+            &[],
+            false,
+            "response",
+            &mut guesses,
+        );
+        let top = vec!["data".to_string()];
+        nest(
+            &mut response,
+            &nested,
+            Side::Response,
+            &[],
+            &top,
+            "response",
+            &mut guesses,
+        );
+        let DraftType::Array(item) = &response[0].ty else {
+            panic!("not an array: {:?}", response[0].ty)
+        };
+        let DraftType::Object(template) = item.as_ref() else {
+            panic!("not an object: {item:?}")
+        };
+        let DraftType::Array(keyword) = &template[1].ty else {
+            panic!("not an array: {:?}", template[1].ty)
+        };
+        let DraftType::Object(keyword) = keyword.as_ref() else {
+            panic!("not an object: {keyword:?}")
+        };
+        assert_eq!(keyword[0].name, "keywordCode");
+        // A top-level field of that name keeps the table for itself.
+        let mut response = fields(
+            &[row("data", "object"), row("keywordEnumValueList", "object")],
+            &[],
+            false,
+            "response",
+            &mut guesses,
+        );
+        let top = vec!["data".to_string(), "keywordEnumValueList".to_string()];
+        nest(
+            &mut response,
+            &nested,
+            Side::Response,
+            &[],
+            &top,
+            "response",
+            &mut guesses,
+        );
+        let DraftType::Object(data) = &response[0].ty else {
+            panic!("not an object")
+        };
+        assert_eq!(
+            data[1].ty,
+            DraftType::Array(Box::new(DraftType::Object(Vec::new())))
+        );
+        assert!(matches!(&response[1].ty, DraftType::Object(inner) if inner.len() == 1));
     }
 
     #[test]
@@ -1099,6 +1291,12 @@ mod tests {
         assert!(either_or("要检测的图片 url,传这个则不用传 img 参数。"));
         assert!(either_or(
             "用户openid,当add_source=2时无需填写(不发送物流服务通知)"
+        ));
+        assert!(either_or(
+            "Form-data in the media file identification, filename, filelength, content-type and other information, you do not need to pass this img_url."
+        ));
+        assert!(either_or(
+            "To detect the image url, pass this without passing the img parameter."
         ));
         assert!(!either_or("订单标签id,非平台型小程序必填"));
         assert!(!either_or("接收者(用户)的 openid"));

@@ -526,18 +526,45 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
 /// Rewrites the lines `cloud_base 的结构` (`# image 的结构`), which title the table of a nested
 /// object on mini-program pages, as nested sections (`# Body.cloud_base Object Payload`, or
 /// `Res.…` after the response's title), so that their rows are not read as top-level fields.
+///
+/// A table header right under a row typed object or array of objects, with no title between
+/// them (`list array<object> 数据列表` then `属性 类型 说明`), starts the table of that row's
+/// fields: a nested section is opened for it the same way, inside the nested section it is in.
 fn structure_headings(text: &str) -> String {
     let mut side = "Body";
     let mut out = Vec::new();
+    // The object whose table the lines are in (`[]` at the top level of a side).
+    let mut inside: Vec<String> = Vec::new();
+    let mut object_row: Option<String> = None;
     for line in text.lines() {
         let trimmed = line.trim().trim_start_matches('#').trim();
+        if trimmed.is_empty() {
+            out.push(line.to_string());
+            continue;
+        }
+        if let Some(name) = object_row
+            .take()
+            .filter(|_| table::is_table_header(trimmed))
+        {
+            inside.push(name);
+            out.push(format!("# {side}.{} Object Payload", inside.join(".")));
+            out.push(line.to_string());
+            continue;
+        }
+        object_row = table::object_row_name(line);
         let named = trimmed
             .strip_suffix("的结构")
             .map(str::trim)
             .filter(|name| is_field_path(name));
         if let Some(name) = named {
+            inside = vec![name.to_string()];
             out.push(format!("# {side}.{name} Object Payload"));
             continue;
+        }
+        if let Some(heading) = heading_text(line) {
+            inside = nested_heading(&heading)
+                .map(|(_, path)| path)
+                .unwrap_or_default();
         }
         let title = heading_text(line).or_else(|| {
             (trimmed.chars().count() <= 40
@@ -882,7 +909,9 @@ fn kind_of(heading: &str) -> SectionKind {
         SectionKind::Request
     } else if has(&["response", "return", "返回"]) {
         SectionKind::Response
-    } else if has(&["error code", "错误码"]) {
+    } else if has(&["error code", "错误码"])
+        || matches!(lower.as_str(), "errors" | "error" | "错误")
+    {
         SectionKind::Errors
     } else if has(&["scope of application", "适用范围"]) {
         SectionKind::Scope
@@ -1290,6 +1319,18 @@ mod tests {
     }
 
     #[test]
+    fn a_section_titled_errors_alone_lists_the_codes() {
+        assert_eq!(kind_of("Errors"), SectionKind::Errors);
+        assert_eq!(kind_of("错误"), SectionKind::Errors);
+        assert_eq!(kind_of("错误示例"), SectionKind::Examples);
+        let page = read(
+            "https://developers.weixin.qq.com/x.html\n# pluginManager.applyPlugin\n# Request Address\nPOST https://api.weixin.qq.com/wxa/plugin?access_token=TOKEN\n# Errors\nError Code | Error Message | Description |\n---|---|---|\n0 | ok | Normal |\n-1 | System error | |\n89236 | This plug-in is not available for application. | |\n",
+        );
+        let codes: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+        assert_eq!(codes, [0, -1, 89236]);
+    }
+
+    #[test]
     fn permission_sets_are_read_after_the_colon() {
         assert_eq!(
             permission_sets("The permission set to which this interface belongs is: 26"),
@@ -1412,6 +1453,35 @@ mod tests {
         assert_eq!(page.nested[0].rows[0].name, "env");
         assert_eq!(page.nested[1].side, Side::Response);
         assert_eq!(page.nested[1].path, ["info"]);
+    }
+
+    #[test]
+    fn a_table_right_under_an_object_row_lists_its_fields() {
+        // Space-separated, as the new mini-program pages copy: `array<object>` rows, each followed
+        // by the untitled table of its items' fields, one inside the other.
+        let text = "# T\n# 请求参数\n属性 类型 必填 说明\nbegin_date string 开始日期\n# 返回参数\n属性 类型说明\ndata array<object> 模板列表\n属性 类型 说明\ntitle string 模版标题\nkeywordEnumValueList array<object> 枚举参数值范围\n属性 类型 说明\nkeywordCode string 枚举参数的 key\n# 调用示例\n";
+        let page = read(text);
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["data"]);
+        assert_eq!(page.nested.len(), 2, "{:?}", page.nested);
+        assert_eq!(page.nested[0].side, Side::Response);
+        assert_eq!(page.nested[0].path, ["data"]);
+        let inner: Vec<&str> = page.nested[0]
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(inner, ["title", "keywordEnumValueList"]);
+        assert_eq!(page.nested[1].path, ["data", "keywordEnumValueList"]);
+        assert_eq!(page.nested[1].rows[0].name, "keywordCode");
+        // In Markdown, and a table under a row that is not an object starts no nesting.
+        let text = "# T\n# 请求参数\n| 属性 | 类型 | 说明 |\n|---|---|---|\n| sender | Object | 发件人 |\n| 属性 | 类型 | 说明 |\n|---|---|---|\n| name | string | 姓名 |\n# 返回参数\n属性 类型 说明\ncount number 数量\n属性 类型 说明\ntotal number 总数\n";
+        let page = read(text);
+        assert_eq!(page.nested.len(), 1, "{:?}", page.nested);
+        assert_eq!(page.nested[0].side, Side::Request);
+        assert_eq!(page.nested[0].path, ["sender"]);
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["count", "total"]);
     }
 
     #[test]

@@ -335,10 +335,7 @@ fn spaced_field_row(line: &str) -> Option<FieldRow> {
     let rest = parts.next().unwrap_or_default().trim();
     let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let known_type = TYPE_WORDS
-        .iter()
-        .any(|word| doc_type.eq_ignore_ascii_case(word));
-    if !(valid_name && known_type) {
+    if !(valid_name && is_type_word(doc_type)) {
         return None;
     }
     let (first, after) = rest.split_once(' ').unwrap_or((rest, ""));
@@ -356,6 +353,49 @@ fn spaced_field_row(line: &str) -> Option<FieldRow> {
         required,
         description: description.to_string(),
     })
+}
+
+/// Whether a line is the header of a parameter table, Markdown (`属性 | 类型 | 说明 |`) or not
+/// (`属性 类型 说明`).
+pub fn is_table_header(line: &str) -> bool {
+    is_field_header(&line.replace('|', " "))
+}
+
+/// The name of a table row (Markdown or space-separated) whose type is an object or an array
+/// of objects (`list array<object> 数据列表`, `| sender | Object | 是 | … |`), whose fields a
+/// table right below it may list.
+pub fn object_row_name(line: &str) -> Option<String> {
+    let line = line.trim();
+    let is_object = |cell: &str| {
+        matches!(
+            cell.trim().to_lowercase().replace(' ', "").as_str(),
+            "object" | "objarray" | "object[]" | "array<object>" | "array.<object>"
+        )
+    };
+    if line.contains('|') {
+        let cells = cells(&markdown_row(line));
+        let name = clean_name(cells.first()?)?;
+        return cells[1..]
+            .iter()
+            .any(|cell| is_object(cell))
+            .then_some(name);
+    }
+    let row = spaced_field_row(line)?;
+    is_object(&row.doc_type).then_some(row.name)
+}
+
+/// Whether a cell is a type word (`string`, `Object`), an array with its item type
+/// (`array<object>`, `Array.<string>`).
+fn is_type_word(cell: &str) -> bool {
+    let lower = cell.to_lowercase();
+    let item = lower
+        .strip_prefix("array.<")
+        .or_else(|| lower.strip_prefix("array<"))
+        .and_then(|rest| rest.strip_suffix('>'));
+    match item {
+        Some(item) => is_type_word(item),
+        None => TYPE_WORDS.iter().any(|word| lower == *word),
+    }
 }
 
 /// Whether a line reads as a row of a space-separated table (`errcode number 错误码`), so it is
@@ -678,6 +718,15 @@ mod tests {
         assert_eq!(rows[2].description, "语言");
         assert!(is_spaced_field_row("errcode number 错误码"));
         assert!(!is_spaced_field_row("返回的 JSON 数据包"));
+        // Array types spelled with their items (`array<object>`, `Array.<string>`).
+        let rows = field_rows(
+            &lines("属性 类型说明\nlist array<object> 数据列表\nids Array.<string> 列表"),
+            &mut warnings,
+        );
+        assert_eq!(rows.len(), 2, "{rows:?} {warnings:?}");
+        assert_eq!(rows[0].doc_type, "array<object>");
+        assert_eq!(rows[1].doc_type, "Array.<string>");
+        assert!(!is_spaced_field_row("list array<> 数据列表"));
     }
 
     #[test]
