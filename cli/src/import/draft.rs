@@ -193,9 +193,10 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         })
         .cloned()
         .collect();
-    let mut request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
-    let mut response =
-        fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
+    let request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
+    let response = fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
+    let mut request = nest_dotted(request, &requests, "request", guesses);
+    let mut response = nest_dotted(response, &responses, "response", guesses);
     let top: Vec<String> = request.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut request,
@@ -239,7 +240,12 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     let has_file = request.iter().any(|field| field.ty == DraftType::File);
     let body = if !page.file_parts.is_empty() || has_file {
         "multipart"
-    } else if call.method == "GET" && request.is_empty() {
+    } else if call.method == "GET"
+        || (request.is_empty() && requests.is_empty() && !page.query_rows.is_empty())
+    {
+        // A call whose parameters are all in the query and whose examples send nothing
+        // (`curl -X POST "…?openid=OPENID"`) has no body either.
+        // A GET carries no body: fields a page lists under a body title travel in the query.
         "none"
     } else {
         "json"
@@ -328,6 +334,14 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
             fixed.query.push((key.clone(), only.clone()));
             continue;
         }
+        let only = documented.and_then(|row| only_value(&row.description));
+        if let Some(only) = only.filter(|only| placeholder || only == value) {
+            guesses.push(format!(
+                "query `{key}={value}`: its description says only `{only}` is supported: fixed as `{key}: {only}`"
+            ));
+            fixed.query.push((key.clone(), only));
+            continue;
+        }
         let described = documented
             .map(|row| format!(" ({})", row.description))
             .unwrap_or_default();
@@ -336,6 +350,26 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
         ));
     }
     fixed
+}
+
+/// The one value a description says is supported (`签名方法,只支持 hmac_sha256`, `only supports
+/// md5.`): a word of letters, digits, `_` or `-` right after `只支持`, `仅支持` or `only
+/// support(s)`, ending the description or its sentence; `None` when a list or other text follows.
+fn only_value(description: &str) -> Option<String> {
+    let lower = description.to_lowercase();
+    let start = ["只支持", "仅支持", "only supports", "only support"]
+        .iter()
+        .find_map(|marker| lower.find(marker).map(|at| at + marker.len()))?;
+    let rest = description
+        .get(start..)?
+        .trim_start_matches([' ', '"', '`', '\'']);
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+        .unwrap_or(rest.len());
+    let (word, after) = rest.split_at(end);
+    let after = after.trim_start_matches(['"', '`', '\'']).trim();
+    let ends = after.is_empty() || after.starts_with(['。', '.', ';', ';', ')', '）']);
+    (!word.is_empty() && ends).then(|| word.to_string())
 }
 
 /// The call to import: the only one, or, on a page documenting several (`action=…`), the one
@@ -608,6 +642,74 @@ fn fields_as_examples_nest(
         };
         if let Some(inner) = inner {
             inner.push(field);
+        }
+    }
+    out
+}
+
+/// Rows named by a dotted path (`pic_file.media_id`) are fields of the object the path's first
+/// part names: each is put inside that object (made, as an array of objects when the examples
+/// show an array there, if no row names it), said as a guess.
+fn nest_dotted(
+    fields: Vec<DraftField>,
+    examples: &[&Json],
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<DraftField> {
+    let mut out: Vec<DraftField> = Vec::new();
+    for mut field in fields {
+        let Some((parent, child)) = field
+            .name
+            .split_once('.')
+            .filter(|(parent, child)| !parent.is_empty() && !child.is_empty())
+            .map(|(parent, child)| (parent.to_string(), child.to_string()))
+        else {
+            out.push(field);
+            continue;
+        };
+        let index = match out.iter().position(|f| f.name == parent) {
+            Some(index) => index,
+            None => {
+                let array = examples
+                    .iter()
+                    .any(|example| matches!(example.get(&parent), Some(Json::Array(_))));
+                let (ty, what) = if array {
+                    (
+                        DraftType::Array(Box::new(DraftType::Object(Vec::new()))),
+                        "array of objects",
+                    )
+                } else {
+                    (DraftType::Object(Vec::new()), "object")
+                };
+                guesses.push(format!(
+                    "{side}: the table names `{}` by a dotted path: nested in the {what} `{parent}` (optional)",
+                    field.name
+                ));
+                out.push(DraftField {
+                    name: parent.clone(),
+                    ty,
+                    required: false,
+                    description: format!("`{parent}`, the {what} the table's dotted names are in."),
+                    rust_name: rust_name_for(&parent),
+                });
+                out.len() - 1
+            }
+        };
+        let inner = match &mut out[index].ty {
+            DraftType::Array(item) => match item.as_mut() {
+                DraftType::Object(inner) => Some(inner),
+                _ => None,
+            },
+            DraftType::Object(inner) => Some(inner),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => {
+                field.rust_name = rust_name_for(&child);
+                field.name = child;
+                inner.push(field);
+            }
+            None => out.push(field),
         }
     }
     out
@@ -1316,5 +1418,64 @@ mod tests {
         assert_eq!(fields[0].ty, DraftType::Integer);
         assert_eq!(fields[1].ty, DraftType::Array(Box::new(DraftType::String)));
         assert_eq!(guesses.len(), 1);
+    }
+
+    /// The draft of a page's text, as `import` builds it.
+    fn draft_of(text: &str) -> Draft {
+        let mut guesses = Vec::new();
+        build(&super::super::page::read(text), None, &mut guesses).expect("draft")
+    }
+
+    #[test]
+    fn a_get_listing_body_parameters_has_no_body() {
+        // The new server-API pages list a GET's parameters under `请求体 Request Payload`.
+        let text = "https://developers.weixin.qq.com/x.html\n# T\n# HTTPS 调用\nGET https://api.weixin.qq.com/wxa/getpaidunionid?access_token=ACCESS_TOKEN\n# 请求体 Request Payload\n| 参数名 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| openid | string | 是 | 支付用户唯一标识 |\n# 返回参数\n| 参数名 | 类型 | 说明 |\n|---|---|---|\n| unionid | string | 用户唯一标识 |\n";
+        let draft = draft_of(text);
+        assert_eq!(draft.method, "GET");
+        assert_eq!(draft.body, "none");
+        assert_eq!(draft.request[0].name, "openid");
+        assert!(draft.request[0].required);
+    }
+
+    #[test]
+    fn a_post_with_query_parameters_only_has_no_body_and_a_sole_value_is_fixed() {
+        let text = "https://developers.weixin.qq.com/x.html\n# T\n# 请求地址\nPOST https://api.weixin.qq.com/wxa/business/getuserencryptkey?access_token=ACCESS_TOKEN&openid=OPENID&sig_method=hmac_sha256\n# 请求参数 - Query\n属性 | 类型 | 默认值 | 必填 | 说明 |\n---|---|---|---|---|\naccess_token | string | 是 | 接口调用凭证 | |\nopenid | string | 是 | 用户的 openid | |\nsig_method | string | 是 | 签名方法,只支持 hmac_sha256 |\n# 返回值\n属性 | 类型 | 说明 |\n---|---|---|\nerrcode | number | 错误码 |\n";
+        let draft = draft_of(text);
+        assert_eq!(draft.body, "none");
+        assert!(draft.request.is_empty(), "{:?}", draft.request);
+        assert_eq!(
+            draft.query,
+            [("sig_method".to_string(), "hmac_sha256".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_sole_supported_value_is_read_only_when_nothing_else_follows() {
+        assert_eq!(
+            only_value("签名方法,只支持 hmac_sha256").as_deref(),
+            Some("hmac_sha256")
+        );
+        assert_eq!(
+            only_value("Signature type; only supports md5.").as_deref(),
+            Some("md5")
+        );
+        assert_eq!(only_value("只支持 md5 和 sha1"), None);
+        assert_eq!(only_value("最大1024个字符,只支持数字,大小写英文"), None);
+        assert_eq!(only_value("签名方法"), None);
+    }
+
+    #[test]
+    fn dotted_row_names_are_fields_of_the_object_they_name() {
+        let text = "https://developers.weixin.qq.com/x.html\n# 上传图片\n# 接口调用请求说明\nhttp请求方式:POST\nhttps://api.weixin.qq.com/product/img/upload?access_token=xxxxxxxxx\n# 回包参数说明\n参数 | 类型 | 说明 |\n---|---|---|\nerrcode | number | 错误码 |\npic_file.media_id | number | media_id |\npic_file.pay_media_id | string | 支付media_id |\n";
+        let draft = draft_of(text);
+        assert_eq!(draft.response.len(), 1, "{:?}", draft.response);
+        assert_eq!(draft.response[0].name, "pic_file");
+        let DraftType::Object(fields) = &draft.response[0].ty else {
+            panic!("not an object: {:?}", draft.response[0].ty)
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["media_id", "pay_media_id"]);
+        assert_eq!(fields[0].ty, DraftType::Integer);
+        assert_eq!(fields[1].ty, DraftType::String);
     }
 }

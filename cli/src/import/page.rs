@@ -773,11 +773,12 @@ fn read_section(page: &mut Page, section: &Section) {
 }
 
 /// `access_token`, `authorizer_access_token`, `access_token / cloudbase_access_token`: the
-/// credential the client adds, never a field.
+/// credential the client adds, never a field, in any case (`access_Token`, `ACCESS_TOKEN` on
+/// machine-translated pages).
 fn is_credential(name: &str) -> bool {
     name.split(['/', ' '])
         .filter(|part| !part.is_empty())
-        .all(|part| part.ends_with("access_token"))
+        .all(|part| part.to_ascii_lowercase().ends_with("access_token"))
 }
 
 /// Sections of an old-style page whose section titles are plain lines (`返回结果`,
@@ -907,12 +908,12 @@ fn kind_of(heading: &str) -> SectionKind {
         SectionKind::RequestBody
     } else if has(&["request param", "请求参数"]) {
         SectionKind::Request
-    } else if has(&["response", "return", "返回"]) {
-        SectionKind::Response
-    } else if has(&["error code", "错误码"])
+    } else if has(&["error code", "错误码", "返回码", "return code"])
         || matches!(lower.as_str(), "errors" | "error" | "错误")
     {
         SectionKind::Errors
+    } else if has(&["response", "return", "返回", "回包"]) {
+        SectionKind::Response
     } else if has(&["scope of application", "适用范围"]) {
         SectionKind::Scope
     } else if has(&["third party", "third-party", "第三方"]) {
@@ -1533,5 +1534,33 @@ mod tests {
         assert_eq!(page.examples.len(), 1);
         assert!(page.examples[0].request.is_some());
         assert!(page.examples[0].response.is_some());
+    }
+
+    #[test]
+    fn a_return_code_title_is_the_error_table_and_a_reply_packet_title_the_response() {
+        assert_eq!(kind_of("返回码"), SectionKind::Errors);
+        assert_eq!(kind_of("回包参数说明"), SectionKind::Response);
+        let text = "# T\n# 回包参数说明\n参数 | 类型 | 说明 |\n---|---|---|\nmedia_id | string | 媒体 id |\n# 返回码\n返回码 | 错误类型 |\n---|---|\n-1 | 系统异常 |\n-2 | token太长 |\n";
+        let page = read(text);
+        assert_eq!(page.response[0].name, "media_id");
+        let codes: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+        assert_eq!(codes, [-1, -2]);
+        // The `错误类型` column is the message (its English word first, the rest as detail).
+        let described = format!("{}{}", page.errors[1].errmsg, page.errors[1].detail);
+        assert_eq!(described, "token太长");
+    }
+
+    #[test]
+    fn machine_translated_flat_headers_and_token_rows_in_any_case() {
+        // `attribute` names the name column; the type column's title is left untranslated
+        // (`初始值`), so a header naming the required and description columns is one too.
+        let text = "# T\n# Request parameters\nattribute 初始值 Required Introductions\naccess_Token string yes Interface invokes the certificate\nidname string yes Individual User Name\ncomponent_phone string no Third Party Contact Phone\n# Return parameters\nattribute type Introductions\nerrcode number Return code\nauthorize_url string Scan the verification url\n";
+        let page = read(text);
+        let names: Vec<&str> = page.request.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["idname", "component_phone"]);
+        assert_eq!(page.request[0].required, Some(true));
+        assert_eq!(page.request[1].required, Some(false));
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert!(names.contains(&"authorize_url"), "{names:?}");
     }
 }

@@ -220,7 +220,16 @@ fn error_column(cell: &str) -> Column {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     if has(&["solution", "解决", "处理", "建议"]) {
         Column::Solution
-    } else if has(&["errmsg", "descr", "message", "描述", "信息", "含义", "说明"]) {
+    } else if has(&[
+        "errmsg",
+        "descr",
+        "message",
+        "描述",
+        "信息",
+        "含义",
+        "说明",
+        "错误类型",
+    ]) {
         Column::Errmsg
     } else if has(&["code", "错误码", "返回码"]) {
         Column::Code
@@ -229,14 +238,29 @@ fn error_column(cell: &str) -> Column {
     }
 }
 
-/// Whether a line is a flattened table's header: short, naming a type and a name column.
+/// Whether a line is a flattened table's header: short, naming a name column and either a type
+/// column or both a required and a description column (a machine translation may leave the type
+/// column's title untranslated or wrong, `attribute 初始值 Required Introductions`; its rows are
+/// read only where they hold a type word).
 fn is_field_header(line: &str) -> bool {
     if line.chars().count() > 90 {
         return false;
     }
     let lower = line.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    has(&["type", "类型"]) && has(&["name", "parameter", "参数", "属性", "字段"])
+    let columns = has(&["type", "类型"])
+        || (has(&["requir", "必填", "必选"]) && has(&["descr", "introduc", "说明", "描述"]));
+    columns
+        && has(&[
+            "name",
+            "parameter",
+            "attribute",
+            "property",
+            "field",
+            "参数",
+            "属性",
+            "字段",
+        ])
 }
 
 fn cell<'a>(columns: &[Column], cells: &'a [String], wanted: Column) -> Option<&'a str> {
