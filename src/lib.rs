@@ -15,6 +15,7 @@ pub mod push;
 mod raw;
 mod redact;
 mod retry;
+mod schema;
 mod ticket;
 mod token;
 mod transport;

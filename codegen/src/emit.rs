@@ -419,7 +419,10 @@ fn field_doc(field: &Field) -> String {
     text
 }
 
-fn emit_struct(api: &Api, object: &Object) -> TokenStream {
+/// A struct (to go inside `object!`, which writes its `JsonSchema` impl from the struct's
+/// docs and serde attributes: a flag's schema is the integer it travels as) and its
+/// hand-written `Debug` impl, if any.
+fn emit_struct(api: &Api, object: &Object) -> (TokenStream, TokenStream) {
     let name = ident(&object.name);
     let docs = doc(&object.description);
     let fields = object.visible_fields().map(|field| {
@@ -452,18 +455,9 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
         } else {
             quote! { #[serde(#(#serde_args),*)] }
         };
-        // A flag's schema is the integer it travels as.
-        let schema_attr = match (flag, field.required) {
-            (false, _) => quote! {},
-            (true, true) => quote! { #[cfg_attr(feature = "schema", schemars(with = "i32"))] },
-            (true, false) => {
-                quote! { #[cfg_attr(feature = "schema", schemars(with = "Option<i32>"))] }
-            }
-        };
         quote! {
             #docs
             #serde_attr
-            #schema_attr
             pub #rust: #ty,
         }
     });
@@ -478,16 +472,15 @@ fn emit_struct(api: &Api, object: &Object) -> TokenStream {
     } else {
         quote! { #[non_exhaustive] }
     };
-    quote! {
+    let item = quote! {
         #docs
         #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
-        #debug_impl
-    }
+    };
+    (item, debug_impl)
 }
 
 /// `Debug` of a struct: derived, or written by hand when a field is marked `secret` (its
@@ -519,11 +512,25 @@ fn redacted_debug(object: &Object) -> (TokenStream, TokenStream) {
     (quote! {}, debug)
 }
 
-/// A struct and its builder, as text: the struct through prettyplease, then the
+/// A struct and its builder, as text: the struct through prettyplease inside `object!`, then the
 /// `builder!` call (kept as written: rustfmt leaves brace macros alone).
 fn struct_text(api: &Api, file: &str, object: &Object) -> Result<String, EmitError> {
-    let item = unparse(file, emit_struct(api, object))?;
-    Ok(format!("{item}\n{}", builder_call(api, object)))
+    let (item, debug_impl) = emit_struct(api, object);
+    let item = unparse(file, item)?;
+    let mut text = String::from("crate::schema::object! {\n");
+    for line in item.lines() {
+        if !line.is_empty() {
+            text.push_str("    ");
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str("}\n");
+    if !debug_impl.is_empty() {
+        text.push('\n');
+        text.push_str(&unparse(file, debug_impl)?);
+    }
+    Ok(format!("{text}\n{}", builder_call(api, object)))
 }
 
 /// The `builder!` call of a struct (see `src/builder.rs`): its required fields, each with the

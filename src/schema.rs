@@ -1,0 +1,162 @@
+//! The `object!` macro: declares a generated struct and, with the `schema` feature, writes
+//! its `schemars::JsonSchema` impl from the struct's own doc comments and serde attributes.
+//! The schema is what `#[derive(schemars::JsonSchema)]` gives (`tests/schema_fixture.rs`
+//! holds it to that), but built by one non-generic function, [`object_schema`], shared by
+//! every struct; each field's type is reached through one small generic function,
+//! [`subschema`], instantiated once per distinct field type in the crate.
+
+#[cfg(feature = "schema")]
+use schemars::{Schema, SchemaGenerator};
+
+/// One field of a struct, as its schema needs it.
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub struct Field {
+    /// The field's JSON name.
+    pub name: &'static str,
+    /// The field's doc comment lines, as the attributes hold them.
+    pub doc: &'static [&'static str],
+    /// Whether the field may be absent (`#[serde(default)]`).
+    pub optional: bool,
+    /// The schema of the field's value.
+    pub schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+/// The schema of `T` where a field refers to it (a `$ref` or inline, as `T` says).
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub fn subschema<T: schemars::JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+/// Adds `title` and `description` from doc comment lines as schemars' derive does: each
+/// line loses one leading space, the lines are joined by `\n`, and a first line starting
+/// with `#` is the title.
+#[cfg(feature = "schema")]
+fn add_doc(schema: &mut Schema, lines: &[&str]) {
+    if lines.is_empty() {
+        return;
+    }
+    let mut doc = String::new();
+    for (index, line) in lines.iter().enumerate() {
+        if index > 0 {
+            doc.push('\n');
+        }
+        doc.push_str(line.strip_prefix(' ').unwrap_or(line));
+    }
+    let (title, description) = schemars::_private::get_title_and_description(&doc);
+    for (key, value) in [("title", title), ("description", description)] {
+        if !value.is_empty() {
+            schema.insert(key.to_owned(), value.into());
+        }
+    }
+}
+
+/// The schema of a struct: an object with a property per field (`required` listing those
+/// that may not be absent), then the struct's title and description.
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+pub fn object_schema(generator: &mut SchemaGenerator, doc: &[&str], fields: &[Field]) -> Schema {
+    let mut schema = schemars::json_schema!({ "type": "object" });
+    for field in fields {
+        let mut property = (field.schema)(generator);
+        add_doc(&mut property, field.doc);
+        schemars::_private::insert_object_property(
+            &mut schema,
+            field.name,
+            field.optional,
+            property,
+        );
+    }
+    add_doc(&mut schema, doc);
+    schema
+}
+
+/// Declares a generated struct (doc comments, `#[derive(..)]`, other attributes, then
+/// `pub` fields each with doc comments and at most one `#[serde(..)]`) and, with the
+/// `schema` feature, its `JsonSchema` impl: a field's JSON name is its `rename`, it is
+/// optional when it has `default`, and a flag (`with = "crate::types::flag"`) is described
+/// as the integer it travels as.
+macro_rules! object {
+    (
+        $(#[doc = $doc:literal])*
+        #[derive($($derive:path),* $(,)?)]
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $fdoc:literal])*
+                $(#[serde($($serde:tt)*)])?
+                pub $field:ident: $ty:ty,
+            )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive($($derive),*)]
+        $(#[$attr])*
+        pub struct $name {
+            $(
+                $(#[doc = $fdoc])*
+                $(#[serde($($serde)*)])?
+                pub $field: $ty,
+            )*
+        }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn schema_id() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(concat!(module_path!(), "::", stringify!($name)))
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                $crate::schema::object_schema(generator, &[$($doc),*], &[$(
+                    $crate::schema::Field {
+                        name: $crate::schema::wire_name!($field; $($($serde)*)?),
+                        doc: &[$($fdoc),*],
+                        optional: $crate::schema::has_default!($($($serde)*)?),
+                        schema: $crate::schema::field_schema!($ty; $($($serde)*)?),
+                    },
+                )*])
+            }
+        }
+    };
+}
+pub(crate) use object;
+
+/// A field's JSON name: its serde `rename`, else its Rust name.
+#[cfg(feature = "schema")]
+macro_rules! wire_name {
+    ($field:ident; rename = $wire:literal $($rest:tt)*) => { $wire };
+    ($field:ident; $head:tt $($rest:tt)*) => { $crate::schema::wire_name!($field; $($rest)*) };
+    ($field:ident;) => { stringify!($field) };
+}
+#[cfg(feature = "schema")]
+pub(crate) use wire_name;
+
+/// Whether serde's arguments say `default`.
+#[cfg(feature = "schema")]
+macro_rules! has_default {
+    (default $($rest:tt)*) => { true };
+    ($head:tt $($rest:tt)*) => { $crate::schema::has_default!($($rest)*) };
+    () => { false };
+}
+#[cfg(feature = "schema")]
+pub(crate) use has_default;
+
+/// The schema function of a field: the integer a flag travels as, else the field's type.
+#[cfg(feature = "schema")]
+macro_rules! field_schema {
+    ($ty:ty; with = "crate::types::flag" $($rest:tt)*) => {
+        $crate::schema::subschema::<i32>
+    };
+    ($ty:ty; with = "crate::types::flag::option" $($rest:tt)*) => {
+        $crate::schema::subschema::<Option<i32>>
+    };
+    ($ty:ty; $head:tt $($rest:tt)*) => { $crate::schema::field_schema!($ty; $($rest)*) };
+    ($ty:ty;) => { $crate::schema::subschema::<$ty> };
+}
+#[cfg(feature = "schema")]
+pub(crate) use field_schema;
