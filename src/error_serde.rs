@@ -333,7 +333,7 @@ fn tagged_variant<const N: usize>(
 /// without its first space; a first line starting with `#` is the `title`, the rest the
 /// `description`.
 #[cfg(feature = "schema")]
-fn with_doc(schema: &mut schemars::Schema, lines: &[&str]) {
+pub(crate) fn with_doc(schema: &mut schemars::Schema, lines: &[&str]) {
     let joined = lines
         .iter()
         .map(|line| line.strip_prefix(' ').unwrap_or(line))

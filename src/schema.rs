@@ -29,46 +29,30 @@ pub fn subschema<T: schemars::JsonSchema>(generator: &mut SchemaGenerator) -> Sc
     generator.subschema_for::<T>()
 }
 
-/// Adds `title` and `description` from doc comment lines as schemars' derive does: each
-/// line loses one leading space, the lines are joined by `\n`, and a first line starting
-/// with `#` is the title.
-#[cfg(feature = "schema")]
-fn add_doc(schema: &mut Schema, lines: &[&str]) {
-    if lines.is_empty() {
-        return;
-    }
-    let mut doc = String::new();
-    for (index, line) in lines.iter().enumerate() {
-        if index > 0 {
-            doc.push('\n');
-        }
-        doc.push_str(line.strip_prefix(' ').unwrap_or(line));
-    }
-    let (title, description) = schemars::_private::get_title_and_description(&doc);
-    for (key, value) in [("title", title), ("description", description)] {
-        if !value.is_empty() {
-            schema.insert(key.to_owned(), value.into());
-        }
-    }
-}
-
 /// The schema of a struct: an object with a property per field (`required` listing those
-/// that may not be absent), then the struct's title and description.
+/// that may not be absent), then the struct's title and description, each doc split as
+/// schemars' derive splits it (a first line starting with `#` is the title).
 #[cfg(feature = "schema")]
 #[doc(hidden)]
 pub fn object_schema(generator: &mut SchemaGenerator, doc: &[&str], fields: &[Field]) -> Schema {
-    let mut schema = schemars::json_schema!({ "type": "object" });
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
     for field in fields {
         let mut property = (field.schema)(generator);
-        add_doc(&mut property, field.doc);
-        schemars::_private::insert_object_property(
-            &mut schema,
-            field.name,
-            field.optional,
-            property,
-        );
+        crate::error_serde::with_doc(&mut property, field.doc);
+        properties.insert(field.name.to_owned(), property.into());
+        if !field.optional {
+            required.push(serde_json::Value::from(field.name));
+        }
     }
-    add_doc(&mut schema, doc);
+    let mut schema = schemars::json_schema!({ "type": "object" });
+    if !properties.is_empty() {
+        schema.insert("properties".to_owned(), properties.into());
+    }
+    if !required.is_empty() {
+        schema.insert("required".to_owned(), required.into());
+    }
+    crate::error_serde::with_doc(&mut schema, doc);
     schema
 }
 
