@@ -602,49 +602,64 @@ fn fields_as_examples_nest(
             out.push(field);
             continue;
         };
-        let holder = match out.iter_mut().position(|f| f.name == *parent) {
-            Some(index) => &mut out[index],
-            None => {
-                let array = examples
-                    .iter()
-                    .any(|example| matches!(example.get(parent), Some(Json::Array(_))));
-                let (ty, what) = if array {
-                    (
-                        DraftType::Array(Box::new(DraftType::Object(Vec::new()))),
-                        "array of objects",
-                    )
-                } else {
-                    (DraftType::Object(Vec::new()), "object")
-                };
-                guesses.push(format!(
-                    "{side}: the table lists `{}` at the top level, but the examples put it inside the {what} `{parent}`: nested there (optional)",
-                    field.name
-                ));
-                out.push(DraftField {
-                    name: parent.clone(),
-                    ty,
-                    required: false,
-                    description: format!(
-                        "`{parent}`, the {what} the doc examples nest its fields in."
-                    ),
-                    rust_name: rust_name_for(parent),
-                });
-                out.last_mut().expect("just pushed")
-            }
-        };
-        let inner = match &mut holder.ty {
-            DraftType::Array(item) => match item.as_mut() {
-                DraftType::Object(inner) => Some(inner),
-                _ => None,
-            },
-            DraftType::Object(inner) => Some(inner),
-            _ => None,
-        };
-        if let Some(inner) = inner {
+        let index = parent_index(&mut out, parent, examples, |what| {
+            let guess = format!(
+                "{side}: the table lists `{}` at the top level, but the examples put it inside the {what} `{parent}`: nested there (optional)",
+                field.name
+            );
+            guesses.push(guess);
+            format!("`{parent}`, the {what} the doc examples nest its fields in.")
+        });
+        if let Some(inner) = object_fields(&mut out[index].ty) {
             inner.push(field);
         }
     }
     out
+}
+
+/// The index in `out` of the field named `parent`. When no field has that name, one is added:
+/// an optional object, or an array of objects when the examples show an array there. `made`
+/// gets what it is (`object`, `array of objects`), says the guess and returns its description.
+fn parent_index(
+    out: &mut Vec<DraftField>,
+    parent: &str,
+    examples: &[&Json],
+    made: impl FnOnce(&str) -> String,
+) -> usize {
+    if let Some(index) = out.iter().position(|f| f.name == parent) {
+        return index;
+    }
+    let array = examples
+        .iter()
+        .any(|example| matches!(example.get(parent), Some(Json::Array(_))));
+    let (ty, what) = if array {
+        (
+            DraftType::Array(Box::new(DraftType::Object(Vec::new()))),
+            "array of objects",
+        )
+    } else {
+        (DraftType::Object(Vec::new()), "object")
+    };
+    out.push(DraftField {
+        name: parent.to_string(),
+        ty,
+        required: false,
+        description: made(what),
+        rust_name: rust_name_for(parent),
+    });
+    out.len() - 1
+}
+
+/// The fields of an object, or of an array's object items; `None` for any other type.
+fn object_fields(ty: &mut DraftType) -> Option<&mut Vec<DraftField>> {
+    match ty {
+        DraftType::Array(item) => match item.as_mut() {
+            DraftType::Object(inner) => Some(inner),
+            _ => None,
+        },
+        DraftType::Object(inner) => Some(inner),
+        _ => None,
+    }
 }
 
 /// Rows named by a dotted path (`pic_file.media_id`) are fields of the object the path's first
@@ -667,43 +682,15 @@ fn nest_dotted(
             out.push(field);
             continue;
         };
-        let index = match out.iter().position(|f| f.name == parent) {
-            Some(index) => index,
-            None => {
-                let array = examples
-                    .iter()
-                    .any(|example| matches!(example.get(&parent), Some(Json::Array(_))));
-                let (ty, what) = if array {
-                    (
-                        DraftType::Array(Box::new(DraftType::Object(Vec::new()))),
-                        "array of objects",
-                    )
-                } else {
-                    (DraftType::Object(Vec::new()), "object")
-                };
-                guesses.push(format!(
-                    "{side}: the table names `{}` by a dotted path: nested in the {what} `{parent}` (optional)",
-                    field.name
-                ));
-                out.push(DraftField {
-                    name: parent.clone(),
-                    ty,
-                    required: false,
-                    description: format!("`{parent}`, the {what} the table's dotted names are in."),
-                    rust_name: rust_name_for(&parent),
-                });
-                out.len() - 1
-            }
-        };
-        let inner = match &mut out[index].ty {
-            DraftType::Array(item) => match item.as_mut() {
-                DraftType::Object(inner) => Some(inner),
-                _ => None,
-            },
-            DraftType::Object(inner) => Some(inner),
-            _ => None,
-        };
-        match inner {
+        let index = parent_index(&mut out, &parent, examples, |what| {
+            let guess = format!(
+                "{side}: the table names `{}` by a dotted path: nested in the {what} `{parent}` (optional)",
+                field.name
+            );
+            guesses.push(guess);
+            format!("`{parent}`, the {what} the table's dotted names are in.")
+        });
+        match object_fields(&mut out[index].ty) {
             Some(inner) => {
                 field.rust_name = rust_name_for(&child);
                 field.name = child;
