@@ -290,24 +290,13 @@ macro_rules! api_error_enum {
             }
         }
 
-        #[cfg(feature = "schema")]
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($name))
-            }
-
-            fn schema_id() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(concat!(module_path!(), "::", stringify!($name)))
-            }
-
-            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                crate::error_serde::json_schema(
-                    generator,
-                    &[$($doc),*],
-                    &[$( (stringify!($variant), &[$($variant_doc),*]), )*],
-                )
-            }
-        }
+        crate::schema::json_schema_impl!($name, |generator| {
+            crate::error_serde::json_schema(
+                generator,
+                &[$($doc),*],
+                &[$( (stringify!($variant), &[$($variant_doc),*]), )*],
+            )
+        });
 
         impl crate::ApiError for $name {
             fn from_code(code: i64, errmsg: String) -> Self {

@@ -85,6 +85,25 @@ macro_rules! object {
             )*
         }
 
+        $crate::schema::json_schema_impl!($name, |generator| {
+            $crate::schema::object_schema(generator, &[$($doc),*], &[$(
+                $crate::schema::Field {
+                    name: $crate::schema::wire_name!($field; $($($serde)*)?),
+                    doc: &[$($fdoc),*],
+                    optional: $crate::schema::has_default!($($($serde)*)?),
+                    schema: $crate::schema::field_schema!($ty; $($($serde)*)?),
+                },
+            )*])
+        });
+    };
+}
+pub(crate) use object;
+
+/// With the `schema` feature, implements `schemars::JsonSchema` for `$name`, named and
+/// identified as schemars' derive names a type, its schema built by `$body` from the
+/// generator (used by `object!` and the error enums).
+macro_rules! json_schema_impl {
+    ($name:ident, |$generator:ident| $body:expr) => {
         #[cfg(feature = "schema")]
         impl schemars::JsonSchema for $name {
             fn schema_name() -> std::borrow::Cow<'static, str> {
@@ -95,20 +114,13 @@ macro_rules! object {
                 std::borrow::Cow::Borrowed(concat!(module_path!(), "::", stringify!($name)))
             }
 
-            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                $crate::schema::object_schema(generator, &[$($doc),*], &[$(
-                    $crate::schema::Field {
-                        name: $crate::schema::wire_name!($field; $($($serde)*)?),
-                        doc: &[$($fdoc),*],
-                        optional: $crate::schema::has_default!($($($serde)*)?),
-                        schema: $crate::schema::field_schema!($ty; $($($serde)*)?),
-                    },
-                )*])
+            fn json_schema($generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                $body
             }
         }
     };
 }
-pub(crate) use object;
+pub(crate) use json_schema_impl;
 
 /// A field's JSON name: its serde `rename`, else its Rust name.
 #[cfg(feature = "schema")]
