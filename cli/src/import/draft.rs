@@ -104,6 +104,12 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     let Some(call) = choose_call(page, name, guesses) else {
         return Err("the page has no call line like `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN`".to_string());
     };
+    // A later call with tables of its own is read from its part of the page.
+    let page = page
+        .later_calls
+        .iter()
+        .find(|part| part.call.as_ref() == Some(call))
+        .unwrap_or(page);
     let call = &fixed_query(call, page, guesses);
     let wechat_name = page.wechat_name.clone().unwrap_or_else(|| {
         let fallback = path_name(&call.path);

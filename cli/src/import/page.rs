@@ -134,6 +134,9 @@ pub struct Page {
     pub valid_values: Vec<ValidValues>,
     /// Rows of the query-string table (credentials removed).
     pub query_rows: Vec<FieldRow>,
+    /// The parts of the page for its later calls, each read alone, when each call has tables
+    /// of its own (the page's own tables are then those of its first call only).
+    pub later_calls: Vec<Page>,
 }
 
 /// Account type names as pages print them, with the spec's spelling.
@@ -318,7 +321,77 @@ fn plain_endpoint_parts(text: &str) -> Vec<(String, usize)> {
     parts
 }
 
+/// The call line at `index` of `lines`, written as a line or pieced together from prose.
+fn call_at(lines: &[&str], index: usize) -> Option<CallLine> {
+    let around = &lines[index.saturating_sub(2)..(index + 3).min(lines.len())];
+    call_line(lines[index]).or_else(|| call_of(lines[index], around))
+}
+
+/// Where a page documenting several calls, each with tables of its own, passes from its first
+/// call's part to the next: the index of the heading line that opens the section holding the
+/// next call's line, when a parameter or response table's heading lies between the two calls.
+/// Call lines listed together before shared tables do not split the page.
+fn call_split(lines: &[&str]) -> Option<usize> {
+    let mut first: Option<(usize, CallLine)> = None;
+    for index in 0..lines.len() {
+        let Some(call) = call_at(lines, index) else {
+            continue;
+        };
+        let Some((start, first_call)) = &first else {
+            first = Some((index, call));
+            continue;
+        };
+        if call == *first_call {
+            continue;
+        }
+        let heading = (*start + 1..index)
+            .rev()
+            .find(|&line| heading_text(lines[line]).is_some())?;
+        let tables_between = lines[*start + 1..heading].iter().any(|line| {
+            heading_text(line).is_some_and(|text| {
+                matches!(
+                    kind_of(&text),
+                    SectionKind::Request
+                        | SectionKind::RequestBody
+                        | SectionKind::Query
+                        | SectionKind::Response
+                )
+            })
+        });
+        return tables_between.then_some(heading);
+    }
+    None
+}
+
 fn read_one(text: &str) -> Page {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(split) = call_split(&lines) else {
+        return read_part(text);
+    };
+    let mut page = read_part(&lines[..split].join("\n"));
+    let mut later = read_one(&lines[split..].join("\n"));
+    page.guesses.push(format!(
+        "the page documents several calls, each with tables of its own; the tables from `{}` on belong to a later call, so they are not this call's",
+        lines[split].trim()
+    ));
+    for call in later
+        .calls
+        .iter()
+        .chain(later.later_calls.iter().flat_map(|p| &p.calls))
+    {
+        if !page.calls.contains(call) {
+            page.calls.push(call.clone());
+        }
+    }
+    let mut parts = std::mem::take(&mut later.later_calls);
+    later.doc_url = later.doc_url.or_else(|| page.doc_url.clone());
+    later.wechat_name = later.wechat_name.or_else(|| page.wechat_name.clone());
+    parts.insert(0, later);
+    page.later_calls = parts;
+    page
+}
+
+fn read_part(text: &str) -> Page {
     let mut valid_values = Vec::new();
     let text = &structure_headings(text);
     let text = &take_valid_values(text, &mut valid_values);
@@ -1562,5 +1635,28 @@ mod tests {
         assert_eq!(page.request[1].required, Some(false));
         let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
         assert!(names.contains(&"authorize_url"), "{names:?}");
+    }
+
+    #[test]
+    fn a_later_call_with_tables_of_its_own_does_not_add_to_the_first_calls_tables() {
+        let text = "# T\n# HTTPS call\nPOST https://api.weixin.qq.com/wxa/x?action=create&access_token=T\n# Request parameters\nattribute type Required Introductions\nidname string yes User name\n# Return parameters\nattribute type Introductions\nstatus number Status\n# Other Notes\n# Request Address\nPOST https://api.weixin.qq.com/wxa/x?action=query&access_token=T\n# Request Parameter Explanation\nparameter type Required Introductions\ntaskid string yes Task id\n# Return parameters\nattribute type Introductions\nstate number State\n";
+        let page = read(text);
+        let names: Vec<&str> = page.request.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["idname"]);
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["status"]);
+        assert_eq!(page.calls.len(), 2);
+        assert_eq!(page.later_calls.len(), 1);
+        let later = &page.later_calls[0];
+        let names: Vec<&str> = later.request.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["taskid"]);
+        let names: Vec<&str> = later.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["state"]);
+        // Call lines listed together before the tables share them.
+        let text = "# T\nPOST https://api.weixin.qq.com/wxa/x?action=create&access_token=T\nPOST https://api.weixin.qq.com/wxa/x?action=query&access_token=T\n# Request parameters\nattribute type Required Introductions\nidname string yes User name\n";
+        let page = read(text);
+        assert_eq!(page.calls.len(), 2);
+        assert!(page.later_calls.is_empty());
+        assert_eq!(page.request.len(), 1);
     }
 }
