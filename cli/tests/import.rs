@@ -738,6 +738,21 @@ fn recall_over_the_fourth_heldout_corpus() {
 /// against regressions, not a goal.
 const HELDOUT4_FLOOR: f64 = 99.4;
 
+/// The importer's recall over `cli/tests/fixtures/corpus/heldout5/`: ten captured WeChat
+/// pages of API families none of the other corpora has, whose expected specs were written and
+/// committed before the importer was run on them (see its SOURCES.md). Before the importer was
+/// changed for them it scored 95.2% (217/228, 95.18%), the fifth held-out figure (measured at
+/// commit 767e901). Prints a table (run with `--nocapture`).
+#[test]
+fn recall_over_the_fifth_heldout_corpus() {
+    let recall = measure_corpus("heldout5");
+    assert!(recall >= HELDOUT5_FLOOR, "overall recall {recall:.1}%");
+}
+
+/// The fifth held-out corpus's recall as last measured (README "Importer recall"): a floor
+/// against regressions, not a goal.
+const HELDOUT5_FLOOR: f64 = 95.1;
+
 /// `import --into`: a changed page updates the reviewed file, keeps every curated key and
 /// prints each conflict.
 #[test]
