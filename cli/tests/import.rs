@@ -742,7 +742,7 @@ const HELDOUT4_FLOOR: f64 = 99.4;
 /// pages of API families none of the other corpora has, whose expected specs were written and
 /// committed before the importer was run on them (see its SOURCES.md). Before the importer was
 /// changed for them it scored 95.2% (217/228, 95.18%), the fifth held-out figure (measured at
-/// commit 767e901). Prints a table (run with `--nocapture`).
+/// commit 767e901); after, 96.1% (219/228, 96.05%). Prints a table (run with `--nocapture`).
 #[test]
 fn recall_over_the_fifth_heldout_corpus() {
     let recall = measure_corpus("heldout5");
@@ -751,7 +751,7 @@ fn recall_over_the_fifth_heldout_corpus() {
 
 /// The fifth held-out corpus's recall as last measured (README "Importer recall"): a floor
 /// against regressions, not a goal.
-const HELDOUT5_FLOOR: f64 = 95.1;
+const HELDOUT5_FLOOR: f64 = 96.0;
 
 /// `import --into`: a changed page updates the reviewed file, keeps every curated key and
 /// prints each conflict.

@@ -256,7 +256,18 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     } else {
         "json"
     };
-    let mut errors: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+    // `0 ok 正常`: an error table's success row is not an error.
+    if page.errors.iter().any(|row| row.code == 0) {
+        guesses.push(
+            "the error table's row 0 is the success code, not an error: not listed".to_string(),
+        );
+    }
+    let mut errors: Vec<i64> = page
+        .errors
+        .iter()
+        .map(|row| row.code)
+        .filter(|code| *code != 0)
+        .collect();
     for (name, values) in &page.valid_values {
         if name == "errcode" {
             for (value, _) in values {
@@ -883,7 +894,20 @@ fn map_type(
         "float" | "double" => DraftType::Number,
         "boolean" | "bool" => DraftType::Boolean,
         "formdata" | "form-data" | "file" | "buffer" => DraftType::File,
-        "object" | "json" | "jsonobject" => object_type(sample, path, guesses),
+        "object" | "json" | "jsonobject" => match sample {
+            // The page's own example sends a list of such objects: the wire form wins.
+            Some(Json::Array(items)) if matches!(items.first(), Some(Json::Object(_))) => {
+                guesses.push(format!(
+                    "{path}: the table says `{doc_type}` but the example sends a list of objects: taken as an array of objects"
+                ));
+                DraftType::Array(Box::new(object_type(
+                    items.first(),
+                    &format!("{path}[]"),
+                    guesses,
+                )))
+            }
+            _ => object_type(sample, path, guesses),
+        },
         "objarray" | "object[]" | "array<object>" | "jsonarray" => {
             let item = match sample {
                 Some(Json::Array(items)) => items.first(),
@@ -1470,5 +1494,33 @@ mod tests {
         assert_eq!(names, ["media_id", "pay_media_id"]);
         assert_eq!(fields[0].ty, DraftType::Integer);
         assert_eq!(fields[1].ty, DraftType::String);
+    }
+
+    #[test]
+    fn a_curl_data_example_sending_a_list_makes_an_object_row_an_array_of_objects() {
+        // The table types `kv_list` `Object`; the page's `curl -d '…'` example sends a list.
+        let text = "# T\nPOST https://api.weixin.qq.com/wxa/set?access_token=T\n# 请求参数 - Body\n属性 | 类型 | 默认值 | 必填 | 说明 |\n---|---|---|---|---|\nkv_list | Object | 是 | 要上报的数据 |\nkv_list 的结构\n属性 | 类型 | 默认值 | 必填 | 说明 |\n---|---|---|---|---|\nkey | string | 是 | 数据的 key | |\n# 示例代码\ncurl -d '{\"kv_list\":[{\"key\":\"score\"}]}' 'https://api.weixin.qq.com/wxa/set?access_token=T'\n";
+        let draft = draft_of(text);
+        assert_eq!(draft.request[0].name, "kv_list");
+        let DraftType::Array(item) = &draft.request[0].ty else {
+            panic!("not an array: {:?}", draft.request[0].ty)
+        };
+        let DraftType::Object(fields) = item.as_ref() else {
+            panic!("not an object: {item:?}")
+        };
+        assert_eq!(fields[0].name, "key");
+        assert!(fields[0].required);
+        // Without such an example the table's `Object` stays an object.
+        let text = text
+            .replace("# 示例代码", "# 其他")
+            .replace("curl -d", "text");
+        let draft = draft_of(&text);
+        assert!(matches!(draft.request[0].ty, DraftType::Object(_)));
+    }
+
+    #[test]
+    fn an_error_tables_success_row_is_not_an_error_code() {
+        let text = "# T\nGET https://api.weixin.qq.com/wxa/list?access_token=T\n# 返回参数\n| 属性 | 类型 | 说明 |\n|---|---|---|\n| total | number | 总数 |\n# 错误码\n| 错误码 | 错误信息 | 说明 |\n|---|---|---|\n| 0 | ok | 正常 |\n| 92000 | 已添加 | 请勿重复添加 |\n";
+        assert_eq!(draft_of(text).errors, [92000]);
     }
 }

@@ -467,11 +467,79 @@ fn read_part(text: &str) -> Page {
             page.doc_url = doc_url(line);
         }
     }
+    // Old mini-program pages document the cloud-function form of the call after the HTTPS one
+    // (`# Cloud Call`, `# 云调用`, then its own parameter and answer tables in camelCase): once
+    // the HTTPS answer has been read, those tables are not this call's.
+    let mut answered = false;
+    let mut cloud = false;
     for section in &sections {
+        let lower = section.heading.to_lowercase();
+        if answered && !cloud && (lower.contains("云调用") || lower.contains("cloud call")) {
+            cloud = true;
+            page.guesses.push(format!(
+                "the tables after `{}` describe the cloud-function form of the call: not read",
+                section.heading
+            ));
+        }
+        let table = matches!(
+            section.kind,
+            SectionKind::Request
+                | SectionKind::RequestBody
+                | SectionKind::Query
+                | SectionKind::Response
+                | SectionKind::Nested
+        );
+        if cloud && table {
+            continue;
+        }
+        answered |= section.kind == SectionKind::Response;
         read_section(&mut page, section);
     }
     cut_off_signs(text, &sections, &mut page);
+    drop_string_structures(&mut page);
     page
+}
+
+/// Drops the structure tables of fields the page types `string` (`data string 地址列表的 JSON
+/// 格式字符串` with a `data.data 的结构` table, and the tables under it): they describe the JSON
+/// text the string holds, and on the wire the field is a string.
+fn drop_string_structures(page: &mut Page) {
+    let typed_string = |page: &Page, side: Side, path: &[String]| {
+        let Some((last, parent)) = path.split_last() else {
+            return false;
+        };
+        let rows = if parent.is_empty() {
+            match side {
+                Side::Request => &page.request,
+                Side::Response => &page.response,
+            }
+        } else {
+            match page
+                .nested
+                .iter()
+                .find(|table| table.side == side && table.path == parent)
+            {
+                Some(table) => &table.rows,
+                None => return false,
+            }
+        };
+        rows.iter()
+            .any(|row| row.name == *last && row.doc_type.trim().eq_ignore_ascii_case("string"))
+    };
+    let strings: Vec<(Side, Vec<String>, String)> = page
+        .nested
+        .iter()
+        .filter(|table| typed_string(page, table.side, &table.path))
+        .map(|table| (table.side, table.path.clone(), table.heading.clone()))
+        .collect();
+    for (side, path, heading) in strings {
+        page.guesses.push(format!(
+            "`{}` is typed string on the page, so the section `{heading}` (and any under it) is taken to describe the JSON text it holds: not read as fields",
+            path.join(".")
+        ));
+        page.nested
+            .retain(|table| !(table.side == side && table.path.starts_with(&path)));
+    }
 }
 
 /// A call written as prose (`HTTP request mode: POST URL: https://api.weixin.qq.com/card/code/get?…`,
@@ -669,6 +737,24 @@ fn first_line_url(text: &str) -> Option<String> {
 }
 
 /// `curl -F 'pdf=@test.pdf' …` → `pdf`: the parts of a multipart upload that carry a file.
+/// The JSON body of a `curl -d '{…}'` (or `--data`) line: the text between the quotes after the
+/// flag, when it is a JSON object or array.
+fn curl_data(line: &str) -> Option<String> {
+    if !line.starts_with("curl") {
+        return None;
+    }
+    let at = [" -d ", " --data ", " --data-raw "]
+        .iter()
+        .filter_map(|flag| line.find(flag).map(|at| at + flag.len()))
+        .min()?;
+    let rest = line[at..].trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let inner = &rest[1..];
+    let end = inner.find(quote)?;
+    let body = inner[..end].trim();
+    (body.starts_with('{') || body.starts_with('[')).then(|| body.to_string())
+}
+
 fn curl_file_parts(line: &str) -> Vec<String> {
     if !line.contains("curl") && !line.trim_start().starts_with("-F") {
         return Vec::new();
@@ -1203,6 +1289,10 @@ fn read_examples(page: &mut Page, section: &Section) {
                 text.push('\n');
             }
             text
+        } else if let Some(body) = curl_data(trimmed) {
+            // `curl -d '{"kv_list":[…]}' 'https://…'`: the body sent is the request example.
+            label = "request".to_string();
+            body
         } else {
             if !trimmed.is_empty() {
                 label = trimmed.to_string();
@@ -1658,5 +1748,49 @@ mod tests {
         assert_eq!(page.calls.len(), 2);
         assert!(page.later_calls.is_empty());
         assert_eq!(page.request.len(), 1);
+    }
+
+    #[test]
+    fn structure_tables_of_a_field_typed_string_are_not_fields() {
+        // `data.data` is a string holding JSON; its structure tables describe that text.
+        let text = "# T\nGET https://api.weixin.qq.com/wxa/list?access_token=T\n# 返回值\n属性 类型 说明\ndata object 返回数据\ndata 的结构\n属性 类型 说明\ntotal number 总数\ndata string 地址列表的 JSON 格式字符串\ndata.data 的结构\n属性 类型 说明\npoi_list Array.<Object> 地址列表\ndata.data.poi_list 的结构\n属性 类型 说明\npoi_id string 地点 ID\n";
+        let page = read(text);
+        let paths: Vec<Vec<String>> = page.nested.iter().map(|t| t.path.clone()).collect();
+        assert_eq!(paths, [vec!["data".to_string()]]);
+        assert!(
+            page.guesses
+                .iter()
+                .any(|g| g.contains("`data.data` is typed string"))
+        );
+        // A field typed object keeps its table.
+        let page = read(&text.replace("data string 地址列表", "data object 地址列表"));
+        assert_eq!(page.nested.len(), 3);
+    }
+
+    #[test]
+    fn cloud_call_tables_after_the_https_answer_are_not_read() {
+        let text = "# T\n# HTTPS Call\nGET https://api.weixin.qq.com/cgi-bin/x/create?access_token=T\n# Request Parameters\nAttribute Type Default Required Description\naccess_token string Yes Credentials\n# Return Value\nAttribute Type Description\nactivity_id string The ID.\n# Cloud Call\nCloud call is a capability.\n# Return Value\nAttribute Type Description\nactivityId string The ID.\n";
+        let page = read(text);
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["activity_id"]);
+        // A cloud-call heading before the tables (the new layout) changes nothing.
+        let text = "# T\n# HTTPS 调用\nPOST https://api.weixin.qq.com/cv/img/aicrop?access_token=T\n# 云调用\n出入参和HTTPS调用相同\n# 请求参数\n属性 类型 必填 说明\nimg_url string 图片 url\n# 返回参数\n属性 类型 说明\nw number 宽度\n";
+        let page = read(text);
+        assert_eq!(page.request.len(), 1);
+        assert_eq!(page.response.len(), 1);
+    }
+
+    #[test]
+    fn a_curl_data_line_is_a_request_example() {
+        assert_eq!(
+            curl_data("curl -d '{\"a\":[1]}' 'https://api.weixin.qq.com/x'").as_deref(),
+            Some("{\"a\":[1]}")
+        );
+        assert_eq!(curl_data("curl -F 'img=@a.jpg' 'https://x'"), None);
+        assert_eq!(curl_data("curl -d 'a=1' 'https://x'"), None);
+        let text = "# T\nPOST https://api.weixin.qq.com/x?access_token=T\n# 示例代码\ncurl -d '{\"kv_list\":[{\"key\":\"k\"}]}' 'https://api.weixin.qq.com/x?access_token=T'\n";
+        let page = read(text);
+        assert_eq!(page.examples.len(), 1);
+        assert!(page.examples[0].request.is_some());
     }
 }
