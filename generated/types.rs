@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// A type of the authorizer's account, as an id.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct AccountTypeInfo {
         /// The type id. Account type: 0 subscription account, 1 subscription account upgraded from an old account, 2 service account. Verification: -1 not verified, 0 WeChat verified, other values partial verifications.
@@ -23,7 +23,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// What the merchant granted.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiGetAuthorizerInfoResponseAuthorizationInfo {
         /// The merchant's appid.
@@ -52,7 +52,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The merchant's account.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiGetAuthorizerInfoResponseAuthorizerInfo {
         /// Nickname (may be empty).
@@ -107,7 +107,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Features turned on (1) or off (0).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiGetAuthorizerInfoResponseAuthorizerInfoBusinessInfo {
         /// WeChat Pay.
@@ -136,7 +136,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// What the merchant authorized.
-    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiQueryAuthResponseAuthorizationInfo {
         /// The merchant's (authorizer's) appid.
@@ -192,7 +192,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Authorization-page settings for a company (单位) invoice title.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct AuthBizField {
         /// Whether to show the title field.
         ///
@@ -322,7 +322,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// A merchant-defined field on the authorization page.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct AuthCustomField {
         /// Name of the field shown to the user.
         pub key: String,
@@ -352,7 +352,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// A merchant-defined field of the authorization page with what the user entered, as `get_auth_data` returns it (the settings of `set_auth_field` use `AuthCustomField`).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct AuthCustomFieldValue {
         /// Name of the field, as set with `set_auth_field`.
@@ -374,7 +374,7 @@ crate::schema::object! {
     /// Fields shown on the type=1 authorization page (填写抬头申请开票), for a personal title (`user_field`) and for a company title (`biz_field`). Fields set to show are mandatory for the user.
     ///
     /// Note: The official table marks the whole object as required for every setbizattr action, although only set_auth_field sends it; whether `user_field` and `biz_field` may be left out is unconfirmed.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct AuthField {
         /// Fields asked for when the user picks a personal (个人) title.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -393,7 +393,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Authorization-page settings for a personal (个人) invoice title.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct AuthUserField {
         /// Whether to show the title field.
         ///
@@ -465,7 +465,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// One permission set (权限集) the merchant granted to the third-party platform.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct AuthorizedPermissionSet {
         /// The permission set.
@@ -493,7 +493,7 @@ crate::enums::string_enum! {
 
 crate::schema::object! {
     /// Display information of a fiscal e-note card template.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BillBaseInfo {
         /// The finance bureau's logo; must be a URL returned by the image upload API.
         pub logo_url: String,
@@ -508,7 +508,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Card extension of `nontax_insert_bill`, carrying the fiscal e-note data.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BillCardExt {
         /// The user's fiscal e-note card.
         pub user_card: BillUserCard,
@@ -523,7 +523,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The fiscal e-note card template of a collecting unit (执收单位).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BillCardInfo {
         /// Payee (收款方) shown on the note.
         pub payee: String,
@@ -542,7 +542,7 @@ crate::schema::object! {
     /// Wrapper of the fiscal e-note data inserted into the user's card bag.
     ///
     /// Note: The official table puts the note's fields directly under `user_card`; the official example and the SKIT .NET SDK and a public Go SDK nest them in `invoice_user_data`, which is followed here.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BillUserCard {
         /// The fiscal e-note itself.
         pub invoice_user_data: BillUserData,
@@ -557,7 +557,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// A fiscal electronic note as inserted into the user's card bag.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BillUserData {
         /// Amount, in fen (分).
         pub fee: i64,
@@ -595,7 +595,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The merchant's contact information, which must be set before authorization links are requested.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BizContact {
         /// Invoicing timeout (开票超时时间).
         ///
@@ -616,7 +616,7 @@ crate::schema::object! {
     /// A blue (normal) invoice to issue (`invoiceinfo` of `make_out_invoice`). Amounts are yuan (元) with two decimals.
     ///
     /// Note: The old doc page was not captured; requiredness follows the SKIT .NET SDK's nullable typing and is unconfirmed.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BlueInvoiceInfo {
         /// The user's openid.
         pub wxopenid: String,
@@ -722,7 +722,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// One line item of a blue invoice. Amounts are yuan (元).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BlueInvoiceItem {
         /// Line nature (发票行性质); 0 = normal line, 1 = discount line (折扣行), 2 = discounted line (被折扣行).
         ///
@@ -779,7 +779,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The invoice title the user filled in or picked on the authorization page. Sent for a type=1 authorization (the user fills in a title, 填写抬头申请开票); absent otherwise.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetAuthDataResponseUserAuthInfo {
         /// The personal (个人) title, when the user chose one.
@@ -806,7 +806,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The company (单位) title, when the user chose one.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetAuthDataResponseUserAuthInfoBizField {
         /// The company name on the title.
@@ -849,7 +849,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The personal (个人) title, when the user chose one.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetAuthDataResponseUserAuthInfoUserField {
         /// The name on the personal title.
@@ -912,7 +912,7 @@ crate::enums::code_enum! {
 
 crate::schema::object! {
     /// Display information of an invoice card template.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceCardBaseInfo {
         /// Logo of the issuer; must be a URL returned by the permanent-material (image) upload API.
         pub logo_url: String,
@@ -955,7 +955,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Card extension of `insert_invoice`, carrying the invoice data.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceCardExt {
         /// Random string against replay.
         ///
@@ -975,7 +975,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The invoice card template (发票卡券模板) created by an invoicing platform.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceCardInfo {
         /// What the card shows in the card bag list and its links.
         pub base_info: InvoiceCardBaseInfo,
@@ -1007,7 +1007,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// One invoice card in the user's card bag, as a reimbursing party sees it: the card template id with the encrypted card code obtained from the `chooseInvoice` JS API.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceCardRef {
         /// Id of the invoice card template (发票卡券 card_id).
         pub card_id: String,
@@ -1026,7 +1026,7 @@ crate::schema::object! {
     /// One line item (商品明细) of an invoice, as inserted into the card bag and read back.
     ///
     /// Note: Requiredness from the MudWechat C# SDK; the WeCom variant of the reimburse page also shows a per-item `fee`, which the Official Account pages do not list.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceItem {
         /// Item name.
         pub name: String,
@@ -1062,7 +1062,7 @@ crate::enums::code_enum! {
 
 crate::schema::object! {
     /// Wrapper of the invoice data inserted into the user's card bag.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceUserCard {
         /// The invoice itself.
         pub invoice_user_data: InvoiceUserData,
@@ -1077,7 +1077,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// An issued invoice as inserted into the user's card bag. Amounts are in fen (分).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InvoiceUserData {
         /// Total amount including tax, in fen.
         pub fee: i64,
@@ -1177,7 +1177,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The invoice data of a card as returned to a reimbursing party (`user_info`). Amounts are in fen (分).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct InvoiceUserInfo {
         /// Total amount including tax, in fen.
@@ -1286,7 +1286,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// An invoice issued through the unified invoicing interface (`invoicedetail` of `query_invoice_info`).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct IssuedInvoiceDetail {
         /// Invoice request serial number (发票请求流水号).
@@ -1327,7 +1327,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Link between the merchant's WeChat Pay merchant id and its invoicing platform, needed for post-payment invoicing (支付后开票).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct PayMchInfo {
         /// WeChat Pay merchant id (商户号).
         pub mchid: String,
@@ -1344,7 +1344,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// The id of a permission set; invoices need set 26 (some calls also set 8).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct PermissionSetId {
         /// The permission set id.
@@ -1362,7 +1362,7 @@ crate::schema::object! {
     /// The blue invoice to red-flush (冲红) (`invoiceinfo` of `clear_out_invoice`).
     ///
     /// Note: Six-field shape of the SKIT .NET SDK and WxJava; the MudWechat C# SDK instead sends the whole makeoutinvoice body plus `yfpdm`/`yfphm`. Requiredness unconfirmed.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct RedInvoiceInfo {
         /// The user's openid.
         pub wxopenid: String,
@@ -1396,7 +1396,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// One invoice as `reimburse_get_invoice_batch` returns it: the same fields as the top level of `reimburse_get_invoice_info`, without errcode.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ReimburseInvoice {
         /// Id of the invoice card template.

@@ -177,6 +177,7 @@ macro_rules! api_error_enum {
             pub const ENDPOINT: &'static str = $endpoint;
 
             /// The variant for an `errcode` and `errmsg` from WeChat.
+            #[inline]
             pub fn from_code(code: i64, errmsg: String) -> Self {
                 $(
                     if code == crate::error_codes::$item.code {
@@ -187,6 +188,7 @@ macro_rules! api_error_enum {
             }
 
             /// The documentation of this code, `None` for `Unknown`.
+            #[inline]
             pub fn info(&self) -> Option<&'static crate::ErrorInfo> {
                 match self {
                     $( Self::$variant { .. } => Some(&crate::error_codes::$item), )*
@@ -195,6 +197,7 @@ macro_rules! api_error_enum {
             }
 
             /// WeChat's `errcode`.
+            #[inline]
             pub fn code(&self) -> i64 {
                 match self {
                     Self::Unknown { code, .. } => *code,
@@ -203,6 +206,7 @@ macro_rules! api_error_enum {
             }
 
             /// WeChat's `errmsg`, as sent.
+            #[inline]
             pub fn message(&self) -> &str {
                 match self {
                     $( Self::$variant { errmsg } )|* | Self::Unknown { errmsg, .. } => errmsg,
@@ -210,21 +214,25 @@ macro_rules! api_error_enum {
             }
 
             /// What the docs say to do about it, when the code is documented.
+            #[inline]
             pub fn solution(&self) -> Option<&'static str> {
                 crate::ApiError::solution(self)
             }
 
             /// Whether sending the same request again later may succeed.
+            #[inline]
             pub fn is_retryable(&self) -> bool {
                 crate::ApiError::is_retryable(self)
             }
 
             /// Whether the operation may have succeeded anyway: query its state before retrying.
+            #[inline]
             pub fn may_have_succeeded(&self) -> bool {
                 crate::ApiError::may_have_succeeded(self)
             }
 
             /// Whether the access token was rejected (40001, 40014, 42001).
+            #[inline]
             pub fn is_token_invalid(&self) -> bool {
                 crate::ApiError::is_token_invalid(self)
             }
@@ -236,12 +244,14 @@ macro_rules! api_error_enum {
                 &[$(stringify!($variant),)* crate::error_serde::UNKNOWN];
 
             /// This value's variant name.
+            #[inline]
             fn variant_name(&self) -> &'static str {
                 self.info().map_or(crate::error_serde::UNKNOWN, |info| info.variant)
             }
         }
 
         impl Clone for $name {
+            #[inline]
             fn clone(&self) -> Self {
                 match self {
                     Self::Unknown { code, errmsg } => Self::Unknown { code: *code, errmsg: errmsg.clone() },
@@ -252,6 +262,7 @@ macro_rules! api_error_enum {
         }
 
         impl PartialEq for $name {
+            #[inline]
             fn eq(&self, other: &Self) -> bool {
                 // The same variant (`info` is `None` only for `Unknown`), code and message.
                 self.info().map(|info| info.variant) == other.info().map(|info| info.variant)
@@ -261,6 +272,7 @@ macro_rules! api_error_enum {
         }
 
         impl serde::Serialize for $name {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let code = match self {
                     Self::Unknown { code, .. } => Some(*code),
@@ -278,6 +290,7 @@ macro_rules! api_error_enum {
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let decoded =
                     crate::error_serde::deserialize(deserializer, stringify!($name), Self::VARIANTS)?;
@@ -299,34 +312,41 @@ macro_rules! api_error_enum {
         });
 
         impl crate::ApiError for $name {
+            #[inline]
             fn from_code(code: i64, errmsg: String) -> Self {
                 Self::from_code(code, errmsg)
             }
 
+            #[inline]
             fn code(&self) -> i64 {
                 self.code()
             }
 
+            #[inline]
             fn message(&self) -> &str {
                 self.message()
             }
 
+            #[inline]
             fn info(&self) -> Option<&'static crate::ErrorInfo> {
                 self.info()
             }
 
+            #[inline]
             fn endpoint(&self) -> &'static str {
                 Self::ENDPOINT
             }
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 crate::error::fmt_api_error(self, f)
             }
         }
 
         impl std::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 crate::error::debug_api_error(self, f)
             }
@@ -335,12 +355,14 @@ macro_rules! api_error_enum {
         impl std::error::Error for $name {}
 
         impl From<$name> for crate::AnyApiError {
+            #[inline]
             fn from(error: $name) -> Self {
                 crate::AnyApiError::from_api(error)
             }
         }
 
         impl From<crate::Error<$name>> for crate::Error<crate::AnyApiError> {
+            #[inline]
             fn from(error: crate::Error<$name>) -> Self {
                 error.erase()
             }

@@ -5,6 +5,7 @@ pub mod builder;
 mod client;
 pub mod component;
 mod credential;
+mod de;
 pub mod dynamic;
 mod endpoint;
 mod enums;

@@ -1,5 +1,6 @@
-//! The `object!` macro: declares a generated struct and, with the `schema` feature, writes
-//! its `schemars::JsonSchema` impl from the struct's own doc comments and serde attributes.
+//! The `object!` macro: declares a generated struct, writes its `Deserialize` impl
+//! ([`crate::de`]) and, with the `schema` feature, its `schemars::JsonSchema` impl, both from
+//! the struct's own doc comments and serde attributes.
 //! The schema is what `#[derive(schemars::JsonSchema)]` gives (`tests/schema_fixture.rs`
 //! holds it to that), but built by one non-generic function, [`object_schema`], shared by
 //! every struct; each field's type is reached through one small generic function,
@@ -57,10 +58,11 @@ pub fn object_schema(generator: &mut SchemaGenerator, doc: &[&str], fields: &[Fi
 }
 
 /// Declares a generated struct (doc comments, `#[derive(..)]`, other attributes, then
-/// `pub` fields each with doc comments and at most one `#[serde(..)]`) and, with the
-/// `schema` feature, its `JsonSchema` impl: a field's JSON name is its `rename`, it is
-/// optional when it has `default`, and a flag (`with = "crate::types::flag"`) is described
-/// as the integer it travels as.
+/// `pub` fields each with doc comments and at most one `#[serde(..)]`), its `Deserialize`
+/// impl and, with the `schema` feature, its `JsonSchema` impl: a field's JSON name is its
+/// `rename`, it is also read from its `alias`, it is optional when it has `default`, and a flag
+/// (`with = "crate::types::flag"`) travels and is described as an integer. `Serialize` and
+/// the other traits come from the `#[derive(..)]`.
 macro_rules! object {
     (
         $(#[doc = $doc:literal])*
@@ -85,6 +87,8 @@ macro_rules! object {
             )*
         }
 
+        $crate::de::deserialize_object!($name { $($field: $ty; [$($($serde)*)?]),* });
+
         $crate::schema::json_schema_impl!($name, |generator| {
             $crate::schema::object_schema(generator, &[$($doc),*], &[$(
                 $crate::schema::Field {
@@ -106,14 +110,17 @@ macro_rules! json_schema_impl {
     ($name:ident, |$generator:ident| $body:expr) => {
         #[cfg(feature = "schema")]
         impl schemars::JsonSchema for $name {
+            #[inline]
             fn schema_name() -> std::borrow::Cow<'static, str> {
                 std::borrow::Cow::Borrowed(stringify!($name))
             }
 
+            #[inline]
             fn schema_id() -> std::borrow::Cow<'static, str> {
                 std::borrow::Cow::Borrowed(concat!(module_path!(), "::", stringify!($name)))
             }
 
+            #[inline]
             fn json_schema($generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
                 $body
             }
@@ -123,13 +130,11 @@ macro_rules! json_schema_impl {
 pub(crate) use json_schema_impl;
 
 /// A field's JSON name: its serde `rename`, else its Rust name.
-#[cfg(feature = "schema")]
 macro_rules! wire_name {
     ($field:ident; rename = $wire:literal $($rest:tt)*) => { $wire };
     ($field:ident; $head:tt $($rest:tt)*) => { $crate::schema::wire_name!($field; $($rest)*) };
     ($field:ident;) => { stringify!($field) };
 }
-#[cfg(feature = "schema")]
 pub(crate) use wire_name;
 
 /// Whether serde's arguments say `default`.

@@ -224,10 +224,14 @@ impl FilePart {
 }
 
 /// The spec type `flag`: a `bool` in Rust, the integer `1` or `0` on the wire (WeChat's
-/// `show_title: 1`). Used by generated fields as `#[serde(with = "crate::types::flag")]`;
-/// reading also takes JSON `true`/`false`, and refuses any other value.
+/// `show_title: 1`). Generated fields send it through `#[serde(with = "crate::types::flag")]`
+/// and read it as a [`flag::Flag`] (`object!` does); reading also takes JSON `true`/`false`,
+/// and refuses any other value.
 pub(crate) mod flag {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
+
+    /// A flag as a value of its own: `1`/`0` on the wire.
+    pub struct Flag(pub bool);
 
     /// What a flag may look like on the wire.
     #[derive(Deserialize)]
@@ -237,11 +241,23 @@ pub(crate) mod flag {
         Boolean(bool),
     }
 
-    fn read(wire: Wire) -> Result<bool, String> {
-        match wire {
-            Wire::Integer(0) | Wire::Boolean(false) => Ok(false),
-            Wire::Integer(1) | Wire::Boolean(true) => Ok(true),
-            Wire::Integer(other) => Err(format!("a flag is 0 or 1, found {other}")),
+    impl<'de> Deserialize<'de> for Flag {
+        /// Reads `1`/`0` (or `true`/`false`).
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match Wire::deserialize(deserializer) {
+                Ok(Wire::Integer(0) | Wire::Boolean(false)) => Ok(Flag(false)),
+                Ok(Wire::Integer(1) | Wire::Boolean(true)) => Ok(Flag(true)),
+                Ok(Wire::Integer(other)) => {
+                    Err(D::Error::custom(format!("a flag is 0 or 1, found {other}")))
+                }
+                Err(_) => Err(D::Error::custom("a flag is 0 or 1")),
+            }
+        }
+    }
+
+    impl Serialize for Flag {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize(&self.0, serializer)
         }
     }
 
@@ -250,34 +266,17 @@ pub(crate) mod flag {
         serializer.serialize_i64(i64::from(*value))
     }
 
-    /// Reads `1`/`0` (or `true`/`false`).
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-        let wire =
-            Wire::deserialize(deserializer).map_err(|_| D::Error::custom("a flag is 0 or 1"))?;
-        read(wire).map_err(D::Error::custom)
-    }
-
-    /// The same for an optional flag (absent stays `None`; with `default` on the field).
+    /// The same for an optional flag (`None` is skipped by the field).
     pub mod option {
-        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        use super::Flag;
+        use serde::{Serialize, Serializer};
 
-        /// One flag, through the functions above.
-        #[derive(Serialize, Deserialize)]
-        struct Flag(#[serde(with = "super")] bool);
-
-        /// Sends `Some(true)` as `1` and `Some(false)` as `0` (`None` is skipped by the field).
+        /// Sends `Some(true)` as `1` and `Some(false)` as `0`.
         pub fn serialize<S: Serializer>(
             value: &Option<bool>,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
             value.map(Flag).serialize(serializer)
-        }
-
-        /// Reads `1`/`0` (or `true`/`false`); `null` is `None`.
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Option<bool>, D::Error> {
-            Ok(Option::<Flag>::deserialize(deserializer)?.map(|flag| flag.0))
         }
     }
 }

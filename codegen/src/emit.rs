@@ -61,7 +61,7 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, EmitError> {
             quote! { include!(#name); }
         });
     let module = quote! {
-        use serde::{Deserialize, Serialize};
+        use serde::Serialize;
         #(#includes)*
     };
     files.push(render("mod.rs", module)?);
@@ -474,7 +474,7 @@ fn emit_struct(api: &Api, object: &Object) -> (TokenStream, TokenStream) {
     };
     let item = quote! {
         #docs
-        #[derive(#debug Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default Serialize)]
         #non_exhaustive
         pub struct #name {
             #(#fields)*

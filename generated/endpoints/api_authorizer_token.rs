@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize)]
     pub struct ApiAuthorizerTokenRequest {
         /// The third-party platform's appid.
         pub component_appid: String,
@@ -41,7 +41,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/cgi-bin/component/api_authorizer_token`: Get a merchant's authorizer_access_token with its refresh token.
-    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiAuthorizerTokenResponse {
         /// The merchant's token for the platform's calls.

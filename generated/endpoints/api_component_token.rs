@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize)]
     pub struct ApiComponentTokenRequest {
         /// The third-party platform's appid.
         pub component_appid: String,
@@ -46,7 +46,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/cgi-bin/component/api_component_token`: Get the third-party platform's component_access_token.
-    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiComponentTokenResponse {
         /// The platform's token.

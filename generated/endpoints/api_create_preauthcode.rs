@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ApiCreatePreauthcodeRequest {
         /// The third-party platform's appid.
         pub component_appid: String,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/cgi-bin/component/api_create_preauthcode`: Get a pre-authorization code for the link a merchant opens to authorize the platform.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiCreatePreauthcodeResponse {
         /// The pre-authorization code.

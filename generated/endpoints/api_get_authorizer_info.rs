@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ApiGetAuthorizerInfoRequest {
         /// The third-party platform's appid.
         pub component_appid: String,
@@ -23,7 +23,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/cgi-bin/component/api_get_authorizer_info`: Get a merchant's account details and the permissions it granted the platform.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiGetAuthorizerInfoResponse {
         /// The merchant's account.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize)]
     pub struct ApiQueryAuthRequest {
         /// The third-party platform's appid.
         pub component_appid: String,
@@ -37,7 +37,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/cgi-bin/component/api_query_auth`: Exchange an authorization code for the merchant's tokens and granted permissions.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ApiQueryAuthResponse {
         /// What the merchant authorized.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/biz/getselecttitleurl`: Get the merchant's own link where users pick an invoice title.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct BizGetSelectTitleUrlRequest {
         /// Merchant data echoed in the `submit_invoice_title` event when the user submits a title.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,7 +22,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/biz/getselecttitleurl`: Get the merchant's own link where users pick an invoice title.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct BizGetSelectTitleUrlResponse {
         /// The merchant's title-selection link (turn it into a QR code for the checkout counter).

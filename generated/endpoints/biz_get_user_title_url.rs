@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/biz/getusertitleurl`: Get a link that saves an invoice title into the user's WeChat.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct BizGetUserTitleUrlRequest {
         /// Title (抬头) name; required when `user_fill` is 0.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/biz/getusertitleurl`: Get a link that saves an invoice title into the user's WeChat.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct BizGetUserTitleUrlResponse {
         /// Link to send to the user to confirm and save the title.

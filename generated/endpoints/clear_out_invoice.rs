@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ClearOutInvoiceRequest {
         /// The blue invoice to red-flush.
         pub invoiceinfo: RedInvoiceInfo,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/clearoutinvoice`: Red-flush (冲红) an issued invoice through WeChat's unified invoicing interface.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ClearOutInvoiceResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct GetAuthDataRequest {
         /// The invoicing platform's id in WeChat (in the fiscal flow, the finance department's id).
         pub s_pappid: String,
@@ -20,7 +20,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/getauthdata`: Query whether the user has authorized an order's invoice.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetAuthDataResponse {
         /// Status of the authorization, free text: `auth success` when authorized (a community report shows `never auth`).

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/setbizattr`: Read the fields set for the type=1 authorization page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct GetAuthFieldRequest {}
 }
 
@@ -11,7 +11,7 @@ crate::builder::builder! { GetAuthFieldRequest => GetAuthFieldRequestBuilder { }
 
 crate::schema::object! {
     /// Success response of `/card/invoice/setbizattr`: Read the fields set for the type=1 authorization page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetAuthFieldResponse {
         /// The fields of the authorization page.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize)]
     pub struct GetAuthUrlRequest {
         /// The invoicing platform's id in WeChat, provided by the platform (which obtains it with `set_url`).
         pub s_pappid: String,
@@ -66,7 +66,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/getauthurl`: Get the link of the invoice authorization page for an order.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetAuthUrlResponse {
         /// Link of the authorization page.

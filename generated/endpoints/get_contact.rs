@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/setbizattr`: Read the merchant's contact information for invoicing.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct GetContactRequest {}
 }
 
@@ -11,7 +11,7 @@ crate::builder::builder! { GetContactRequest => GetContactRequestBuilder { } }
 
 crate::schema::object! {
     /// Success response of `/card/invoice/setbizattr`: Read the merchant's contact information for invoicing.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     #[non_exhaustive]
     pub struct GetContactResponse {
         /// The merchant's contact information.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/setbizattr`: Read which invoicing platform the merchant's WeChat Pay merchant id is linked to.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct GetPayMchRequest {}
 }
 
@@ -11,7 +11,7 @@ crate::builder::builder! { GetPayMchRequest => GetPayMchRequestBuilder { } }
 
 crate::schema::object! {
     /// Success response of `/card/invoice/setbizattr`: Read which invoicing platform the merchant's WeChat Pay merchant id is linked to.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     #[non_exhaustive]
     pub struct GetPayMchResponse {
         /// The merchant id and the invoicing platform it is linked to.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct GetTicketRequest {}
 }
 
@@ -11,7 +11,7 @@ crate::builder::builder! { GetTicketRequest => GetTicketRequestBuilder { } }
 
 crate::schema::object! {
     /// Success response of `/cgi-bin/ticket/getticket`: Get the card api_ticket (wx_card) that authorization links need.
-    #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct GetTicketResponse {
         /// The temporary card ticket (api_ticket).

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct InsertInvoiceRequest {
         /// The order the user authorized through `get_auth_url`.
         pub order_id: String,
@@ -31,7 +31,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/insert`: Insert an issued electronic invoice into the user's card bag.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct InsertInvoiceResponse {
         /// Code of the invoice card in the user's card bag (used by `platform_update_status`).

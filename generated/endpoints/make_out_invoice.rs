@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/makeoutinvoice`: Issue a blue invoice through WeChat's unified invoicing interface.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct MakeOutInvoiceRequest {
         /// The invoice to issue.
         pub invoiceinfo: BlueInvoiceInfo,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/makeoutinvoice`: Issue a blue invoice through WeChat's unified invoicing interface.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct MakeOutInvoiceResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct NontaxCreateBillCardRequest {
         /// The template to create.
         ///
@@ -20,7 +20,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/nontax/createbillcard`: Create a fiscal e-note card template for a collecting unit.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct NontaxCreateBillCardResponse {
         /// Id of the new fiscal e-note card template.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize)]
     pub struct NontaxGetBillAuthUrlRequest {
         /// The finance bureau's id (财政局 id), provided by the bureau.
         pub s_pappid: String,
@@ -57,7 +57,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/nontax/getbillauthurl`: Get the link of the fiscal e-note authorization page for an order.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct NontaxGetBillAuthUrlResponse {
         /// Link of the authorization page.

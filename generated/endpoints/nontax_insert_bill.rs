@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct NontaxInsertBillRequest {
         /// The order the payer authorized through `nontax_get_bill_auth_url`.
         pub order_id: String,
@@ -29,7 +29,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/nontax/insertbill`: Insert a fiscal e-note into the user's card bag.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct NontaxInsertBillResponse {
         /// Code of the note's card in the user's card bag.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct PlatformGetPdfRequest {
         /// Id of the uploaded PDF, as returned by `platform_set_pdf` (a 64-bit integer carried as a string).
         pub s_media_id: String,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/platform/getpdf`: Get a temporary download link of an uploaded PDF.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct PlatformGetPdfResponse {
         /// Temporary download link of the PDF, valid for 2 hours.

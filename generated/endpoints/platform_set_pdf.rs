@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/platform/setpdf`: Upload an invoice (or fiscal e-note) PDF.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct PlatformSetPdfRequest {
         /// The PDF file, sent as the multipart part named `pdf` (with filename, length and content type, e.g. `invoice.pdf`, `application/pdf`).
         pub pdf: crate::FilePart,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/platform/setpdf`: Upload an invoice (or fiscal e-note) PDF.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct PlatformSetPdfResponse {
         /// Id of the uploaded PDF, a 64-bit integer carried as a string; valid for 3 days.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/platform/updatestatus`: Update the reimbursement status of an inserted invoice card (issuer side).
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct PlatformUpdateStatusRequest {
         /// Id of the invoice card template (发票 id).
         pub card_id: String,
@@ -26,7 +26,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/platform/updatestatus`: Update the reimbursement status of an inserted invoice card (issuer side).
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct PlatformUpdateStatusResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct QueryInvoiceInfoRequest {
         /// Invoice request serial number (发票请求流水号) used when issuing.
         pub fpqqlsh: String,
@@ -20,7 +20,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/queryinvoceinfo`: Query an invoice issued through WeChat's unified invoicing interface.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct QueryInvoiceInfoResponse {
         /// The issued invoice; absent while issuing is still in progress.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ReimburseGetInvoiceBatchRequest {
         /// The invoice cards to read.
         ///
@@ -20,7 +20,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/reimburse/getinvoicebatch`: Read several invoice cards a user submitted for reimbursement.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ReimburseGetInvoiceBatchResponse {
         /// The invoices, each with the fields `reimburse_get_invoice_info` returns.

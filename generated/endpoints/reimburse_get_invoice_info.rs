@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ReimburseGetInvoiceInfoRequest {
         /// Id of the invoice card template, from `chooseInvoice`.
         pub card_id: String,
@@ -20,7 +20,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/reimburse/getinvoiceinfo`: Read one invoice card a user submitted for reimbursement.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ReimburseGetInvoiceInfoResponse {
         /// Id of the invoice card template.

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/reimburse/updateinvoicestatus`: Lock, unlock or close one invoice being reimbursed.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ReimburseUpdateInvoiceStatusRequest {
         /// Id of the invoice card template, from `chooseInvoice`.
         pub card_id: String,
@@ -26,7 +26,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/reimburse/updateinvoicestatus`: Lock, unlock or close one invoice being reimbursed.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ReimburseUpdateInvoiceStatusResponse {}
 }

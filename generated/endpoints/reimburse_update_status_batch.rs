@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/reimburse/updatestatusbatch`: Lock, unlock or close several invoices of one user at once.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ReimburseUpdateStatusBatchRequest {
         /// Openid of the user who owns every invoice in the list.
         pub openid: String,
@@ -28,7 +28,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/reimburse/updatestatusbatch`: Lock, unlock or close several invoices of one user at once.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ReimburseUpdateStatusBatchResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct RejectInsertRequest {
         /// The invoicing platform's id in WeChat, given by the platform (in the fiscal flow, the finance bureau's id).
         pub s_pappid: String,
@@ -30,7 +30,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/rejectinsert`: Refuse to issue the invoice (or fiscal e-note) of an authorized order.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct RejectInsertResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ScanTitleRequest {
         /// The raw text scanned from the user's title QR code, e.g. `https://mp.weixin.qq.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd`.
         pub scan_text: String,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/scantitle`: Decode an invoice-title QR code scanned from the user's WeChat.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct ScanTitleResponse {
         /// Kind of title (抬头类型); 0 = company (单位), 1 = personal (个人).

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct SetAuthFieldRequest {
         /// The fields of the authorization page.
         pub auth_field: AuthField,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/setbizattr`: Set the fields the user fills in on the type=1 authorization page.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct SetAuthFieldResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct SetPayMchRequest {
         /// The merchant id and the invoicing platform it is linked to.
         pub paymch_info: PayMchInfo,
@@ -18,7 +18,7 @@ crate::builder::builder! {
 
 crate::schema::object! {
     /// Success response of `/card/invoice/setbizattr`: Link the merchant's WeChat Pay merchant id to its invoicing platform.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct SetPayMchResponse {}
 }

@@ -3,7 +3,7 @@
 
 crate::schema::object! {
     /// Request body of `/card/invoice/seturl`: Get the invoicing platform's own link, which carries its s_pappid.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     pub struct SetUrlRequest {}
 }
 
@@ -11,7 +11,7 @@ crate::builder::builder! { SetUrlRequest => SetUrlRequestBuilder { } }
 
 crate::schema::object! {
     /// Success response of `/card/invoice/seturl`: Get the invoicing platform's own link, which carries its s_pappid.
-    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default, Serialize)]
     #[non_exhaustive]
     pub struct SetUrlResponse {
         /// The platform's pre-invoicing link; its `s_pappid` query parameter is the platform's id in WeChat (e.g. `https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=…`).
