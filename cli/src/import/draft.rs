@@ -199,6 +199,7 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         })
         .cloned()
         .collect();
+    let body_rows = example_spelling(body_rows, &requests, guesses);
     let request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
     let response = fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
     let mut request = nest_dotted(request, &requests, "request", guesses);
@@ -239,6 +240,8 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     }
     if page.request.is_empty() && page.file_parts.is_empty() {
         from_example(&mut request, &requests, "request", guesses);
+    } else if page.request_cut {
+        beyond_cut_table(&mut request, &requests, guesses);
     }
     if page.response.is_empty() {
         from_example(&mut response, &responses, "response", guesses);
@@ -374,9 +377,18 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
 /// support(s)`, ending the description or its sentence; `None` when a list or other text follows.
 fn only_value(description: &str) -> Option<String> {
     let lower = description.to_lowercase();
-    let start = ["只支持", "仅支持", "only supports", "only support"]
-        .iter()
-        .find_map(|marker| lower.find(marker).map(|at| at + marker.len()))?;
+    let start = [
+        "只支持",
+        "仅支持",
+        "只需填写",
+        "only supports",
+        "only support",
+        // `You only need to enter the authorization_code here`.
+        "only need to enter the",
+        "only need to enter",
+    ]
+    .iter()
+    .find_map(|marker| lower.find(marker).map(|at| at + marker.len()))?;
     let rest = description
         .get(start..)?
         .trim_start_matches([' ', '"', '`', '\'']);
@@ -385,7 +397,9 @@ fn only_value(description: &str) -> Option<String> {
         .unwrap_or(rest.len());
     let (word, after) = rest.split_at(end);
     let after = after.trim_start_matches(['"', '`', '\'']).trim();
-    let ends = after.is_empty() || after.starts_with(['。', '.', ';', ';', ')', '）']);
+    let ends = after.is_empty()
+        || after.starts_with(['。', '.', ';', ';', ')', '）'])
+        || after.to_lowercase().starts_with("here");
     (!word.is_empty() && ends).then(|| word.to_string())
 }
 
@@ -784,6 +798,13 @@ fn fields_with(
                 guesses.push(format!("{path} is not a Rust name: rust_name `{rust}`"));
             }
             let ty = match ty {
+                DraftType::String if matches!(sample, Some(Json::Object(_))) => {
+                    guesses.push(format!(
+                        "{path}: the table says `{}` but the example sends an object: taken as an object (a string would be sent quoted)",
+                        row.doc_type
+                    ));
+                    object_type(sample, &path, guesses)
+                }
                 DraftType::String if describes_object(&row.description) => {
                     guesses.push(format!(
                         "{path}: the table says `{}` but the description shows an object (`{{ … }}`): taken as an object",
@@ -825,8 +846,45 @@ fn fields_with(
         .collect()
 }
 
+/// Request rows whose name the examples spell otherwise only in case (`Wechatid` in the table of
+/// a machine-translated page, `"wechatid"` in its example): JSON keys are case-sensitive and the
+/// example is what is sent, so the example's spelling is kept, saying so.
+fn example_spelling(
+    rows: Vec<FieldRow>,
+    examples: &[&Json],
+    guesses: &mut Vec<String>,
+) -> Vec<FieldRow> {
+    let keys: Vec<&str> = examples
+        .iter()
+        .filter_map(|example| match example {
+            Json::Object(entries) => Some(entries.iter().map(|(key, _)| key.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let names: Vec<String> = rows.iter().map(|row| row.name.clone()).collect();
+    rows.into_iter()
+        .map(|mut row| {
+            let spelled = keys.iter().find(|key| {
+                **key != row.name
+                    && key.eq_ignore_ascii_case(&row.name)
+                    && !keys.contains(&row.name.as_str())
+                    && !names.iter().any(|name| name == *key)
+            });
+            if let Some(key) = spelled {
+                guesses.push(format!(
+                    "request field `{}` is spelled `{key}` in the example, which is what is sent: named `{key}`",
+                    row.name
+                ));
+                row.name = (*key).to_string();
+            }
+            row
+        })
+        .collect()
+}
+
 /// Whether a description says its field is one of two to send (`传这个则不用传 img_url`,
-/// `you do not need to pass this img_url`, `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`).
+/// `you do not need to pass this img_url`, `二选一`, `either … or`) or need not be sent in some case (`当add_source=2时无需填写`, `当 action 是 get 时不需要此字段`).
 fn either_or(description: &str) -> bool {
     let lower = description.to_lowercase();
     [
@@ -839,6 +897,8 @@ fn either_or(description: &str) -> bool {
         "时不用传",
         "时可不填",
         "时可不传",
+        // `当 action 是 get 时不需要此字段`.
+        "时不需",
         // The English pages' wording of `传这个则不用传 …`.
         "do not need to pass",
         "without passing",
@@ -878,6 +938,13 @@ fn map_type(
     let word = word.split('(').next().unwrap_or_default().to_string();
     // `Array.<Object>` (the JSDoc spelling of mini-program pages) is `array<object>`.
     let word = word.replacen("array.<", "array<", 1);
+    // `String128`: a string of at most 128 bytes.
+    let word = match word.strip_prefix("string") {
+        Some(digits) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) => {
+            "string".to_string()
+        }
+        _ => word,
+    };
     match word.as_str() {
         "string" | "str" => DraftType::String,
         "int" | "integer" | "long" | "int32" | "int64" | "uint32" | "uint64" => DraftType::Integer,
@@ -908,20 +975,20 @@ fn map_type(
             }
             _ => object_type(sample, path, guesses),
         },
-        "objarray" | "object[]" | "array<object>" | "jsonarray" => {
+        "objarray" | "object[]" | "array<object>" | "jsonarray" | "objectarray" => {
             let item = match sample {
                 Some(Json::Array(items)) => items.first(),
                 _ => None,
             };
             DraftType::Array(Box::new(object_type(item, &format!("{path}[]"), guesses)))
         }
-        "array<number>" | "array<integer>" | "array<int>" | "number[]" | "int[]" => {
-            DraftType::Array(Box::new(match sample {
-                Some(Json::Array(items)) => items.first().map_or(DraftType::Integer, infer),
-                _ => DraftType::Integer,
-            }))
-        }
-        "array" | "string[]" | "array<string>" | "list" => match sample {
+        "array<number>" | "array<integer>" | "array<int>" | "number[]" | "int[]"
+        | "numberarray" => DraftType::Array(Box::new(match sample {
+            Some(Json::Array(items)) => items.first().map_or(DraftType::Integer, infer),
+            _ => DraftType::Integer,
+        })),
+        // `string array` (spaces removed above) is `array<string>`.
+        "array" | "string[]" | "array<string>" | "list" | "stringarray" => match sample {
             Some(Json::Array(items)) if !items.is_empty() && word == "array" => {
                 DraftType::Array(Box::new(infer(&items[0])))
             }
@@ -1051,6 +1118,34 @@ fn fields_of_rows(
 
 /// When the page's table says there are no fields (`无`) but its examples show some, the
 /// example's top-level keys become optional fields typed from their values.
+/// A copy that ends inside the request table lists only the fields before the cut: the keys
+/// the request example sends that the table did not reach are added, typed from the example,
+/// optional, saying so.
+fn beyond_cut_table(fields: &mut Vec<DraftField>, examples: &[&Json], guesses: &mut Vec<String>) {
+    let Some(Json::Object(entries)) = examples.first() else {
+        return;
+    };
+    let missing: Vec<(String, Json)> = entries
+        .iter()
+        .filter(|(key, _)| {
+            !fields
+                .iter()
+                .any(|field| field.name.eq_ignore_ascii_case(key))
+                && !key.to_ascii_lowercase().ends_with("access_token")
+        })
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let names: Vec<String> = missing.iter().map(|(k, _)| format!("`{k}`")).collect();
+    guesses.push(format!(
+        "request: the copy ends inside the parameter table; its example also sends {}: typed from the example, optional; check them against the whole page",
+        names.join(", ")
+    ));
+    fields.extend(inferred_fields(&missing));
+}
+
 fn from_example(
     fields: &mut Vec<DraftField>,
     examples: &[&Json],
@@ -1522,5 +1617,97 @@ mod tests {
     fn an_error_tables_success_row_is_not_an_error_code() {
         let text = "# T\nGET https://api.weixin.qq.com/wxa/list?access_token=T\n# 返回参数\n| 属性 | 类型 | 说明 |\n|---|---|---|\n| total | number | 总数 |\n# 错误码\n| 错误码 | 错误信息 | 说明 |\n|---|---|---|\n| 0 | ok | 正常 |\n| 92000 | 已添加 | 请勿重复添加 |\n";
         assert_eq!(draft_of(text).errors, [92000]);
+    }
+
+    #[test]
+    fn string_arrays_and_sized_strings_are_read() {
+        let mut guesses = Vec::new();
+        assert_eq!(
+            map_type("string array", None, "f", &mut guesses),
+            DraftType::Array(Box::new(DraftType::String))
+        );
+        assert_eq!(
+            map_type("number array", None, "f", &mut guesses),
+            DraftType::Array(Box::new(DraftType::Integer))
+        );
+        assert_eq!(
+            map_type("String128", None, "f", &mut guesses),
+            DraftType::String
+        );
+        assert_eq!(
+            map_type("Uint64", None, "f", &mut guesses),
+            DraftType::Integer
+        );
+        assert!(guesses.is_empty(), "{guesses:?}");
+    }
+
+    #[test]
+    fn a_field_not_needed_in_some_case_is_optional() {
+        assert!(either_or(
+            "request 合法域名;当 action 是 get 时不需要此字段"
+        ));
+        // Cut off in the phrase.
+        assert!(either_or("tcp 合法域名;当 action 是 get 时不需"));
+        assert!(!either_or("request 合法域名"));
+    }
+
+    #[test]
+    fn a_table_name_the_example_spells_otherwise_in_case_takes_the_examples_spelling() {
+        let text = "# T\nPOST https://api.weixin.qq.com/wxa/bind_tester?access_token=T\n# Request parameters\nattribute | type | Required | Introductions |\n---|---|---|---|\nWechatid | string | yes | WeChat account |\n# Sample Request Data\n{\n  \"wechatid\": \"tests\"\n}\n";
+        let draft = draft_of(text);
+        let names: Vec<&str> = draft.request.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["wechatid"]);
+        assert!(draft.request[0].required);
+    }
+
+    #[test]
+    fn a_row_typed_string_that_the_example_sends_as_an_object_is_an_object() {
+        let text = "# T\nPOST https://api.weixin.qq.com/wxa/servicemarket?access_token=T\n# 请求参数\n属性 类型 说明\nservice string 服务 ID\ndata string 服务提供方接口定义的 JSON 格式的数据\n# 请求数据示例\n{\n  \"service\" : \"wx79\",\n  \"data\" : { \"img_url\": \"http://x\", \"data_type\": 3 }\n}\n";
+        let draft = draft_of(text);
+        assert_eq!(draft.request[0].ty, DraftType::String);
+        assert!(matches!(draft.request[1].ty, DraftType::Object(_)));
+        // A string the example sends as a string stays one.
+        let text = text.replace("{ \"img_url\": \"http://x\", \"data_type\": 3 }", "\"{}\"");
+        assert_eq!(draft_of(&text).request[1].ty, DraftType::String);
+    }
+
+    #[test]
+    fn a_value_the_description_says_to_enter_is_fixed_in_the_query() {
+        assert_eq!(
+            only_value("Authorization type. You only need to enter the authorization_code here")
+                .as_deref(),
+            Some("authorization_code")
+        );
+        assert_eq!(
+            only_value("授权类型,此处只需填写 authorization_code").as_deref(),
+            Some("authorization_code")
+        );
+        let text = "# T\nGET https://api.weixin.qq.com/sns/jscode2session?appid=APPID&js_code=JSCODE&grant_type=authorization_code\n# 请求Parameter\nproperty type default value optional description version\nappid string yes Mini Program appId\njs_code string yes The code acquired at login\ngrant_type string yes Authorization type. You only need to enter the authorization_code here\n";
+        let draft = draft_of(text);
+        assert!(draft.request.is_empty(), "{:?}", draft.request);
+        assert_eq!(
+            draft.query,
+            [("grant_type".to_string(), "authorization_code".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_copy_cut_off_in_the_request_table_takes_the_rest_from_the_example() {
+        let text = "https://developers.weixin.qq.com/x.html\nAPI Request Format\nHTTP request method: POST (use the HTTPS protocol) https://api.weixin.qq.com/shakearound/device/applyid?access_token=ACCESS_TOKENPOST data format: jsonPOST data example:{ \"quantity\":3, \"comment\":\"Test\", \"poi_id\":1234 }\nParameters\nParameter Required Description\naccess_token Yes The credential\nquantity Yes The number of device IDs.\ncomment No Remarks, with a maximum length of 15 Chinese characters (30 English ";
+        let draft = draft_of(text);
+        let names: Vec<&str> = draft.request.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["quantity", "comment", "poi_id"]);
+        assert_eq!(draft.request[0].ty, DraftType::Integer);
+        assert!(draft.request[0].required);
+        assert_eq!(draft.request[2].ty, DraftType::Integer);
+        assert!(!draft.request[2].required);
+        // With the answer's section after the table, the table is whole: nothing is added.
+        let text = format!("{text}\nResponse\n{{ \"errcode\": 0 }}\n");
+        let names: Vec<String> = draft_of(&text)
+            .request
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(names, ["quantity", "comment"]);
     }
 }

@@ -137,6 +137,9 @@ pub struct Page {
     /// The parts of the page for its later calls, each read alone, when each call has tables
     /// of its own (the page's own tables are then those of its first call only).
     pub later_calls: Vec<Page>,
+    /// Whether the copy ends inside the request table (the last section read is the request's,
+    /// with rows): the table's list of fields may be incomplete.
+    pub request_cut: bool,
 }
 
 /// Account type names as pages print them, with the spec's spelling.
@@ -183,6 +186,13 @@ const BOILERPLATE: [&str; 8] = [
 /// its second endpoint, and the endpoints left out are said in the warnings ([`read_all`]
 /// reads each).
 pub fn read(text: &str) -> Page {
+    let (text, stated) = stated_method(text);
+    let mut page = read_parts(&text);
+    page.guesses.extend(stated);
+    page
+}
+
+fn read_parts(text: &str) -> Page {
     let parts = endpoint_parts(text);
     if parts.len() < 2 {
         return read_one(text);
@@ -228,6 +238,15 @@ pub fn read(text: &str) -> Page {
 /// takes the page's, and each part's guesses say which part it is. A page of one endpoint
 /// gives one page, as [`read`] does.
 pub fn read_all(text: &str) -> Vec<(Option<String>, Page)> {
+    let (text, stated) = stated_method(text);
+    let mut pages = read_all_parts(&text);
+    for (_, page) in &mut pages {
+        page.guesses.extend(stated.iter().cloned());
+    }
+    pages
+}
+
+fn read_all_parts(text: &str) -> Vec<(Option<String>, Page)> {
     let parts = endpoint_parts(text);
     if parts.len() < 2 {
         return vec![(None, read_one(text))];
@@ -271,10 +290,93 @@ fn endpoint_parts(text: &str) -> Vec<(String, usize)> {
                 .then(|| (after.to_string(), index))
         })
         .collect();
+    let parts = parts_with_calls(text, parts);
     if parts.len() >= 2 {
         return parts;
     }
     plain_endpoint_parts(text)
+}
+
+/// The numbered headings that begin an endpoint's part, from the first whose part holds a call
+/// line on: a table of contents (`# 2.2 申请二维码接口` lines with nothing under them) and the
+/// introductory parts before the first call (`# 1. 业务流程`) begin none. Later parts are kept
+/// even without a call line (a copy may be cut off in one).
+fn parts_with_calls(text: &str, parts: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut kept: Vec<(String, usize)> = Vec::new();
+    for (position, (title, start)) in parts.iter().enumerate() {
+        let end = parts.get(position + 1).map_or(lines.len(), |next| next.1);
+        let part = &lines[start + 1..end];
+        if part.iter().all(|line| line.trim().is_empty()) {
+            continue;
+        }
+        let has_call = (0..part.len()).any(|index| call_at(part, index).is_some());
+        if has_call || !kept.is_empty() {
+            kept.push((title.clone(), *start));
+        }
+    }
+    kept
+}
+
+/// A page whose addresses stand without a method (`API:https://api.weixin.qq.com/intp/…`) and
+/// that says once which method every call uses (`提交方式:采用POST方法提交`): the text with that
+/// method written before each such address, and the guess saying so.
+fn stated_method(text: &str) -> (String, Option<String>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let statements: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|line| !line.contains("api.weixin.qq.com"))
+        .filter_map(|line| {
+            let lower = line.to_lowercase();
+            let names = [
+                "提交方式",
+                "请求方式",
+                "调用方式",
+                "方法提交",
+                "request method",
+            ]
+            .iter()
+            .any(|word| lower.contains(word));
+            let words: Vec<&str> = line
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|word| *word == "GET" || *word == "POST")
+                .collect();
+            match words.as_slice() {
+                [method] if names => Some((*method, line.trim())),
+                _ => None,
+            }
+        })
+        .collect();
+    let [(method, statement)] = statements.as_slice() else {
+        return (text.to_string(), None);
+    };
+    let mut changed = false;
+    let out: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let Some(start) = line.find("https://api.weixin.qq.com") else {
+                return line.to_string();
+            };
+            // An address with its own method (on its line, or named next to it otherwise than
+            // by the statement) keeps it; one inside an example or a quote is not a call.
+            let around = &lines[index.saturating_sub(2)..(index + 3).min(lines.len())];
+            let own = call_line(line).is_some()
+                || call_of(line, around).is_some_and(|call| call.method != *method);
+            if own || line[..start].contains(['{', '"', '\'']) {
+                return line.to_string();
+            }
+            changed = true;
+            format!("{method} {}", &line[start..])
+        })
+        .collect();
+    if !changed {
+        return (text.to_string(), None);
+    }
+    let guess = format!(
+        "the page's addresses name no method; `{statement}` says every call is a {method}, so each is read as one"
+    );
+    (out.join("\n"), Some(guess))
 }
 
 /// On a page without `#` headings, numbered plain lines (`1. Creating Tags`,
@@ -293,7 +395,15 @@ fn plain_endpoint_parts(text: &str) -> Vec<(String, usize)> {
             if digits == 0 || trimmed.chars().count() > 80 || trimmed.contains('|') {
                 return None;
             }
-            let after = trimmed[digits..].strip_prefix(['.', '、'])?.trim();
+            // `1. Creating Tags`, `2.2申请二维码接口`, `2.3 查询二维码申请单接口`.
+            let mut after = trimmed[digits..].strip_prefix(['.', '、'])?;
+            while let Some(deeper) = after
+                .strip_prefix(|c: char| c.is_ascii_digit())
+                .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
+            {
+                after = deeper.strip_prefix(['.', '、']).unwrap_or(deeper);
+            }
+            let after = after.trim();
             let starts_title = after
                 .chars()
                 .next()
@@ -442,6 +552,9 @@ fn read_part(text: &str) -> Page {
             }
         }
         let around = &all_lines[index.saturating_sub(2)..(index + 3).min(all_lines.len())];
+        if let Some((label, json)) = inline_example(line) {
+            add_example(&mut page, &label, json);
+        }
         let call = call_line(line).or_else(|| {
             let call = call_of(line, around)?;
             page.guesses.push(format!(
@@ -496,6 +609,7 @@ fn read_part(text: &str) -> Page {
         read_section(&mut page, section);
     }
     cut_off_signs(text, &sections, &mut page);
+    page.request_cut = ends_in_request_table(&sections);
     drop_string_structures(&mut page);
     page
 }
@@ -576,6 +690,32 @@ fn call_of(line: &str, around: &[&str]) -> Option<CallLine> {
     call_line(&format!("{method} {url}"))
 }
 
+/// An example printed on the same line as its label, after a colon (old pages run the address,
+/// the data format and the example together: `…?access_token=ACCESS_TOKENPOST data format:
+/// jsonPOST data example:{ "quantity":3, … }`): the label and the JSON, when it reads.
+fn inline_example(line: &str) -> Option<(String, Json)> {
+    let lower = line.to_lowercase();
+    let label_end = [
+        "example:",
+        "example：",
+        "例子:",
+        "例子：",
+        "示例:",
+        "示例：",
+    ]
+    .iter()
+    .filter_map(|label| lower.find(label).map(|at| at + label.len()))
+    .min()?;
+    let rest = line.get(label_end..)?.trim_start();
+    if !rest.starts_with('{') {
+        return None;
+    }
+    let end = rest.rfind('}')?;
+    let json = Json::parse(&rest[..=end]).ok()?;
+    let label = line[..label_end].trim().to_string();
+    Some((label, json))
+}
+
 /// Moves `Valid values of type` blocks (the line and the table after it) out of the text into
 /// `found`, so that their tables are not read as parameter tables.
 fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
@@ -587,10 +727,17 @@ fn take_valid_values(text: &str, found: &mut Vec<ValidValues>) -> String {
     for line in text.lines() {
         let trimmed = line.trim();
         let lower = trimmed.to_lowercase();
+        // `errcode 's struct` (a machine translation): the structure of `errcode` can only be
+        // its values.
+        let errcode_struct = lower
+            .strip_suffix("'s struct")
+            .map(str::trim)
+            .filter(|name| *name == "errcode");
         let named = lower
             .strip_prefix("valid values of ")
             .or_else(|| lower.strip_suffix("的合法值"))
             .map(str::trim)
+            .or(errcode_struct)
             .filter(|name| is_field_path(name));
         if let Some(name) = named {
             if let Some(((name, values), _)) = current.take() {
@@ -777,6 +924,25 @@ fn curl_file_parts(line: &str) -> Vec<String> {
 
 /// Says when the copy looks cut off: a code block or JSON example never closed, or no
 /// response or error-code section.
+/// Whether the last section with text is a request table's and the page has no response
+/// section after it: the copy ends inside the request table.
+fn ends_in_request_table(sections: &[Section]) -> bool {
+    let last = sections
+        .iter()
+        .rev()
+        .find(|section| section.lines.iter().any(|line| !line.trim().is_empty()));
+    let in_request = last.is_some_and(|section| {
+        matches!(
+            section.kind,
+            SectionKind::Request | SectionKind::RequestBody
+        )
+    });
+    in_request
+        && !sections
+            .iter()
+            .any(|section| section.kind == SectionKind::Response)
+}
+
 fn cut_off_signs(text: &str, sections: &[Section], page: &mut Page) {
     let fences = text
         .lines()
@@ -885,10 +1051,11 @@ fn read_section(page: &mut Page, section: &Section) {
         }
         SectionKind::Response => {
             let rows = table::field_rows(&section.lines, &mut page.warnings);
-            page.response.extend(
-                rows.into_iter()
-                    .filter(|row| row.name != "errcode" && row.name != "errmsg"),
-            );
+            // `errMsg`, `errCode` (camelCase on some pages) are the envelope too.
+            page.response.extend(rows.into_iter().filter(|row| {
+                !row.name.eq_ignore_ascii_case("errcode")
+                    && !row.name.eq_ignore_ascii_case("errmsg")
+            }));
             if section
                 .lines
                 .iter()
@@ -951,8 +1118,14 @@ fn plain_sections(text: &str) -> Vec<Section> {
     for line in text.lines() {
         let trimmed = line.trim().trim_end_matches([':', '：']);
         let heading = heading_text(line).or_else(|| {
+            // `数据格式:提交和返回数据JSON格式,数据格式如` goes on after a label that names no
+            // section: a sentence, not a title (`POST data format: JSON POST data example` is one).
+            let sentence = trimmed
+                .split_once([':', '：'])
+                .is_some_and(|(label, _)| plain_kind(label.trim()) == SectionKind::Other);
             let short = trimmed.chars().count() <= 40
                 && !trimmed.contains('|')
+                && !sentence
                 && !table::is_spaced_field_row(trimmed)
                 && !trimmed.contains("http")
                 && !trimmed.starts_with(['{', '}', '"', '[', ']']);
@@ -1052,7 +1225,8 @@ fn kind_of(heading: &str) -> SectionKind {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     if nested_heading(heading).is_some() {
         SectionKind::Nested
-    } else if has(&["example", "示例"]) {
+    } else if has(&["example", "示例", "sample"]) {
+        // `# Sample Request Data` (machine-translated pages) as well as `# 请求示例`.
         SectionKind::Examples
     } else if has(&["query", "查询参数", "url 参数", "url参数"]) {
         SectionKind::Query
@@ -1065,7 +1239,7 @@ fn kind_of(heading: &str) -> SectionKind {
         "body参数",
     ]) {
         SectionKind::RequestBody
-    } else if has(&["request param", "请求参数"]) {
+    } else if has(&["request param", "请求参数", "请求parameter"]) {
         SectionKind::Request
     } else if has(&["error code", "错误码", "返回码", "return code"])
         || matches!(lower.as_str(), "errors" | "error" | "错误")
@@ -1792,5 +1966,107 @@ mod tests {
         let page = read(text);
         assert_eq!(page.examples.len(), 1);
         assert!(page.examples[0].request.is_some());
+    }
+
+    #[test]
+    fn a_half_translated_request_heading_opens_the_request_table() {
+        assert_eq!(kind_of("请求Parameter"), SectionKind::Request);
+        let text = "# T\nPOST https://api.weixin.qq.com/cgi-bin/midas/getbalance?access_token=T\n# 请求Parameter\nproperty | type | default value | optional | description | version |\n---|---|---|---|---|---|\nopenid | string | yes | User unique identifier | ||\nuser_ip | string | no | User's Internet IP | ||\n";
+        let page = read(text);
+        let rows: Vec<(&str, Option<bool>)> = page
+            .request
+            .iter()
+            .map(|row| (row.name.as_str(), row.required))
+            .collect();
+        assert_eq!(rows, [("openid", Some(true)), ("user_ip", Some(false))]);
+    }
+
+    #[test]
+    fn camel_case_envelope_rows_are_not_response_fields() {
+        let text = "# T\nGET https://api.weixin.qq.com/sns/x?appid=APPID\n# Return\nproperty type description version\nopenid string User's unique identifier\nerrcode number Error code\nerrMsg string Error message\n";
+        let page = read(text);
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["openid"]);
+    }
+
+    #[test]
+    fn an_errcode_struct_table_lists_the_error_codes() {
+        let text = "# T\nGET https://api.weixin.qq.com/sns/x?appid=APPID\n# Return\nproperty type description version\nopenid string User's unique identifier\n\nerrcode 's struct\n\nvalue description\n-1 System busy\n0 Request successful\n40029 Code invalid\n";
+        let page = read(text);
+        let values: Vec<&str> = page
+            .valid_values
+            .iter()
+            .filter(|(name, _)| name == "errcode")
+            .flat_map(|(_, values)| values.iter().map(|(value, _)| value.as_str()))
+            .collect();
+        assert_eq!(values, ["-1", "0", "40029"]);
+        assert_eq!(page.response.len(), 1);
+    }
+
+    #[test]
+    fn an_example_on_its_labels_line_is_read() {
+        let (label, json) =
+            inline_example("https://api.weixin.qq.com/x?access_token=TPOST data format: jsonPOST data example:{   \"quantity\":3,\t   \"poi_id\":1234\t}")
+                .expect("an example");
+        assert!(label.ends_with("POST data example:"), "{label}");
+        assert!(json.get("poi_id").is_some());
+        assert!(inline_example("POST data example:").is_none());
+        assert!(inline_example("the example: see below").is_none());
+    }
+
+    #[test]
+    fn a_sample_heading_holds_examples() {
+        assert_eq!(kind_of("Sample Request Data"), SectionKind::Examples);
+        let text = "# T\nPOST https://api.weixin.qq.com/wxa/bind_tester?access_token=T\n# Sample Request Data\n{\n  \"wechatid\": \"tests\"\n}\n";
+        let page = read(text);
+        assert!(page.examples[0].request.is_some());
+    }
+
+    #[test]
+    fn a_method_the_page_states_once_is_each_bare_addresss_method() {
+        let text = "# T\n提交方式:采用POST方法提交。\n2.2申请二维码接口\nAPI:https://api.weixin.qq.com/intp/marketcode/applycode?access_token=ACCESSTOKEN\n请求参数:\n字段名 | 中文解释 | 类型 | 是否必填 | 备注 |\n---|---|---|---|---|\ncode_count | 申请码的数量 | Uint64 | Y | ≥10000 |\n";
+        let page = read(text);
+        let call = page.call.as_ref().expect("a call");
+        assert_eq!(call.method, "POST");
+        assert_eq!(call.path, "/intp/marketcode/applycode");
+        assert!(
+            page.guesses
+                .iter()
+                .any(|guess| guess.contains("every call is a POST"))
+        );
+        assert_eq!(page.request[0].name, "code_count");
+        assert_eq!(page.request[0].required, Some(true));
+        // Two different methods stated: neither is given to the addresses.
+        let two = text.replace("# T\n", "# T\n请求方式: GET\n");
+        assert_eq!(stated_method(&two), (two.clone(), None));
+    }
+
+    #[test]
+    fn a_table_of_contents_and_an_introduction_begin_no_endpoint() {
+        let text = "# 目录\n# 1. 业务流程\n# 2. 接口\n# 2.2 申请二维码接口\n# 2.3 查询二维码申请单接口\n# 1. 业务流程\n1.1申请及获取二维码\n# 2. 接口\n2.1接口规则\n提交方式:采用POST方法提交。\n2.2申请二维码接口\nAPI:https://api.weixin.qq.com/intp/marketcode/applycode?access_token=ACCESSTOKEN\n请求参数:\n字段名 | 中文解释 | 类型 | 是否必填 | 备注 |\n---|---|---|---|---|\ncode_count | 申请码的数量 | Uint64 | Y | 数量 |\n2.3 查询二维码申请单接口\nAPI:https://api.weixin.qq.com/intp/marketcode/applycodequery?access_token=ACCESSTOKEN\n请求参数:\n字段名 | 中文解释 | 类型 | 是否必填 | 备注 |\n---|---|---|---|---|\napplication_id | 申请单号 | Uint64 | Y | 无 |\n";
+        let parts = endpoint_parts(&stated_method(text).0);
+        let titles: Vec<&str> = parts.iter().map(|(title, _)| title.as_str()).collect();
+        assert_eq!(titles, ["2.2申请二维码接口", "2.3 查询二维码申请单接口"]);
+        let page = read(text);
+        assert_eq!(
+            page.call.as_ref().map(|c| c.path.as_str()),
+            Some("/intp/marketcode/applycode")
+        );
+        let names: Vec<&str> = page.request.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["code_count"]);
+    }
+
+    #[test]
+    fn a_plain_line_that_goes_on_after_its_label_is_not_a_title() {
+        let text = "数据格式:提交和返回数据JSON格式,数据格式如:\n{\n\"field1\":\"data1\"\n}\n返回参数:\n字段名 | 类型 | 备注 |\n---|---|---|\napplication_id | Uint64 | 无 |\nPOST data format: JSON POST data example:\n{ \"tag\": 1 }\n";
+        let headings: Vec<String> = plain_sections(text)
+            .into_iter()
+            .filter(|section| !section.heading.is_empty())
+            .map(|section| section.heading)
+            .collect();
+        assert_eq!(
+            headings,
+            ["返回参数", "POST data format: JSON POST data example"]
+        );
     }
 }

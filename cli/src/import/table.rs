@@ -83,7 +83,8 @@ enum Column {
 pub fn field_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<FieldRow> {
     let mut rows: Vec<FieldRow> = Vec::new();
     let mut markdown: Option<Vec<Column>> = None;
-    let mut flat: Option<(bool, bool)> = None;
+    // A space-separated table's header: whether it has a required, an example and a type column.
+    let mut flat: Option<(bool, bool, bool)> = None;
     for raw in lines {
         let line = &markdown_row(raw.trim());
         if line.starts_with('|') {
@@ -103,15 +104,22 @@ pub fn field_rows(lines: &[String], warnings: &mut Vec<String>) -> Vec<FieldRow>
             continue;
         }
         markdown = None;
-        let row = flat.and_then(|(has_required, _)| flat_field_row(line, has_required));
+        let row = flat.and_then(|(has_required, _, has_type)| {
+            flat_field_row(line, has_required).or_else(|| {
+                (has_required && !has_type)
+                    .then(|| untyped_row(line))
+                    .flatten()
+            })
+        });
         if line.is_empty() {
             flat = None;
         } else if row.is_none() && is_field_header(line) {
             let lower = line.to_lowercase();
             let has_required = ["requir", "必填", "必选"].iter().any(|w| lower.contains(w));
             let has_example = ["example", "示例"].iter().any(|w| lower.contains(w));
-            flat = Some((has_required, has_example));
-        } else if let Some((_, has_example)) = flat {
+            let has_type = ["type", "类型"].iter().any(|w| lower.contains(w));
+            flat = Some((has_required, has_example, has_type));
+        } else if let Some((_, has_example, _)) = flat {
             match row {
                 Some(row) => {
                     if has_example {
@@ -191,7 +199,10 @@ fn field_column(cell: &str) -> Column {
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     if has(&["type", "类型"]) {
         Column::Type
-    } else if has(&["requir", "必填", "必选", "是否必", "do i have to"]) {
+    } else if has(&["requir", "必填", "必选", "是否必", "do i have to"]) || lower == "optional"
+    {
+        // English mini-program pages title the `必填` column `optional` (a mistranslation):
+        // its `yes` still means required.
         Column::Required
     } else if has(&["default", "默认"]) {
         Column::Default
@@ -376,6 +387,29 @@ fn spaced_field_row(line: &str) -> Option<FieldRow> {
         doc_type: doc_type.to_string(),
         required,
         description: description.to_string(),
+    })
+}
+
+/// Reads `quantity Yes The number of device IDs…`: a row of a space-separated table without a
+/// type column (`Parameter Required Description`), so the name, a required word standing alone
+/// and the description. The type is left empty (the draft takes it from an example).
+fn untyped_row(line: &str) -> Option<FieldRow> {
+    let (name, rest) = line.split_once(' ')?;
+    let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_name {
+        return None;
+    }
+    let (first, description) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
+    let required = REQUIRED_WORDS
+        .iter()
+        .find(|(word, _)| first.eq_ignore_ascii_case(word))
+        .map(|(_, value)| *value)?;
+    Some(FieldRow {
+        name: name.to_string(),
+        doc_type: String::new(),
+        required: Some(required),
+        description: description.trim().to_string(),
     })
 }
 
@@ -757,5 +791,55 @@ mod tests {
     fn garbage_is_not_a_row() {
         assert_eq!(flat_field_row("这不是一行", true), None);
         assert_eq!(flat_error_row("Error code"), None);
+    }
+
+    #[test]
+    fn an_optional_column_holds_the_required_flag() {
+        let mut warnings = Vec::new();
+        let rows = field_rows(
+            &lines(
+                "property | type | default value | optional | description | version |\n---|---|---|---|---|---|\nopenid | string | yes | User unique identifier | ||\nuser_ip | string | no | User's IP | ||",
+            ),
+            &mut warnings,
+        );
+        let read: Vec<(&str, Option<bool>, &str)> = rows
+            .iter()
+            .map(|row| (row.name.as_str(), row.required, row.description.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("openid", Some(true), "User unique identifier"),
+                ("user_ip", Some(false), "User's IP")
+            ]
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn space_separated_rows_without_a_type_column_are_read() {
+        let mut warnings = Vec::new();
+        let rows = field_rows(
+            &lines(
+                "Parameter Required Description\nquantity Yes The number of device IDs.\ncomment No Remarks, with a maximum length\nof 15 characters.",
+            ),
+            &mut warnings,
+        );
+        let read: Vec<(&str, &str, Option<bool>)> = rows
+            .iter()
+            .map(|row| (row.name.as_str(), row.doc_type.as_str(), row.required))
+            .collect();
+        assert_eq!(
+            read,
+            [("quantity", "", Some(true)), ("comment", "", Some(false))]
+        );
+        assert!(rows[1].description.ends_with("of 15 characters."));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // A table with a type column reads no row without a type.
+        let rows = field_rows(
+            &lines("Parameter Type Required Description\nquantity Yes The number."),
+            &mut warnings,
+        );
+        assert!(rows.is_empty());
     }
 }
