@@ -250,8 +250,12 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     let body = if !page.file_parts.is_empty() || has_file {
         "multipart"
     } else if call.method == "GET"
-        || (request.is_empty() && requests.is_empty() && !page.query_rows.is_empty())
+        || (request.is_empty()
+            && requests.is_empty()
+            && (!page.query_rows.is_empty() || page.empty_body_section))
     {
+        // A POST whose body section is empty (`# 请求体 Request Payload` with no table) and
+        // whose examples send nothing has no body either.
         // A call whose parameters are all in the query and whose examples send nothing
         // (`curl -X POST "…?openid=OPENID"`) has no body either.
         // A GET carries no body: fields a page lists under a body title travel in the query.
@@ -936,7 +940,9 @@ fn map_type(
     let word = doc_type.trim().to_lowercase().replace(' ', "");
     // `string(20)`: a maximum length, not part of the type.
     let word = word.split('(').next().unwrap_or_default().to_string();
-    // `Array.<Object>` (the JSDoc spelling of mini-program pages) is `array<object>`.
+    // `Array.<Object>` (the JSDoc spelling of mini-program pages) is `array<object>`, and
+    // `arrary` (sic, open-platform pages) is `array`.
+    let word = word.replacen("arrary", "array", 1);
     let word = word.replacen("array.<", "array<", 1);
     // `String128`: a string of at most 128 bytes.
     let word = match word.strip_prefix("string") {
@@ -975,7 +981,7 @@ fn map_type(
             }
             _ => object_type(sample, path, guesses),
         },
-        "objarray" | "object[]" | "array<object>" | "jsonarray" | "objectarray" => {
+        "objarray" | "object[]" | "array<object>" | "jsonarray" | "objectarray" | "arrayobject" => {
             let item = match sample {
                 Some(Json::Array(items)) => items.first(),
                 _ => None,
@@ -1709,5 +1715,25 @@ mod tests {
             .map(|f| f.name)
             .collect();
         assert_eq!(names, ["quantity", "comment"]);
+    }
+
+    #[test]
+    fn a_post_with_an_empty_body_section_sends_no_body() {
+        let text = "# T\n# HTTPS 调用\nPOST https://api.weixin.qq.com/cgi-bin/account/getaccountbasicinfo?access_token=T\n# 查询参数 Query String parameters\n| 参数名 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| access_token | string | 是 | 凭证 |\n# 请求体 Request Payload\n\n# 返回参数\n| 参数名 | 类型 | 说明 |\n|---|---|---|\n| appid | string | 账号 appid |\n";
+        assert_eq!(draft_of(text).body, "none");
+    }
+
+    #[test]
+    fn a_misspelled_array_of_objects_is_an_array_of_objects() {
+        let mut guesses = Vec::new();
+        for word in ["arrary object", "array object"] {
+            assert!(
+                matches!(
+                    map_type(word, None, "f", &mut guesses),
+                    DraftType::Array(item) if matches!(*item, DraftType::Object(_))
+                ),
+                "{word}"
+            );
+        }
     }
 }

@@ -140,6 +140,9 @@ pub struct Page {
     /// Whether the copy ends inside the request table (the last section read is the request's,
     /// with rows): the table's list of fields may be incomplete.
     pub request_cut: bool,
+    /// Whether the page has a request-body section (`# 请求体 Request Payload`) holding no
+    /// table row at all: the call sends no body.
+    pub empty_body_section: bool,
 }
 
 /// Account type names as pages print them, with the spec's spelling.
@@ -611,7 +614,56 @@ fn read_part(text: &str) -> Page {
     cut_off_signs(text, &sections, &mut page);
     page.request_cut = ends_in_request_table(&sections);
     drop_string_structures(&mut page);
+    for line in &all_lines {
+        for code in prose_error_codes(line) {
+            if !page.errors.iter().any(|row| row.code == code) {
+                page.guesses.push(format!(
+                    "error {code} is named in the text (`{}`), not in an error table",
+                    line.trim()
+                ));
+                page.errors.push(table::ErrorRow {
+                    code,
+                    errmsg: String::new(),
+                    detail: line.trim().to_string(),
+                });
+            }
+        }
+    }
     page
+}
+
+/// Error codes a sentence names as this call's (`…则会出现 86074 报错`, `a 61040 error will
+/// occur`): a number of five or more digits standing alone, followed by 报错, 错误 or `error`.
+fn prose_error_codes(line: &str) -> Vec<i64> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut codes = Vec::new();
+    let mut index = 0;
+    while index < chars.len() {
+        if !chars[index].is_ascii_digit() {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        while index < chars.len() && chars[index].is_ascii_digit() {
+            index += 1;
+        }
+        let alone = start == 0 || !(chars[start - 1].is_alphanumeric() || chars[start - 1] == '_');
+        let digits: String = chars[start..index].iter().collect();
+        let rest: String = chars[index..].iter().collect();
+        let rest = rest.trim_start();
+        let named = ["报错", "错误", "error"]
+            .iter()
+            .any(|word| rest.to_lowercase().starts_with(word));
+        if alone
+            && digits.len() >= 5
+            && named
+            && let Ok(code) = digits.parse()
+            && !codes.contains(&code)
+        {
+            codes.push(code);
+        }
+    }
+    codes
 }
 
 /// Drops the structure tables of fields the page types `string` (`data string 地址列表的 JSON
@@ -1032,6 +1084,12 @@ fn read_section(page: &mut Page, section: &Section) {
                 !(pseudo && line.contains('|'))
             });
             let rows = table::field_rows(&lines, &mut page.warnings);
+            if section.kind == SectionKind::RequestBody
+                && rows.is_empty()
+                && section.lines.iter().all(|line| line.trim().is_empty())
+            {
+                page.empty_body_section = true;
+            }
             page.request
                 .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
             // An old-style page may print its answer right after the parameters, under a line
@@ -1245,7 +1303,14 @@ fn kind_of(heading: &str) -> SectionKind {
         || matches!(lower.as_str(), "errors" | "error" | "错误")
     {
         SectionKind::Errors
-    } else if has(&["response", "return", "返回", "回包"]) {
+    } else if has(&[
+        "response",
+        "return",
+        "返回",
+        "回包",
+        "结果参数",
+        "result param",
+    ]) {
         SectionKind::Response
     } else if has(&["scope of application", "适用范围"]) {
         SectionKind::Scope
@@ -2067,6 +2132,24 @@ mod tests {
         assert_eq!(
             headings,
             ["返回参数", "POST data format: JSON POST data example"]
+        );
+    }
+
+    #[test]
+    fn a_result_parameters_heading_is_the_answer() {
+        assert_eq!(kind_of("结果参数说明"), SectionKind::Response);
+        assert_eq!(kind_of("Result Parameters"), SectionKind::Response);
+    }
+
+    #[test]
+    fn an_error_code_named_in_a_sentence_is_read() {
+        let text = "# T\nPOST https://api.weixin.qq.com/cgi-bin/component/setprivacysetting?access_token=T\n# 请求参数说明\n参数 | 类型 | 必填 | 说明 |\n---|---|---|---|\nprivacy_ver | int | 否 | 版本 |\n说明:\n5、当该小程序还没有现网版时却传了privacy_ver=1,则会出现 86074 报错\n";
+        let page = read(text);
+        let codes: Vec<i64> = page.errors.iter().map(|row| row.code).collect();
+        assert_eq!(codes, [86074]);
+        assert_eq!(
+            prose_error_codes("a 61040 error will occur, see doc 2024 or code12345 错误"),
+            [61040]
         );
     }
 }

@@ -323,7 +323,18 @@ fn default_left_out(columns: &[Column], cells: &[String]) -> Option<Vec<String>>
             .find(|(word, _)| c.eq_ignore_ascii_case(word))
             .map(|(_, value)| *value)
     });
-    let under_required = cells.get(required).and_then(|c| required_word(c));
+    // A description that merely begins with a flag word (`是否需要…`) is not a flag.
+    let under_required = cells.get(required).and_then(|c| {
+        let c = strip_markup(c);
+        leading_required(&c)
+            .filter(|(_, rest)| !rest.starts_with(char::is_alphanumeric))
+            .map(|(value, _)| value)
+            .or(match c.as_str() {
+                "Y" | "y" => Some(true),
+                "N" | "n" => Some(false),
+                _ => None,
+            })
+    });
     if under_default.is_none() || under_required.is_some() {
         return None;
     }
@@ -841,5 +852,20 @@ mod tests {
             &mut warnings,
         );
         assert!(rows.is_empty());
+    }
+
+    #[test]
+    fn a_description_beginning_with_a_flag_word_is_not_the_flag() {
+        // `默认值` left out: 否 sits under it and the description (`是否需要…`) under 必填.
+        let mut warnings = Vec::new();
+        let rows = field_rows(
+            &lines(
+                "属性 | 类型 | 默认值 | 必填 | 说明 |\n---|---|---|---|---|\nneed_room | number | 否 | 是否需要同步创建房间 | |",
+            ),
+            &mut warnings,
+        );
+        assert_eq!(rows.len(), 1, "{rows:?} {warnings:?}");
+        assert_eq!(rows[0].required, Some(false));
+        assert_eq!(rows[0].description, "是否需要同步创建房间");
     }
 }
