@@ -9,6 +9,10 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "abstract", "become",
 ];
 
+/// The method that finishes every generated builder (`X::builder()…build()`): a field of that
+/// name would make its setter clash with it, so it needs `rust_name`.
+pub const BUILDER_FINISH: &str = "build";
+
 /// Whether `name` is a Rust keyword (strict or reserved).
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)

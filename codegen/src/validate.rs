@@ -10,7 +10,9 @@ use crate::diagnostic::{Check, Diagnostic, Position};
 use crate::json_shape::scalar_fits;
 use crate::load::{LoadedSpec, SpecKind};
 use crate::model::{TypeRef, inline_type_name, rust_field_name};
-use crate::naming::{closest, is_keyword, is_pascal_case, is_snake_case, pascal_case};
+use crate::naming::{
+    BUILDER_FINISH, closest, is_keyword, is_pascal_case, is_snake_case, pascal_case,
+};
 use crate::spec::{BodyKind, EndpointFile, ErrorDef, Field, Method, OrderedMap, TypeDef, TypeName};
 
 /// Variant name every error enum reserves for undocumented codes.
@@ -282,6 +284,22 @@ impl<'a> Context<'a> {
                         wire.value
                             .to_lowercase()
                             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                    )),
+                );
+            }
+            if rust_name == BUILDER_FINISH {
+                let at = field.rust_name.as_ref().map_or(at, pos);
+                self.report(
+                    Diagnostic::new(
+                        Check::InvalidIdentifier,
+                        file,
+                        at,
+                        format!(
+                            "field `{rust_name}` of `{owner}` would clash with its builder's `{BUILDER_FINISH}()`"
+                        ),
+                    )
+                    .with_help(format!(
+                        "set another name for Rust, e.g. `rust_name: {rust_name}_value`"
                     )),
                 );
             }

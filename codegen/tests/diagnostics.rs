@@ -299,6 +299,28 @@ fn invalid_identifier() {
 }
 
 #[test]
+fn a_field_named_build_needs_another_rust_name() {
+    let broken = ENDPOINT.replace("  order_id:\n", "  build:\n");
+    let broken = broken.replace("order_id: \"1\"", "build: \"1\"");
+    let problem = only_problem(&spec_with(&broken));
+    assert_eq!(problem.check, Check::InvalidIdentifier);
+    assert_eq!((problem.position.line, problem.position.column), (17, 3));
+    assert_eq!(
+        problem.message,
+        "field `build` of `GetAuthDataRequest` would clash with its builder's `build()`"
+    );
+    assert_eq!(
+        problem.help.as_deref(),
+        Some("set another name for Rust, e.g. `rust_name: build_value`")
+    );
+    let fixed = broken.replace(
+        "  build:\n    type: string",
+        "  build:\n    type: string\n    rust_name: build_number",
+    );
+    assert!(generate(&spec_with(&fixed)).is_ok(), "rust_name fixes it");
+}
+
+#[test]
 fn example_that_does_not_match_its_schema() {
     let broken = ENDPOINT.replace("order_id: \"1\"", "order_id: 1");
     let problem = only_problem(&spec_with(&broken));

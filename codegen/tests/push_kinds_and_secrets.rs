@@ -250,3 +250,20 @@ fn a_secret_endpoint_field_must_be_text() {
     assert_eq!(found[0].position.line, 18, "located at `secret: true`");
     assert!(found[0].message.contains("secret"), "{}", found[0].message);
 }
+
+#[test]
+fn an_element_named_build_is_refused_as_the_builder_uses_it() {
+    let text = TICKET
+        .replace("  ComponentVerifyTicket:\n", "  Build:\n")
+        .replace(
+            "<ComponentVerifyTicket>t</ComponentVerifyTicket>",
+            "<Build>t</Build>",
+        )
+        .replace("      ComponentVerifyTicket: t", "      Build: t");
+    let problem = only_problem(&text);
+    assert_eq!(problem.check, Check::InvalidIdentifier);
+    assert_eq!(
+        problem.message,
+        "element `Build` would become the Rust field `build`, which cannot be used"
+    );
+}

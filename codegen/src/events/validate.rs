@@ -7,11 +7,11 @@ use serde_saphyr::Spanned;
 
 use super::{Discriminator, EventFile, FieldType, rust_names, snake_case};
 use crate::diagnostic::{Check, Diagnostic, Position};
-use crate::naming::{closest, is_keyword, is_snake_case};
+use crate::naming::{BUILDER_FINISH, closest, is_keyword, is_snake_case};
 use crate::spec::TypeName;
 
-/// Field names the generated structs use themselves.
-const RESERVED_FIELDS: [&str; 2] = ["envelope", "other"];
+/// Field names the generated structs use themselves, and the builder's finishing method.
+const RESERVED_FIELDS: [&str; 3] = ["envelope", "other", BUILDER_FINISH];
 
 fn pos<T>(spanned: &Spanned<T>) -> Position {
     Position::from_location(spanned.referenced)
