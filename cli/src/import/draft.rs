@@ -377,14 +377,17 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
 }
 
 /// The one value a description says is supported (`签名方法,只支持 hmac_sha256`, `only supports
-/// md5.`): a word of letters, digits, `_` or `-` right after `只支持`, `仅支持` or `only
-/// support(s)`, ending the description or its sentence; `None` when a list or other text follows.
+/// md5.`) or to be entered (`填写为 authorization_code`, `固定为 …`): a word of letters, digits,
+/// `_` or `-` right after `只支持`, `仅支持`, `填写为`, `固定为` or `only support(s)`, ending the
+/// description or its sentence; `None` when a list or other text follows.
 fn only_value(description: &str) -> Option<String> {
     let lower = description.to_lowercase();
     let start = [
         "只支持",
         "仅支持",
         "只需填写",
+        "填写为",
+        "固定为",
         "only supports",
         "only support",
         // `You only need to enter the authorization_code here`.
@@ -1675,6 +1678,22 @@ mod tests {
         // A string the example sends as a string stays one.
         let text = text.replace("{ \"img_url\": \"http://x\", \"data_type\": 3 }", "\"{}\"");
         assert_eq!(draft_of(&text).request[1].ty, DraftType::String);
+    }
+
+    #[test]
+    fn a_placeholder_whose_description_says_fill_in_a_value_is_fixed_in_the_query() {
+        assert_eq!(
+            only_value("填写为 authorization_code").as_deref(),
+            Some("authorization_code")
+        );
+        assert_eq!(only_value("固定为 jsapi。").as_deref(), Some("jsapi"));
+        assert_eq!(only_value("填写为 a 或 b").as_deref(), None);
+        let text = "# T\nGET https://api.weixin.qq.com/sns/oauth2/access_token?appid=APPID&code=CODE&grant_type=GRANT_TYPE\n# 查询参数 Query String parameters\n参数名 | 类型 | 必填 | 示例 | 说明 |\n---|---|---|---|---|\nappid | string | 是 | wx520c | 公众号的唯一标识 |\ncode | string | 是 | - | 填写第一步获取的 code 参数 |\ngrant_type | string | 是 | authorization_code | 填写为 authorization_code |\n";
+        let draft = draft_of(text);
+        assert_eq!(
+            draft.query,
+            [("grant_type".to_string(), "authorization_code".to_string())]
+        );
     }
 
     #[test]

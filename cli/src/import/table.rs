@@ -432,9 +432,18 @@ pub fn is_table_header(line: &str) -> bool {
 
 /// The name of a table row (Markdown or space-separated) whose type is an object or an array
 /// of objects (`list array<object> 数据列表`, `| sender | Object | 是 | … |`), whose fields a
-/// table right below it may list.
+/// table right below it may list. A bare `array` counts too when the name is a lowercase wire
+/// name (so that prose such as `An array of …` is not a row): a table right below such a row
+/// (`draft_list array 草稿列表` then `attribute type Introductions`) can only list its items'
+/// fields, so its items are objects.
 pub fn object_row_name(line: &str) -> Option<String> {
     let line = line.trim();
+    let name_of_bare_array = |name: &str, cell: &str| {
+        cell.trim().eq_ignore_ascii_case("array")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
     let is_object = |cell: &str| {
         matches!(
             cell.trim().to_lowercase().replace(' ', "").as_str(),
@@ -444,13 +453,13 @@ pub fn object_row_name(line: &str) -> Option<String> {
     if line.contains('|') {
         let cells = cells(&markdown_row(line));
         let name = clean_name(cells.first()?)?;
-        return cells[1..]
-            .iter()
-            .any(|cell| is_object(cell))
-            .then_some(name);
+        let typed = cells
+            .get(1)
+            .is_some_and(|cell| name_of_bare_array(&name, cell));
+        return (typed || cells[1..].iter().any(|cell| is_object(cell))).then_some(name);
     }
     let row = spaced_field_row(line)?;
-    is_object(&row.doc_type).then_some(row.name)
+    (is_object(&row.doc_type) || name_of_bare_array(&row.name, &row.doc_type)).then_some(row.name)
 }
 
 /// Whether a cell is a type word (`string`, `Object`), an array with its item type
