@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::json::Json;
 use super::page::{CallLine, NestedTable, Page, PageExample, Side};
-use super::table::FieldRow;
+use super::table::{FieldRow, GARBLED_HEAD};
 
 /// A field's spec type.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,6 +200,8 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         .cloned()
         .collect();
     let body_rows = example_spelling(body_rows, &requests, guesses);
+    let body_rows = restore_garbled(&body_rows, &requests, "request", guesses);
+    let response_rows = restore_garbled(&response_rows, &responses, "response", guesses);
     let request = fields_as_examples_nest(&body_rows, &requests, true, "request", guesses);
     let response = fields_as_examples_nest(&response_rows, &responses, false, "response", guesses);
     let mut request = nest_dotted(request, &requests, "request", guesses);
@@ -207,20 +209,26 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
     let top: Vec<String> = request.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut request,
-        &page.nested,
-        Side::Request,
+        &SideTables {
+            nested: &page.nested,
+            side: Side::Request,
+            top: &top,
+        },
+        &requests,
         &[],
-        &top,
         "request",
         guesses,
     );
     let top: Vec<String> = response.iter().map(|field| field.name.clone()).collect();
     nest(
         &mut response,
-        &page.nested,
-        Side::Response,
+        &SideTables {
+            nested: &page.nested,
+            side: Side::Response,
+            top: &top,
+        },
+        &responses,
         &[],
-        &top,
         "response",
         guesses,
     );
@@ -377,14 +385,17 @@ fn fixed_query(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> CallL
 }
 
 /// The one value a description says is supported (`签名方法,只支持 hmac_sha256`, `only supports
-/// md5.`): a word of letters, digits, `_` or `-` right after `只支持`, `仅支持` or `only
-/// support(s)`, ending the description or its sentence; `None` when a list or other text follows.
+/// md5.`) or to be entered (`填写为 authorization_code`, `固定为 …`): a word of letters, digits,
+/// `_` or `-` right after `只支持`, `仅支持`, `填写为`, `固定为` or `only support(s)`, ending the
+/// description or its sentence; `None` when a list or other text follows.
 fn only_value(description: &str) -> Option<String> {
     let lower = description.to_lowercase();
     let start = [
         "只支持",
         "仅支持",
         "只需填写",
+        "填写为",
+        "固定为",
         "only supports",
         "only support",
         // `You only need to enter the authorization_code here`.
@@ -1066,16 +1077,29 @@ fn infer(value: &Json) -> DraftType {
 /// `Res.keywordEnumValueList`) belongs to the nested field of that name when the side has no
 /// top-level field so named (`top`): mini-program pages title a table of a field inside an
 /// array's items by the field's name only.
+/// The nested sections of one side and that side's top-level field names, for [`nest`].
+#[derive(Clone, Copy)]
+struct SideTables<'a> {
+    nested: &'a [NestedTable],
+    side: Side,
+    top: &'a [String],
+}
+
 fn nest(
     fields: &mut [DraftField],
-    nested: &[NestedTable],
-    side: Side,
+    tables: &SideTables,
+    examples: &[&Json],
     prefix: &[String],
-    top: &[String],
     owner: &str,
     guesses: &mut Vec<String>,
 ) {
+    let SideTables { nested, side, top } = *tables;
     for field in fields.iter_mut() {
+        // The examples' values of this field, or of its first object item.
+        let inner_examples: Vec<&Json> = examples
+            .iter()
+            .filter_map(|example| holder_item(example.get(&field.name)?))
+            .collect();
         let mut path = prefix.to_vec();
         path.push(field.name.clone());
         let by_name = |table: &&NestedTable| {
@@ -1098,8 +1122,9 @@ fn nest(
             !(guess.starts_with(&format!("{label} is an object"))
                 || guess.starts_with(&format!("{label}[] is an object")))
         });
-        let mut inner = fields_of_rows(&table.rows, side == Side::Request, &label, guesses);
-        nest(&mut inner, nested, side, &path, top, &label, guesses);
+        let rows = restore_garbled(&table.rows, &inner_examples, &label, guesses);
+        let mut inner = fields_of_rows(&rows, side == Side::Request, &label, guesses);
+        nest(&mut inner, tables, &inner_examples, &path, &label, guesses);
         let target = match &mut field.ty {
             DraftType::Array(item) => item.as_mut(),
             other => other,
@@ -1110,6 +1135,59 @@ fn nest(
             table.heading
         ));
     }
+}
+
+/// Rows whose name a machine translation garbled (`初始值_time`: the head of the word replaced by
+/// `初始值`, "initial value") take the name of the one example key at their level that ends
+/// with the same tail (`create_time`) and that no other row names; with no such single key the
+/// row is left out. Either way it is said.
+fn restore_garbled(
+    rows: &[FieldRow],
+    examples: &[&Json],
+    side: &str,
+    guesses: &mut Vec<String>,
+) -> Vec<FieldRow> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(tail) = row.name.strip_prefix(GARBLED_HEAD) else {
+            out.push(row.clone());
+            continue;
+        };
+        let mut keys: Vec<&String> = examples
+            .iter()
+            .filter_map(|example| match example {
+                Json::Object(entries) => Some(entries.iter().map(|(key, _)| key)),
+                _ => None,
+            })
+            .flatten()
+            .filter(|key| {
+                key.len() > tail.len()
+                    && key.to_lowercase().ends_with(&tail.to_lowercase())
+                    && !rows
+                        .iter()
+                        .any(|other| other.name.eq_ignore_ascii_case(key))
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        match keys.as_slice() {
+            [key] => {
+                guesses.push(format!(
+                    "{side} row `{}` is garbled by the page's translation; the example's `{key}` ends the same way: named `{key}`",
+                    row.name
+                ));
+                out.push(FieldRow {
+                    name: (*key).clone(),
+                    ..row.clone()
+                });
+            }
+            _ => guesses.push(format!(
+                "{side} row `{}` is garbled by the page's translation and no single example key ends with `{tail}`: left out",
+                row.name
+            )),
+        }
+    }
+    out
 }
 
 /// Rows of a nested section as fields (no example values to refine their types).
@@ -1364,10 +1442,13 @@ mod tests {
         let top = vec!["data".to_string()];
         nest(
             &mut response,
-            &nested,
-            Side::Response,
+            &SideTables {
+                nested: &nested,
+                side: Side::Response,
+                top: &top,
+            },
             &[],
-            &top,
+            &[],
             "response",
             &mut guesses,
         );
@@ -1395,10 +1476,13 @@ mod tests {
         let top = vec!["data".to_string(), "keywordEnumValueList".to_string()];
         nest(
             &mut response,
-            &nested,
-            Side::Response,
+            &SideTables {
+                nested: &nested,
+                side: Side::Response,
+                top: &top,
+            },
             &[],
-            &top,
+            &[],
             "response",
             &mut guesses,
         );
@@ -1675,6 +1759,48 @@ mod tests {
         // A string the example sends as a string stays one.
         let text = text.replace("{ \"img_url\": \"http://x\", \"data_type\": 3 }", "\"{}\"");
         assert_eq!(draft_of(&text).request[1].ty, DraftType::String);
+    }
+
+    #[test]
+    fn a_row_name_garbled_by_translation_takes_the_examples_key_with_its_tail() {
+        let text = "# T\nGET https://api.weixin.qq.com/wxa/list?access_token=T\n# Return parameters\nattribute typeIntroductions\ndraft_list array Draft Box Information\nattribute type Introductions\n初始值_time number Upload Timestamp\nuser_desc string Version Description\n# Return Data Example\n{\n  \"errcode\": 0,\n  \"draft_list\": [\n    {\n      \"create_time\": 1488965944,\n      \"user_Desc\": \"AAS\"\n    }\n  ]\n}\n";
+        let draft = draft_of(text);
+        let DraftType::Array(item) = &draft.response[0].ty else {
+            panic!("{:?}", draft.response)
+        };
+        let DraftType::Object(fields) = item.as_ref() else {
+            panic!("{item:?}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["create_time", "user_desc"]);
+        assert_eq!(fields[0].ty, DraftType::Integer);
+        // With no example key ending so, the garbled row is left out, never named `初始值_…`.
+        let text = text.replace("create_time", "made_at");
+        let draft = draft_of(&text);
+        let DraftType::Array(item) = &draft.response[0].ty else {
+            panic!("{:?}", draft.response)
+        };
+        let DraftType::Object(fields) = item.as_ref() else {
+            panic!("{item:?}")
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["user_desc"]);
+    }
+
+    #[test]
+    fn a_placeholder_whose_description_says_fill_in_a_value_is_fixed_in_the_query() {
+        assert_eq!(
+            only_value("填写为 authorization_code").as_deref(),
+            Some("authorization_code")
+        );
+        assert_eq!(only_value("固定为 jsapi。").as_deref(), Some("jsapi"));
+        assert_eq!(only_value("填写为 a 或 b").as_deref(), None);
+        let text = "# T\nGET https://api.weixin.qq.com/sns/oauth2/access_token?appid=APPID&code=CODE&grant_type=GRANT_TYPE\n# 查询参数 Query String parameters\n参数名 | 类型 | 必填 | 示例 | 说明 |\n---|---|---|---|---|\nappid | string | 是 | wx520c | 公众号的唯一标识 |\ncode | string | 是 | - | 填写第一步获取的 code 参数 |\ngrant_type | string | 是 | authorization_code | 填写为 authorization_code |\n";
+        let draft = draft_of(text);
+        assert_eq!(
+            draft.query,
+            [("grant_type".to_string(), "authorization_code".to_string())]
+        );
     }
 
     #[test]

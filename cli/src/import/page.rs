@@ -1859,6 +1859,33 @@ mod tests {
     }
 
     #[test]
+    fn a_table_right_under_a_bare_array_row_lists_its_items_fields() {
+        // A machine-translated copy: `array` alone, then the items' table with its own header.
+        let text = "# T\nGET https://api.weixin.qq.com/wxa/list?access_token=T\n# Return parameters\nattribute typeIntroductions\nerrcode number Error code\ndraft_list array Draft Box Information\nattribute type Introductions\nuser_version string Version Number\ndraft_id number draft id\n# Call Example\n";
+        let page = read(text);
+        let names: Vec<&str> = page.response.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["draft_list"]);
+        assert_eq!(page.nested.len(), 1, "{:?}", page.nested);
+        assert_eq!(page.nested[0].path, ["draft_list"]);
+        let inner: Vec<&str> = page.nested[0]
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(inner, ["user_version", "draft_id"]);
+        // Prose reading like a row (`An array of …`) right above a table opens nothing.
+        let text = "# T\n# Request Payload\nParameter Name | type | Required | Introductions |\n---|---|---|---|\nbutton | objarray | yes | menus |\n# Body.button(Array)Object Payload\nAn array of primary menu structures\nParameter Name | type | Required | Introductions |\n---|---|---|---|\nname | string | yes | title |\n";
+        let page = read(text);
+        assert_eq!(page.nested.len(), 1, "{:?}", page.nested);
+        assert_eq!(page.nested[0].path, ["button"]);
+        // An `array` row with no table under it opens nothing.
+        let text = "# T\n# Return parameters\nattribute type Introductions\nids array Ids\ncount number Count\n";
+        let page = read(text);
+        assert!(page.nested.is_empty(), "{:?}", page.nested);
+        assert_eq!(page.response.len(), 2);
+    }
+
+    #[test]
     fn a_table_right_under_an_object_row_lists_its_fields() {
         // Space-separated, as the new mini-program pages copy: `array<object>` rows, each followed
         // by the untitled table of its items' fields, one inside the other.

@@ -371,6 +371,19 @@ fn flat_field_row(line: &str, has_required: bool) -> Option<FieldRow> {
         .or_else(|| split_flat(line, has_required, false))
 }
 
+/// What machine-translated pages put in place of the head of some words (`初始值_time` for
+/// `create_time`): a row so named is kept under that name for the draft to restore.
+pub const GARBLED_HEAD: &str = "初始值";
+
+/// Whether a cell is a row name a translation garbled: `初始值` then `_` and a wire-name tail.
+fn is_garbled_name(name: &str) -> bool {
+    name.strip_prefix(GARBLED_HEAD).is_some_and(|tail| {
+        tail.len() > 1
+            && tail.starts_with('_')
+            && tail.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// Reads `touser string 用户的 OpenID`: a copy that separates cells with one space and drops
 /// the empty ones (a `默认值` or `必填` cell left blank), so the name, a type word and then
 /// either a required word standing alone or the description.
@@ -379,8 +392,9 @@ fn spaced_field_row(line: &str) -> Option<FieldRow> {
     let name = parts.next()?;
     let doc_type = parts.next()?;
     let rest = parts.next().unwrap_or_default().trim();
-    let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid_name = (name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        || is_garbled_name(name);
     if !(valid_name && is_type_word(doc_type)) {
         return None;
     }
@@ -432,9 +446,18 @@ pub fn is_table_header(line: &str) -> bool {
 
 /// The name of a table row (Markdown or space-separated) whose type is an object or an array
 /// of objects (`list array<object> 数据列表`, `| sender | Object | 是 | … |`), whose fields a
-/// table right below it may list.
+/// table right below it may list. A bare `array` counts too when the name is a lowercase wire
+/// name (so that prose such as `An array of …` is not a row): a table right below such a row
+/// (`draft_list array 草稿列表` then `attribute type Introductions`) can only list its items'
+/// fields, so its items are objects.
 pub fn object_row_name(line: &str) -> Option<String> {
     let line = line.trim();
+    let name_of_bare_array = |name: &str, cell: &str| {
+        cell.trim().eq_ignore_ascii_case("array")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
     let is_object = |cell: &str| {
         matches!(
             cell.trim().to_lowercase().replace(' ', "").as_str(),
@@ -444,13 +467,13 @@ pub fn object_row_name(line: &str) -> Option<String> {
     if line.contains('|') {
         let cells = cells(&markdown_row(line));
         let name = clean_name(cells.first()?)?;
-        return cells[1..]
-            .iter()
-            .any(|cell| is_object(cell))
-            .then_some(name);
+        let typed = cells
+            .get(1)
+            .is_some_and(|cell| name_of_bare_array(&name, cell));
+        return (typed || cells[1..].iter().any(|cell| is_object(cell))).then_some(name);
     }
     let row = spaced_field_row(line)?;
-    is_object(&row.doc_type).then_some(row.name)
+    (is_object(&row.doc_type) || name_of_bare_array(&row.name, &row.doc_type)).then_some(row.name)
 }
 
 /// Whether a cell is a type word (`string`, `Object`), an array with its item type
@@ -574,6 +597,9 @@ fn clean_name(cell: &str) -> Option<String> {
         .replace("&emsp;", "")
         .replace("&nbsp;", "");
     let text = text.trim();
+    if is_garbled_name(text) {
+        return Some(text.to_string());
+    }
     let text = match text.find(['(', '（']) {
         Some(open) if text.ends_with([')', '）']) && open > 0 => &text[..open],
         _ => text,
