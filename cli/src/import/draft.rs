@@ -77,6 +77,8 @@ pub struct Draft {
     pub query: Vec<(String, String)>,
     /// `json` or `none`.
     pub body: &'static str,
+    /// The token the call takes: `access_token`, `component_access_token` or `none`.
+    pub token: &'static str,
     /// Third-party permission sets.
     pub permission_sets: Vec<u32>,
     /// Account types.
@@ -319,6 +321,7 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         path: call.path.clone(),
         query: call.query.clone(),
         body,
+        token: token_kind(call, page, guesses),
         permission_sets: page.permission_sets.clone(),
         account_types: page.account_types.clone(),
         idempotent,
@@ -328,6 +331,32 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         examples: examples(&page.examples, body),
         notes: page.notes.clone(),
     })
+}
+
+/// The token the call takes, as the spec's `auth.token` names it: the credential in the call
+/// line's query (an `authorizer_access_token` is the spec's `access_token`, which a
+/// third-party platform fills with the authorizer's token); else the one a parameter table
+/// lists, said as a guess; else `none`, said too.
+fn token_kind(call: &CallLine, page: &Page, guesses: &mut Vec<String>) -> &'static str {
+    let kind = |key: &str| {
+        if key.to_ascii_lowercase().contains("component_access_token") {
+            "component_access_token"
+        } else {
+            "access_token"
+        }
+    };
+    if let Some(key) = &call.token {
+        return kind(key);
+    }
+    if let Some(row) = page.credential_rows.first() {
+        let token = kind(row);
+        guesses.push(format!(
+            "auth.token: `{token}`: the call line carries no token, but a parameter table lists `{row}`"
+        ));
+        return token;
+    }
+    guesses.push("auth.token: `none`: neither the call line nor a parameter table names an access token; check that the call takes none".to_string());
+    "none"
 }
 
 /// The call with its query made fixed: a placeholder value (`type=TYPE`) is replaced by the
@@ -1624,8 +1653,59 @@ mod tests {
 
     /// The draft of a page's text, as `import` builds it.
     fn draft_of(text: &str) -> Draft {
+        draft_and_guesses(text).0
+    }
+
+    /// The draft and the guesses said while building it.
+    fn draft_and_guesses(text: &str) -> (Draft, Vec<String>) {
         let mut guesses = Vec::new();
-        build(&super::super::page::read(text), None, &mut guesses).expect("draft")
+        let draft = build(&super::super::page::read(text), None, &mut guesses).expect("draft");
+        (draft, guesses)
+    }
+
+    #[test]
+    fn the_token_is_the_one_the_call_line_or_a_table_names_else_none() {
+        let table = "# 请求参数\n| 参数名 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n";
+        let page = |call: &str, rows: &str| format!("# T\n{call}\n{table}{rows}");
+        let cases = [
+            (
+                "POST https://api.weixin.qq.com/wxa/a?access_token=T",
+                "",
+                "access_token",
+            ),
+            (
+                "POST https://api.weixin.qq.com/wxa/a?authorizer_access_token=T",
+                "",
+                "access_token",
+            ),
+            (
+                "POST https://api.weixin.qq.com/cgi-bin/component/api_query_auth?component_access_token=T",
+                "",
+                "component_access_token",
+            ),
+            (
+                "POST https://api.weixin.qq.com/cgi-bin/stable_token",
+                "",
+                "none",
+            ),
+            (
+                "POST https://api.weixin.qq.com/wxa/a",
+                "| access_token | string | 是 | 接口调用凭证 |\n",
+                "access_token",
+            ),
+        ];
+        for (call, rows, token) in cases {
+            let rows = format!("{rows}| appid | string | 是 | 账号 |\n");
+            let (draft, guesses) = draft_and_guesses(&page(call, &rows));
+            assert_eq!(draft.token, token, "{call}");
+            assert_eq!(draft.request.len(), 1, "the token is never a field: {call}");
+            let said = guesses.iter().any(|guess| guess.starts_with("auth.token:"));
+            assert_eq!(
+                said,
+                !call.contains("token="),
+                "a token not on the call line is said: {call}"
+            );
+        }
     }
 
     #[test]

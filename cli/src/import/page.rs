@@ -87,6 +87,9 @@ pub struct CallLine {
     pub path: String,
     /// Query parameters other than the credential, in written order.
     pub query: Vec<(String, String)>,
+    /// The credential's query key when the line carries one (`access_token`,
+    /// `component_access_token`, `authorizer_access_token`).
+    pub token: Option<String>,
 }
 
 /// A `Valid values of type` table: the parameter's name and each value with its description.
@@ -132,6 +135,8 @@ pub struct Page {
     pub guesses: Vec<String>,
     /// `Valid values of type` tables: the parameter and its values with their descriptions.
     pub valid_values: Vec<ValidValues>,
+    /// Names of the credential rows the parameter tables listed (and that are not fields).
+    pub credential_rows: Vec<String>,
     /// Rows of the query-string table (credentials removed).
     pub query_rows: Vec<FieldRow>,
     /// The parts of the page for its later calls, each read alone, when each call has tables
@@ -1090,8 +1095,8 @@ fn read_section(page: &mut Page, section: &Section) {
             {
                 page.empty_body_section = true;
             }
-            page.request
-                .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
+            let rows = without_credentials(rows, &mut page.credential_rows);
+            page.request.extend(rows);
             // An old-style page may print its answer right after the parameters, under a line
             // too long to be a section title (`Response (example of the JSON packet …)`).
             if section
@@ -1104,8 +1109,8 @@ fn read_section(page: &mut Page, section: &Section) {
         }
         SectionKind::Query => {
             let rows = table::field_rows(&section.lines, &mut page.warnings);
-            page.query_rows
-                .extend(rows.into_iter().filter(|row| !is_credential(&row.name)));
+            let rows = without_credentials(rows, &mut page.credential_rows);
+            page.query_rows.extend(rows);
         }
         SectionKind::Response => {
             let rows = table::field_rows(&section.lines, &mut page.warnings);
@@ -1154,6 +1159,14 @@ fn read_section(page: &mut Page, section: &Section) {
         }
         SectionKind::Other => {}
     }
+}
+
+/// The rows that are fields: credential rows are left out, their names kept in `credentials`.
+fn without_credentials(rows: Vec<FieldRow>, credentials: &mut Vec<String>) -> Vec<FieldRow> {
+    let (credential, fields): (Vec<FieldRow>, Vec<FieldRow>) =
+        rows.into_iter().partition(|row| is_credential(&row.name));
+    credentials.extend(credential.into_iter().map(|row| row.name));
+    fields
 }
 
 /// `access_token`, `authorizer_access_token`, `access_token / cloudbase_access_token`: the
@@ -1409,6 +1422,7 @@ pub fn call_line(line: &str) -> Option<CallLine> {
     let (path, query) = path_and_query
         .split_once('?')
         .unwrap_or((path_and_query, ""));
+    let mut token = None;
     let query = query
         .split('&')
         .filter_map(|pair| {
@@ -1417,6 +1431,9 @@ pub fn call_line(line: &str) -> Option<CallLine> {
                 key,
                 "access_token" | "component_access_token" | "authorizer_access_token"
             );
+            if credential {
+                token = Some(key.to_string());
+            }
             (!key.is_empty() && !credential).then(|| (key.to_string(), value.to_string()))
         })
         .collect();
@@ -1424,6 +1441,7 @@ pub fn call_line(line: &str) -> Option<CallLine> {
         method,
         path: path.to_string(),
         query,
+        token,
     })
 }
 

@@ -28,7 +28,7 @@ pub fn render(draft: &Draft) -> String {
         }
     }
     out.push_str(&format!("  body: {}\n", draft.body));
-    out.push_str("auth:\n  token: access_token\n");
+    out.push_str(&format!("auth:\n  token: {}\n", draft.token));
     let sets: Vec<String> = draft.permission_sets.iter().map(u32::to_string).collect();
     out.push_str(&format!(
         "  third_party_permission_sets: [{}]\n",
