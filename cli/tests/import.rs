@@ -798,6 +798,21 @@ fn recall_over_the_eighth_heldout_corpus() {
 /// against regressions, not a goal.
 const HELDOUT8_FLOOR: f64 = 99.2;
 
+/// The importer's recall over `cli/tests/fixtures/corpus/heldout9/`: five captured WeChat pages
+/// of API families none of the other corpora has (the page store held no more such pages),
+/// whose expected specs were written and committed before the importer was run on them (see its
+/// SOURCES.md). Before the importer was changed for them it scored 95.2% (140/147, 95.24%), the
+/// ninth held-out figure (measured at commit 7215480). Prints a table (run with `--nocapture`).
+#[test]
+fn recall_over_the_ninth_heldout_corpus() {
+    let recall = measure_corpus("heldout9");
+    assert!(recall >= HELDOUT9_FLOOR, "overall recall {recall:.1}%");
+}
+
+/// The ninth held-out corpus's recall as last measured (README "Importer recall"): a floor
+/// against regressions, not a goal.
+const HELDOUT9_FLOOR: f64 = 95.1;
+
 /// `import --into`: a changed page updates the reviewed file, keeps every curated key and
 /// prints each conflict.
 #[test]
