@@ -257,7 +257,7 @@ pub fn build(page: &Page, name: Option<&str>, guesses: &mut Vec<String>) -> Resu
         from_example(&mut response, &responses, "response", guesses);
     }
     let has_file = request.iter().any(|field| field.ty == DraftType::File);
-    let body = if !page.file_parts.is_empty() || has_file {
+    let body = if !page.file_parts.is_empty() || has_file || page.multipart_stated {
         "multipart"
     } else if call.method == "GET"
         || (request.is_empty()
@@ -457,6 +457,25 @@ fn choose_call<'p>(
     let first = page.call.as_ref()?;
     if page.calls.len() < 2 {
         return Some(first);
+    }
+    // The call line and a sample writing it in full (its fixed `action=…`): the full one.
+    if let Some(full) = page.calls.iter().find(|full| {
+        page.calls
+            .iter()
+            .all(|other| other == *full || crate::import::page::repeats_call(other, full))
+    }) && full != first
+    {
+        guesses.push(format!(
+            "the call line `{} {}` is written in full in a sample, with {}: that query is the call's",
+            first.method,
+            first.path,
+            full.query
+                .iter()
+                .map(|(key, value)| format!("{key}={value}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        ));
+        return Some(full);
     }
     let shown: Vec<String> = page
         .calls
@@ -1781,6 +1800,23 @@ mod tests {
             .replace("curl -d", "text");
         let draft = draft_of(&text);
         assert!(matches!(draft.request[0].ty, DraftType::Object(_)));
+    }
+
+    #[test]
+    fn a_sample_writing_the_call_in_full_gives_its_query_and_keeps_the_later_tables() {
+        let text = "https://developers.weixin.qq.com/x.html\n# 获取代码\n# 1. 调用方式\nPOST https://api.weixin.qq.com/wxa/operationams?access_token=ACCESS_TOKEN\n# 2. 请求参数\n# 请求体 Request Payload\n| 参数名 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| ad_unit_id | string | 是 | 广告单元ID |\n# 5. 代码示例\n请求示例\nPOST https://api.weixin.qq.com/wxa/operationams?action=agency_get_adunit_code&access_token=xxx\n{\n\"ad_unit_id\": \"adunit-1\"\n}\n# 6. 错误码\n| 错误码 | 错误描述 | 解决方案 |\n|---|---|---|\n| 1700 | 参数错误 | 检验输入参数 |\n";
+        let draft = draft_of(text);
+        assert_eq!(
+            draft.query,
+            [("action".to_string(), "agency_get_adunit_code".to_string())]
+        );
+        assert_eq!(draft.errors, [1700]);
+    }
+
+    #[test]
+    fn a_page_saying_multipart_form_data_sends_a_multipart_body() {
+        let text = "https://developers.weixin.qq.com/x.html\n# 上传\n# 注意事项\n- Content-Type 需要指定为multipart/form-data; boundary=<delimiter>\n# 调用方式\nPOST https://api.weixin.qq.com/wxa/sec/vod/singlefileupload?access_token=ACCESS_TOKEN\n# 请求参数\n属性 | 类型 | 必填 | 说明 |\n---|---|---|---|\nmedia_name | string | 是 | 文件名 |\n";
+        assert_eq!(draft_of(text).body, "multipart");
     }
 
     #[test]

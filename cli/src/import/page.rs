@@ -129,6 +129,9 @@ pub struct Page {
     pub nested: Vec<NestedTable>,
     /// Multipart file parts shown by a `curl -F 'name=@file'` line.
     pub file_parts: Vec<String>,
+    /// Whether the page says the body is `multipart/form-data` (`Content-Type 需要指定为
+    /// multipart/form-data`), in its notes or anywhere else.
+    pub multipart_stated: bool,
     /// What could not be read.
     pub warnings: Vec<String>,
     /// What was read by a guess (a call line pieced together, an old-style layout).
@@ -459,7 +462,7 @@ fn call_split(lines: &[&str]) -> Option<usize> {
             first = Some((index, call));
             continue;
         };
-        if call == *first_call {
+        if call == *first_call || repeats_call(first_call, &call) {
             continue;
         }
         let heading = (*start + 1..index)
@@ -479,6 +482,17 @@ fn call_split(lines: &[&str]) -> Option<usize> {
         return tables_between.then_some(heading);
     }
     None
+}
+
+/// Whether `later` is `first` written again in full, as a request sample writes it
+/// (`POST …/wxa/operationams?action=agency_get_adunit_code&access_token=…` after the call line
+/// `POST …/wxa/operationams?access_token=…`): the same method and path, every fixed query value
+/// of `first` kept and at least one added.
+pub(crate) fn repeats_call(first: &CallLine, later: &CallLine) -> bool {
+    first.method == later.method
+        && first.path == later.path
+        && later.query.len() > first.query.len()
+        && first.query.iter().all(|pair| later.query.contains(pair))
 }
 
 fn read_one(text: &str) -> Page {
@@ -551,6 +565,7 @@ fn read_part(text: &str) -> Page {
         ..Page::default()
     };
     page.doc_url = first_line_url(text);
+    page.multipart_stated = text.to_lowercase().contains("multipart/form-data");
     let all_lines: Vec<&str> = text.lines().collect();
     for (index, line) in all_lines.iter().enumerate() {
         let line = *line;
