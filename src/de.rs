@@ -6,8 +6,9 @@
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use std::fmt;
 
-/// Reads one object key: the JSON name of the field it names (an alias gives its field's
-/// name), or `None` for a key the struct does not know.
+/// Reads one object key: the position in `names` of the field it names (an alias gives its
+/// field's position), or `None` for a key the struct does not know. The key is compared
+/// once, here; the struct's visitor then matches the position.
 pub(crate) struct Key {
     /// The fields' JSON names.
     pub(crate) names: &'static [&'static str],
@@ -16,17 +17,36 @@ pub(crate) struct Key {
 }
 
 impl Key {
-    fn find(&self, key: &str) -> Option<&'static str> {
-        if let Some(name) = self.names.iter().find(|name| **name == key) {
-            return Some(name);
-        }
-        let at = self.aliases.iter().position(|alias| *alias == Some(key))?;
-        self.names.get(at).copied()
+    fn find(&self, key: &str) -> Option<usize> {
+        self.names
+            .iter()
+            .position(|name| *name == key)
+            .or_else(|| self.aliases.iter().position(|alias| *alias == Some(key)))
     }
 }
 
+/// The position of `name` in `names`, at compile time: what a field's arm in `object!`'s
+/// visitor matches [`Key`]'s answer against. A name not in the list fails the build.
+pub(crate) const fn position(names: &[&str], name: &str) -> usize {
+    let mut at = 0;
+    while at < names.len() {
+        let (a, b) = (names[at].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut i = 0;
+            while i < a.len() && a[i] == b[i] {
+                i += 1;
+            }
+            if i == a.len() {
+                return at;
+            }
+        }
+        at += 1;
+    }
+    panic!("the field's name is not among the struct's names")
+}
+
 impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Option<&'static str>;
+    type Value = Option<usize>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_identifier(self)
@@ -34,7 +54,7 @@ impl<'de> DeserializeSeed<'de> for Key {
 }
 
 impl<'de> Visitor<'de> for Key {
-    type Value = Option<&'static str>;
+    type Value = Option<usize>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a field name")
@@ -82,7 +102,12 @@ macro_rules! deserialize_object {
                         $(let mut $field: Option<$ty> = None;)*
                         while let Some(key) = map.next_key_seed(KEY)? {
                             match key {
-                                $(Some($crate::schema::wire_name!($field; $($serde)*)) => {
+                                $(Some(at) if at == const {
+                                    $crate::de::position(
+                                        NAMES,
+                                        $crate::schema::wire_name!($field; $($serde)*),
+                                    )
+                                } => {
                                     if $field.is_some() {
                                         return Err(<A::Error as serde::de::Error>::duplicate_field(
                                             $crate::schema::wire_name!($field; $($serde)*),
