@@ -6,7 +6,7 @@ use wechat_invoice_codegen::naming::{is_keyword, is_snake_case};
 use std::collections::BTreeMap;
 
 use super::json::Json;
-use super::page::{CallLine, NestedTable, Page, PageExample, Side};
+use super::page::{CallLine, NestedTable, Page, PageExample, Side, is_credential};
 use super::table::{FieldRow, GARBLED_HEAD};
 
 /// A field's spec type.
@@ -1263,7 +1263,7 @@ fn beyond_cut_table(fields: &mut Vec<DraftField>, examples: &[&Json], guesses: &
             !fields
                 .iter()
                 .any(|field| field.name.eq_ignore_ascii_case(key))
-                && !key.to_ascii_lowercase().ends_with("access_token")
+                && !is_credential(key)
         })
         .cloned()
         .collect();

@@ -1187,7 +1187,7 @@ fn without_credentials(rows: Vec<FieldRow>, credentials: &mut Vec<String>) -> Ve
 /// `access_token`, `authorizer_access_token`, `access_token / cloudbase_access_token`: the
 /// credential the client adds, never a field, in any case (`access_Token`, `ACCESS_TOKEN` on
 /// machine-translated pages).
-fn is_credential(name: &str) -> bool {
+pub fn is_credential(name: &str) -> bool {
     name.split(['/', ' '])
         .filter(|part| !part.is_empty())
         .all(|part| part.to_ascii_lowercase().ends_with("access_token"))
